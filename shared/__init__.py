@@ -1,0 +1,1 @@
+"""HAN client core shared by the IHD and the installer tool."""
