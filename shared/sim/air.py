@@ -41,6 +41,7 @@ class VirtualAir:
         self._leave_handler: Callable[[VirtualDevice], None] | None = None
         self._next_nwk = 0x1000
         self.permit_open = asyncio.Event()
+        self.on_radio_lost: Callable[[], None] | None = None
 
     # ---- wiring ---------------------------------------------------------------
     def attach_radio(
@@ -126,6 +127,15 @@ class VirtualAir:
         if self._leave_handler is not None:
             self._leave_handler(device)
         device.left_network()
+
+    def unplug(self) -> None:
+        """The radio stick vanishes: frames stop, and the host sees its serial link drop."""
+        self.radio_present = False
+        if self.on_radio_lost is not None:
+            asyncio.get_running_loop().call_soon(self.on_radio_lost)
+
+    def plug(self) -> None:
+        self.radio_present = True
 
     # ---- diagnostics ----------------------------------------------------------
     def energy(self, channel: int) -> int:

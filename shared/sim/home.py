@@ -119,7 +119,7 @@ class VirtualHome:
 
     # ---- fault injection -----------------------------------------------------
     def unplug_radio(self) -> None:
-        self.air.radio_present = False
+        self.air.unplug()
 
     def plug_radio(self) -> None:
-        self.air.radio_present = True
+        self.air.plug()

@@ -1,0 +1,30 @@
+# Two commands set everything up on a fresh machine:
+#   make run    start the in-home display on the virtual home
+#   make test   run the whole test suite (offscreen, no network)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run gateway test bench lint screenshots
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/ihd-app
+
+gateway: $(STAMP)
+	$(VENV)/bin/han-gateway run --radio sim --sim-speed 60
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy shared ihd_app installer_app

@@ -1,0 +1,201 @@
+"""han-gateway: the headless gateway (and how we check the core from a shell).
+
+  han-gateway run --radio sim --sim-seed 7 --sim-start 2026-10-24T00:00:00Z \
+      --sim-speed 3600 --duration 3d --db home.db --json
+  han-gateway history --db home.db --fuel electricity --by day --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable database: message for the user, exit status 2."""
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"invalid duration {text!r}: use a number and s, m, h or d, e.g. 90s, 30m, 3d")
+    return timedelta(seconds=float(match.group(1)) * _UNIT_S[match.group(2)])
+
+
+def parse_utc(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"invalid time {text!r}: use ISO 8601, e.g. 2026-10-24T00:00:00Z") from exc
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"time {text!r} has no zone: add Z for UTC")
+    return value.astimezone(UTC)
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from shared.han.radios import RADIOS
+
+    parser = argparse.ArgumentParser(prog="han-gateway", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the gateway and print readings as they arrive")
+    run.add_argument("--radio", choices=RADIOS, default="sim")
+    run.add_argument("--device", help="serial port of a real radio, e.g. /dev/ttyUSB0")
+    run.add_argument("--sim-seed", type=int, default=7)
+    run.add_argument("--sim-start", type=parse_utc, default=None, help="UTC start, ISO 8601")
+    run.add_argument("--sim-speed", type=positive_float, default=1.0)
+    run.add_argument("--duration", type=parse_duration, default=None,
+                     help="simulated time to run for, e.g. 3d (default: until Ctrl+C)")
+    run.add_argument("--db", type=Path, default=None, help="history database (SQLite)")
+    run.add_argument("--json", action="store_true", help="one JSON object per reading")
+    history = sub.add_parser("history", help="print energy and cost per local period")
+    history.add_argument("--db", type=Path, required=True)
+    history.add_argument("--fuel", choices=("electricity", "gas"), required=True)
+    history.add_argument("--by", choices=("day", "week", "month", "year"), required=True)
+    history.add_argument("--json", action="store_true")
+    return parser
+
+
+def reading_json(reading: Any) -> str:
+    obj: dict[str, Any] = {
+        "t": reading.received.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "device": reading.device,
+        "fuel": str(reading.fuel),
+        "kind": str(reading.kind),
+        "value": str(reading.value),
+        "unit": reading.unit,
+    }
+    if reading.tier is not None:
+        obj["tier"] = reading.tier
+    if reading.text is not None:
+        obj["text"] = reading.text
+    return json.dumps(obj, ensure_ascii=False)
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
+    from shared.han.history_feed import open_history
+    from shared.han.setup import RadioOptions, build_gateway
+
+    if args.radio != "sim" and not args.device:
+        raise UsageError(f"--radio {args.radio} needs --device PORT")
+    store = open_history(args.db) if args.db else None
+    gateway = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start,
+                                         args.sim_speed))
+    feed = None
+    if store is not None:
+        from shared.han.history_feed import HistoryFeed
+
+        feed = HistoryFeed(store, gateway.tariff_schedule())
+        gateway.reading_hooks.append(feed.on_reading)
+    out = sys.stdout
+
+    def show(event: Any) -> None:
+        if isinstance(event, ReadingEvent):
+            r = event.reading
+            if args.json:
+                print(reading_json(r), file=out, flush=False)
+            else:
+                extra = f" “{r.text}”" if r.text else ""
+                print(f"{r.received:%Y-%m-%d %H:%M:%S}Z {r.fuel:<11} {r.kind:<16} "
+                      f"{r.value} {r.unit}{extra}", file=out)
+        elif not args.json and isinstance(event, DeviceEvent | RadioEvent | StaleEvent):
+            print(f"# {event}", file=sys.stderr)
+
+    gateway.subscribe(show)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await gateway.start()
+    try:
+        commissioned = asyncio.create_task(gateway.commission_expected())
+        if args.duration is not None:
+            end = gateway.now() + args.duration
+            while gateway.now() < end and not stop.is_set():
+                await asyncio.sleep(min(0.2, max(0.001, gateway.clock.real_seconds(
+                    (end - gateway.now()).total_seconds()))))
+        else:
+            await stop.wait()
+        if not commissioned.done():
+            commissioned.cancel()
+    finally:
+        await gateway.stop()
+        if feed is not None:
+            feed.flush(gateway.now())
+        if store is not None:
+            store.close()
+        out.flush()
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from shared.energy.calendar import Period
+    from shared.han.history_feed import open_history
+
+    if not args.db.exists():
+        raise UsageError(f"No history database at {args.db}")
+    store = open_history(args.db, create=False)
+    try:
+        totals = store.aggregate(args.fuel, Period(args.by))
+    finally:
+        store.close()
+    for total in totals:
+        obj: dict[str, Any] = {
+            "period": total.period, "hours": total.hours, "kwh": str(total.kwh),
+            "cost_gbp": str(total.cost_gbp), "standing_charge_gbp": str(total.standing_charge_gbp),
+        }
+        if args.fuel == "gas":
+            obj["m3"] = str(total.m3 if total.m3 is not None else Decimal(0))
+            obj["cv"] = str(total.cv) if total.cv is not None else None
+        if args.json:
+            print(json.dumps(obj))
+        else:
+            print("  ".join(f"{k}={v}" for k, v in obj.items()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 with a message on bad arguments
+    try:
+        if args.command == "run":
+            return asyncio.run(_run(args))
+        return _history(args)
+    except UsageError as exc:
+        print(f"han-gateway: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001
+        from shared.store.history import StoreError
+
+        if isinstance(exc, StoreError):
+            print(f"han-gateway: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

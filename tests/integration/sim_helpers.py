@@ -1,0 +1,39 @@
+"""Helpers for tests that run the virtual home."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import zigpy.config as conf
+
+from shared.sim.home import HomeOptions, VirtualHome
+from shared.sim.radio import SimControllerApplication
+
+
+async def started_app(home: VirtualHome) -> SimControllerApplication:
+    app = SimControllerApplication({
+        "sim_air": home.air,
+        conf.CONF_DEVICE: {conf.CONF_DEVICE_PATH: "sim"},
+        conf.CONF_DATABASE: None,
+        conf.CONF_NWK_BACKUP_ENABLED: False,
+        conf.CONF_TOPO_SCAN_ENABLED: False,
+        conf.CONF_WATCHDOG_ENABLED: False,
+        conf.CONF_OTA: {conf.CONF_OTA_ENABLED: False},
+    })
+    await app.startup(auto_form=True)
+    return app
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+def home(**kw: Any) -> VirtualHome:
+    return VirtualHome(HomeOptions(**kw))
