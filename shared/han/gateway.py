@@ -272,8 +272,8 @@ class Gateway:
             try:
                 await self.configure(device)
                 return
-            except (TimeoutError, zigpy.exceptions.ZigbeeException) as exc:
-                LOGGER.warning("Configuring %s failed (%s), attempt %d", device.ieee, exc,
+            except Exception as exc:  # noqa: BLE001  retried, then reported
+                LOGGER.warning("Configuring %s failed (%r), attempt %d", device.ieee, exc,
                                attempt + 1)
                 await asyncio.sleep(1)
 
@@ -313,7 +313,13 @@ class Gateway:
                                       model=device.model, manufacturer=device.manufacturer,
                                       lqi=device.lqi, rssi=device.rssi, last_seen=self.now())
         self._listen(device, ep)
+        if price is not None:
+            await self._read_into_readings(device, price, ["standing_charge", "calorific_value"])
         if metering is not None:
+            # Read before configuring: configuring ends a gas meter's pairing mode, after
+            # which it sleeps and nothing may poll it (readers use the mirror).
+            await self._read_into_readings(device, metering, ["current_summ_delivered",
+                                                              "instantaneous_demand"])
             await metering.bind()
             if role == Role.ELECTRICITY:
                 defs = metering.AttributeDefs
@@ -325,13 +331,12 @@ class Gateway:
                 # configuration also ends its pairing mode so it can sleep.
                 await metering.configure_reporting(
                     "current_summ_delivered", 1800, 1800, 1)
-            await self._read_into_readings(device, metering, ["current_summ_delivered",
-                                                              "instantaneous_demand"])
-        if price is not None:
-            await self._read_into_readings(device, price, ["standing_charge", "calorific_value"])
-            if role == Role.ELECTRICITY:
-                await price.bind()
-                await price.get_current_price(command_options=0)
+        if price is not None and role == Role.ELECTRICITY:
+            await price.bind()
+            # The meter answers GetCurrentPrice with PublishPrice on the same sequence number
+            answer = await price.get_current_price(command_options=0)
+            if hasattr(answer, "price_trailing_digit_and_tier"):
+                self._command(eui, PRICE, 0x00, answer)
         prepayment = ep.in_clusters.get(PREPAYMENT)
         if prepayment is not None:
             await prepayment.bind()
@@ -341,7 +346,7 @@ class Gateway:
                  "price_trailing_digit", *PREPAYMENT_REPORTING])
             snapshot = self._prepayment.setdefault(eui, {})
             for name, value in got.items():
-                snapshot[prepayment.AttributeDefs[name].id] = value
+                snapshot[prepayment.attributes_by_name[name].id] = value
             defs = prepayment.AttributeDefs
             await prepayment.configure_reporting_multiple({
                 getattr(defs, name): ReportingConfig(60, 1800, 1) for name in PREPAYMENT_REPORTING})
@@ -357,7 +362,7 @@ class Gateway:
         record = self.registry.get(str(device.ieee))
         adapter = ReadingAdapter(record, self.now())  # type: ignore[arg-type]
         for name, value in got.items():
-            reading = adapter.attribute(cluster.cluster_id, cluster.AttributeDefs[name].id, value)
+            reading = adapter.attribute(cluster.cluster_id, cluster.attributes_by_name[name].id, value)
             if reading is not None:
                 self._reading(reading)
 

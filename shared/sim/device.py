@@ -281,10 +281,17 @@ class VirtualDevice:
                 return dst
         return 1
 
-    def send_command(self, ep_id: int, cluster_id: int, command_id: int, payload: dict) -> None:
-        tsn = self.next_tsn()
+    def send_command(self, ep_id: int, cluster_id: int, command_id: int, payload: dict,
+                     tsn: int | None = None) -> None:
+        tsn = self.next_tsn() if tsn is None else tsn
         data = codec.zcl_cluster_command(tsn, cluster_id, command_id, payload, from_server=True)
         self.send_zcl(ep_id, self.bound_endpoint(ep_id, cluster_id), cluster_id, data, tsn)
+
+    def default_response(self, cluster_id: int, command_id: int, tsn: int, ok: bool) -> None:
+        status = foundation.Status.SUCCESS if ok else foundation.Status.FAILURE
+        data = codec.zcl_general(tsn, foundation.GeneralCommand.Default_Response,
+                                 {"command_id": command_id, "status": status}, from_server=True)
+        self.send_zcl(1, 1, cluster_id, data, tsn)
 
     # ---- reporting ------------------------------------------------------------
     def reporting_changed(self, ep_id: int, cluster_id: int) -> None:

@@ -53,6 +53,9 @@ def electricity_kw(seed: int, when: datetime) -> Decimal:
         + 0.15 * math.exp(-((hour - 13.0) ** 2) / 4.0)
     )
     kw = base + shape
+    # appliances cycling: a few watts of deterministic jitter from slot to slot
+    slot = int(when.timestamp()) // ELEC_SLOT_S
+    kw += ((slot * 2654435761 + seed * 97) % 1009) / 1009 * 0.03
     for start, duration, power in _electric_events(seed, day):
         if start <= hour < start + duration:
             kw += power

@@ -232,21 +232,25 @@ class ElectricityMeter(VirtualDevice):
         return Decimal(0)
 
     def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn) -> None:
+        # Answers carry the request's sequence number, as the SE spec asks.
         if cluster_id == PRICE and command_id == 0x00:
-            self.publish_price()
+            self.publish_price(tsn)
         elif cluster_id == PREPAYMENT and command_id == 0x00 and self.account is not None:
             self.advance()
-            self.account.select_emergency()
-            self.report(1, PREPAYMENT, [0x0001, 0x0002, 0x0003])
+            ok = self.account.select_emergency()
+            self.default_response(cluster_id, command_id, tsn, ok)
+            self.report(1, PREPAYMENT, [0x0001, 0x0002, 0x0003, 0x0005])
         elif cluster_id == MESSAGING and command_id == 0x00 and self.last_message:
-            self._send_message(*self.last_message)
+            self._send_message(*self.last_message, tsn=tsn)
+        else:
+            self.default_response(cluster_id, command_id, tsn, True)
 
-    def publish_price(self) -> None:
+    def publish_price(self, tsn: int | None = None) -> None:
         now = self.air.clock.now()
         tier, label, rate = self.tariff.tier_and_rate(now)
         end = self.tariff.next_change(now)
         minutes = int((end - now).total_seconds() // 60) if end else 0xFFFF
-        self.send_command(1, PRICE, 0x00, {
+        self.send_command(1, PRICE, 0x00, tsn=tsn, payload={
             "provider_id": 1, "rate_label": label, "issuer_event_id": zcl_time(now),
             "current_time": zcl_time(now), "unit_of_measure": 0, "currency": GBP_ISO4217,
             "price_trailing_digit_and_tier": (PRICE_DIGITS << 4) | tier,
@@ -255,8 +259,9 @@ class ElectricityMeter(VirtualDevice):
             "price": money_raw(rate),
         })
 
-    def _send_message(self, message_id: int, text: str, start: datetime) -> None:
-        self.send_command(1, MESSAGING, 0x00, {
+    def _send_message(self, message_id: int, text: str, start: datetime,
+                      tsn: int | None = None) -> None:
+        self.send_command(1, MESSAGING, 0x00, tsn=tsn, payload={
             "message_id": message_id, "message_control": 0, "start_time": zcl_time(start),
             "duration_in_minutes": 0xFFFF, "message": text,
         })
