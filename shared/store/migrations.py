@@ -1,0 +1,84 @@
+"""Schema steps for the history database, applied in order; PRAGMA user_version = steps done.
+
+Never edit a released step: append a new one. Each step is a tuple of single statements so
+it can run inside one explicit transaction (executescript would commit half-way).
+
+Fine units (exact integer SUMs in SQL; Decimal at the edge):
+  *_e6  = value x 10^6  (kWh -> mWh-ish, GBP -> micro-pounds, m3 -> cm3)
+  cv_e3 = MJ/m3 x 10^3  (published CVs have 1-2 dp; 3 dp keeps SUM(m3 x cv) in int64)
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, ...]] = [
+    # 1: half-hourly usage and daily standing charges.
+    (
+        """CREATE TABLE half_hours (
+            fuel TEXT NOT NULL,
+            start_utc INTEGER NOT NULL,      -- epoch seconds, on a :00/:30 boundary
+            local_day TEXT NOT NULL,         -- Europe/London 'YYYY-MM-DD', fixed at insert
+            kwh_e6 INTEGER NOT NULL,
+            cost_e6 INTEGER NOT NULL,
+            m3_e6 INTEGER,                   -- gas only
+            cv_e3 INTEGER,                   -- gas only
+            PRIMARY KEY (fuel, start_utc)
+        ) WITHOUT ROWID""",
+        # Covering index: per-day grouping reads only the index, in local_day order.
+        """CREATE INDEX half_hours_by_day
+            ON half_hours (fuel, local_day, kwh_e6, cost_e6, m3_e6, cv_e3)""",
+        """CREATE TABLE standing_charges (
+            fuel TEXT NOT NULL,
+            local_day TEXT NOT NULL,
+            gbp_e6 INTEGER NOT NULL,
+            PRIMARY KEY (fuel, local_day)
+        ) WITHOUT ROWID""",
+    ),
+    # 2: last known readings (shown with their age at start-up) and the device list.
+    (
+        """CREATE TABLE latest_readings (
+            device TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            tier_key INTEGER NOT NULL,       -- tier, or -1 when the reading has none
+            fuel TEXT NOT NULL,
+            value TEXT NOT NULL,             -- Decimal as text: exact round-trip
+            unit TEXT NOT NULL,
+            received TEXT NOT NULL,          -- ISO 8601 UTC
+            meter_time TEXT,
+            source TEXT NOT NULL,
+            tier INTEGER,
+            text TEXT,
+            extra TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (device, kind, tier_key)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE devices (
+            eui64 TEXT PRIMARY KEY,
+            role TEXT,
+            install_state TEXT,
+            first_joined TEXT,
+            last_seen TEXT,
+            lqi INTEGER,
+            rssi INTEGER,
+            label TEXT
+        )""",
+    ),
+    # 3: daily roll-up kept in step with half_hours by add_half_hours, so week/month/year
+    # totals group ~400 rows instead of ~19,000 per fuel.
+    (
+        """CREATE TABLE daily_totals (
+            fuel TEXT NOT NULL,
+            local_day TEXT NOT NULL,
+            kwh_e6 INTEGER NOT NULL,
+            cost_e6 INTEGER NOT NULL,
+            m3_e6 INTEGER,
+            m3cv_e9 INTEGER,                 -- SUM(m3_e6 x cv_e3) over rows with a CV
+            m3_with_cv_e6 INTEGER,           -- SUM(m3_e6) over rows with a CV
+            PRIMARY KEY (fuel, local_day)
+        ) WITHOUT ROWID""",
+        """INSERT INTO daily_totals
+            SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e6), SUM(m3_e6),
+                   SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END)
+            FROM half_hours GROUP BY fuel, local_day""",
+    ),
+]
+
+LATEST_VERSION = len(MIGRATIONS)
