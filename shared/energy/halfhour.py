@@ -1,17 +1,18 @@
 """Cumulative register readings -> consumption per UTC half-hour.
 
 The delta between two readings is spread over the half-hours they span in proportion to
-time (a big gap is spread linearly); the last share takes the remainder so the total is
-conserved exactly. A half-hour is emitted once a reading at or after its end arrives (or on
-flush_until). Repeated or older readings are ignored; a register that goes backwards
-(meter replaced or reset) re-bases without inventing consumption.
+time (a big gap is spread linearly), cut to 1e-6 of the register unit (finer if the
+register is); the last share takes the remainder so the total is conserved exactly.
+A half-hour is emitted once a reading at or after its end arrives (or on flush_until).
+Repeated or older readings are ignored; a register that goes backwards (meter replaced or
+reset) re-bases without inventing consumption.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from shared.energy.calendar import HALF_HOUR, half_hour_start
 from shared.energy.readings import Fuel
@@ -85,9 +86,16 @@ class HalfHourAccumulator:
             overlap = (min(hh + HALF_HOUR, end) - max(hh, start)) // _US
             slots.append((max(hh, state.emitted_until), overlap))
             hh += HALF_HOUR
+        # Shares are cut to a fixed quantum (1e-6, or finer if the register is finer) so every
+        # sum is exact and the last share's remainder conserves the delta to the last digit.
+        exponent = delta.as_tuple().exponent
+        quantum = Decimal(1).scaleb(min(-6, exponent if isinstance(exponent, int) else -6))
         given = ZERO
         for i, (slot, overlap) in enumerate(slots):
-            share = delta - given if i == len(slots) - 1 else delta * overlap / total_us
+            if i == len(slots) - 1:
+                share = delta - given
+            else:
+                share = (delta * overlap / total_us).quantize(quantum, rounding=ROUND_DOWN)
             given += share
             state.pending[slot] = state.pending.get(slot, ZERO) + share
 

@@ -1,0 +1,93 @@
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.energy.halfhour import HalfHourAccumulator, HalfHourUsage
+from shared.energy.readings import Fuel
+
+D = Decimal
+E = Fuel.ELECTRICITY
+T0 = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def test_delta_split_in_proportion_across_boundary() -> None:
+    acc = HalfHourAccumulator()
+    assert acc.add(E, at(20), D("100")) == []
+    # 20 min .. 50 min: 10 min in the first half-hour, 20 in the second
+    done = acc.add(E, at(50), D("103"))
+    assert done == [HalfHourUsage(T0, D(1), E)]
+    done = acc.add(E, at(60), D("104"))
+    assert done == [HalfHourUsage(at(30), D(3), E)]
+    assert acc.pending_total(E) == 0
+
+
+def test_repeated_and_older_readings_ignored() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D(10))
+    acc.add(E, at(10), D(11))
+    assert acc.add(E, at(10), D(11)) == []
+    assert acc.add(E, at(5), D("10.5")) == []
+    assert acc.add(E, at(30), D(12)) == [HalfHourUsage(T0, D(2), E)]
+
+
+def test_register_reset_rebases() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D(5000))
+    acc.add(E, at(10), D(5001))
+    acc.add(E, at(20), D(3))  # meter exchanged: new register starts near zero
+    done = acc.add(E, at(30), D(4))
+    assert done == [HalfHourUsage(T0, D(2), E)]  # 1 before the reset + 1 after, no -4998
+
+
+def test_big_gap_spread_linearly() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D(0))
+    done = acc.add(E, at(180), D(12))  # 3 hours, 12 kWh
+    assert [u.start_utc for u in done] == [at(30 * i) for i in range(6)]
+    assert all(u.quantity == 2 for u in done)
+
+
+def test_fuels_are_independent() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D(1))
+    acc.add(Fuel.GAS, at(0), D(500))
+    assert acc.add(Fuel.GAS, at(30), D("500.25")) == [HalfHourUsage(T0, D("0.25"), Fuel.GAS)]
+    assert acc.add(E, at(30), D(2)) == [HalfHourUsage(T0, D(1), E)]
+
+
+def test_flush_until_then_late_energy_goes_to_open_half_hour() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D(0))
+    acc.add(E, at(15), D(1))
+    flushed = acc.flush_until(at(65))
+    assert flushed == [HalfHourUsage(T0, D(1), E), HalfHourUsage(at(30), D(0), E)]
+    # the reading at 75 min covers 15..75: its share of the flushed half-hours lands in 60..90
+    assert acc.add(E, at(90), D(6)) == [HalfHourUsage(at(60), D(5), E)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 6000), st.decimals(0, 50, places=3)), min_size=1, max_size=40
+    )
+)
+def test_conserves_total_energy(steps: list[tuple[int, Decimal]]) -> None:
+    acc = HalfHourAccumulator()
+    t, reg = T0 + timedelta(seconds=17), D("1234.5")
+    acc.add(E, t, reg)
+    emitted: list[HalfHourUsage] = []
+    for seconds, delta in steps:
+        t += timedelta(seconds=seconds)
+        reg += delta
+        emitted += acc.add(E, t, reg)
+    emitted += acc.flush_until(t + timedelta(minutes=30))
+    assert sum(u.quantity for u in emitted) == reg - D("1234.5")
+    starts = [u.start_utc for u in emitted]
+    assert starts == sorted(set(starts))  # each half-hour once, in order
+    assert all(u.quantity >= 0 for u in emitted)
