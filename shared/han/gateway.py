@@ -29,7 +29,9 @@ from shared.han.client import (
     Subscriber,
 )
 from shared.han.registry import DeviceRegistry, InstallState, Role
+from shared.han.tariffs import Tariffs, from_home_tariff
 from shared.sim.clock import RealClock, SimClock
+from shared.sim.tariff import HomeTariff
 
 LOGGER = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ class GatewayConfig:
     sim_home: Any = None  # shared.sim.home.VirtualHome when radio == "sim"
     expected: list[ExpectedDevice] = field(default_factory=list)
     join_window_s: int = 120
+    tariff: HomeTariff = field(default_factory=HomeTariff)  # the supplier's tariff data
 
 
 class Gateway:
@@ -89,6 +92,8 @@ class Gateway:
         home = config.sim_home
         self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
+        self.tariffs: Tariffs = from_home_tariff(
+            home.tariff if home is not None else config.tariff)
         self.app: Any = None
         self._subscribers: list[Subscriber] = []
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}

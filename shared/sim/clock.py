@@ -20,19 +20,33 @@ class SimClock:
         self.start = (start or datetime.now(UTC)).astimezone(UTC)
         self.speed = speed
         self._t0 = time.monotonic()
+        self._speed_changed = asyncio.Event()
 
     def now(self) -> datetime:
         return self.start + timedelta(seconds=(time.monotonic() - self._t0) * self.speed)
+
+    def set_speed(self, speed: float) -> None:
+        """Change speed from now on without jumping the simulated time."""
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.start, self._t0, self.speed = self.now(), time.monotonic(), speed
+        # wake every sleeper so it recomputes its wait at the new speed
+        changed, self._speed_changed = self._speed_changed, asyncio.Event()
+        changed.set()
 
     def real_seconds(self, sim_seconds: float) -> float:
         return sim_seconds / self.speed
 
     async def sleep(self, sim_seconds: float) -> None:
-        await asyncio.sleep(max(0.0, sim_seconds / self.speed))
+        await self.sleep_until(self.now() + timedelta(seconds=sim_seconds))
 
     async def sleep_until(self, when: datetime) -> None:
-        delay = (when - self.now()).total_seconds()
-        await asyncio.sleep(max(0.0, delay / self.speed))
+        while (delay := (when - self.now()).total_seconds()) > 0:
+            changed = self._speed_changed
+            try:
+                await asyncio.wait_for(changed.wait(), delay / self.speed)
+            except TimeoutError:
+                return
 
 
 class RealClock(SimClock):

@@ -316,6 +316,11 @@ class VirtualDevice:
                 self.before_report(cluster_id)
                 self.report(ep_id, cluster_id, attrs)
             next_t += interval
+            # When the host falls behind a fast clock, skip missed slots rather than
+            # sending a backlog: a real meter reports its current values, not history.
+            now_s = clock.now().timestamp()
+            if next_t < now_s:
+                next_t = (int(now_s) // interval + 1) * interval
 
     def report_offset(self) -> float:
         return 0.0
