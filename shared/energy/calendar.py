@@ -38,7 +38,7 @@ def _as_local_date(d: date | datetime) -> date:
     return local_date(d) if isinstance(d, datetime) else d
 
 
-def period_start_date(d: date | datetime, by: Period) -> date:
+def period_start_date(d: date | datetime, by: Period | str) -> date:
     """First local day of the period containing d (week: Monday; month: 1st; year: 1 Jan)."""
     d = _as_local_date(d)
     by = Period(by)
@@ -51,7 +51,7 @@ def period_start_date(d: date | datetime, by: Period) -> date:
     return d.replace(month=1, day=1)
 
 
-def next_period_start_date(d: date | datetime, by: Period) -> date:
+def next_period_start_date(d: date | datetime, by: Period | str) -> date:
     """First local day of the period after the one containing d."""
     start = period_start_date(d, by)
     by = Period(by)
@@ -64,7 +64,7 @@ def next_period_start_date(d: date | datetime, by: Period) -> date:
     return date(start.year + 1, 1, 1)
 
 
-def period_key(d: date | datetime, by: Period) -> str:
+def period_key(d: date | datetime, by: Period | str) -> str:
     """'2026-10-25' (day), the Monday '2026-10-19' (week), '2026-10' (month), '2026' (year)."""
     start = period_start_date(d, by)
     by = Period(by)
@@ -75,7 +75,7 @@ def period_key(d: date | datetime, by: Period) -> str:
     return start.isoformat()
 
 
-def parse_period_key(key: str, by: Period) -> date:
+def parse_period_key(key: str, by: Period | str) -> date:
     """Inverse of period_key: the first local day of the keyed period."""
     by = Period(by)
     if by is Period.YEAR:
@@ -93,13 +93,13 @@ def local_midnight_utc(d: date) -> datetime:
     return datetime.combine(d, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
-def period_bounds_utc(d: date | datetime | str, by: Period) -> tuple[datetime, datetime]:
+def period_bounds_utc(d: date | datetime | str, by: Period | str) -> tuple[datetime, datetime]:
     """[start, end) UTC instants of the local period containing d (or keyed by d)."""
     first = parse_period_key(d, by) if isinstance(d, str) else period_start_date(d, by)
     return local_midnight_utc(first), local_midnight_utc(next_period_start_date(first, by))
 
 
-def hours_in_period(d: date | datetime | str, by: Period) -> int:
+def hours_in_period(d: date | datetime | str, by: Period | str) -> int:
     """Whole hours in the local period: 23 on 2026-03-29, 25 on 2026-10-25.
 
     UK offsets are whole hours, so this is always an integer."""

@@ -25,7 +25,8 @@ ZERO = Decimal(0)
 
 
 class Tariff(Protocol):
-    standing_charge_gbp_per_day: Decimal
+    @property
+    def standing_charge_gbp_per_day(self) -> Decimal: ...  # read-only: tariffs are frozen
 
     def rate_at(self, utc_dt: datetime, month_to_date_kwh: Decimal = ZERO) -> Decimal: ...
 

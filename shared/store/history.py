@@ -85,7 +85,7 @@ class DeviceRow:
 
 
 def _to_fine(value: Decimal, digits: int = 6) -> int:
-    # Round half-even to the stored resolution (1e-6 kWh / GBP): at most 0.5 micro-pound a row.
+    # Round half-even to the stored resolution (1e-6 kWh, 1e-9 GBP, 1e-3 MJ/m3).
     return int(Decimal(value).scaleb(digits).to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
@@ -210,7 +210,7 @@ class HistoryStore:
             day = local_date(start).isoformat()
             days.add(day)
             params.append((
-                fuel.value, epoch, day, _to_fine(row.kwh), _to_fine(row.cost_gbp),
+                fuel.value, epoch, day, _to_fine(row.kwh), _to_fine(row.cost_gbp, 9),
                 None if row.m3 is None else _to_fine(row.m3),
                 None if row.cv is None else _to_fine(row.cv, 3),
             ))
@@ -220,13 +220,13 @@ class HistoryStore:
         try:
             self._conn.executemany(
                 "INSERT OR REPLACE INTO half_hours"
-                " (fuel, start_utc, local_day, kwh_e6, cost_e6, m3_e6, cv_e3)"
+                " (fuel, start_utc, local_day, kwh_e6, cost_e9, m3_e6, cv_e3)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 params,
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO daily_totals"
-                " SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e6), SUM(m3_e6),"
+                " SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6),"
                 " SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END)"
                 " FROM half_hours WHERE fuel = ? AND local_day = ? GROUP BY fuel, local_day",
                 [(fuel.value, d) for d in sorted(days)],
@@ -241,7 +241,7 @@ class HistoryStore:
     ) -> list[HalfHourRow]:
         """Stored half-hours starting in [start_utc, end_utc), oldest first."""
         cur = self._conn.execute(
-            "SELECT start_utc, kwh_e6, cost_e6, m3_e6, cv_e3 FROM half_hours"
+            "SELECT start_utc, kwh_e6, cost_e9, m3_e6, cv_e3 FROM half_hours"
             " WHERE fuel = ? AND start_utc >= ? AND start_utc < ? ORDER BY start_utc",
             (Fuel(fuel).value, int(start_utc.timestamp()), int(end_utc.timestamp())),
         )
@@ -249,7 +249,7 @@ class HistoryStore:
             HalfHourRow(
                 start_utc=datetime.fromtimestamp(s, UTC),
                 kwh=Decimal(k).scaleb(-6),
-                cost_gbp=Decimal(c).scaleb(-6),
+                cost_gbp=Decimal(c).scaleb(-9),
                 m3=_from_fine(m),
                 cv=_from_fine(cv, 3),
             )
@@ -258,8 +258,8 @@ class HistoryStore:
 
     def set_standing_charge(self, fuel: Fuel | str, local_day: date, gbp: Decimal) -> None:
         self._write([(
-            "INSERT OR REPLACE INTO standing_charges (fuel, local_day, gbp_e6) VALUES (?, ?, ?)",
-            (Fuel(fuel).value, local_day.isoformat(), _to_fine(gbp)),
+            "INSERT OR REPLACE INTO standing_charges (fuel, local_day, gbp_e9) VALUES (?, ?, ?)",
+            (Fuel(fuel).value, local_day.isoformat(), _to_fine(gbp, 9)),
         )])
 
     # -- aggregates -------------------------------------------------------------------------
@@ -285,13 +285,13 @@ class HistoryStore:
         key = _KEY_SQL[by]
         fuel_value = Fuel(fuel).value
         usage = self._conn.execute(
-            f"SELECT {key} AS k, SUM(kwh_e6), SUM(cost_e6), SUM(m3_e6), SUM(m3cv_e9),"
+            f"SELECT {key} AS k, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6), SUM(m3cv_e9),"
             f" SUM(m3_with_cv_e6) FROM daily_totals"
             f" WHERE fuel = ? AND local_day BETWEEN ? AND ? GROUP BY k",
             (fuel_value, first, last),
         ).fetchall()
         standing = dict(self._conn.execute(
-            f"SELECT {key} AS k, SUM(gbp_e6) FROM standing_charges"
+            f"SELECT {key} AS k, SUM(gbp_e9) FROM standing_charges"
             f" WHERE fuel = ? AND local_day BETWEEN ? AND ? GROUP BY k",
             (fuel_value, first, last),
         ).fetchall())
@@ -308,8 +308,8 @@ class HistoryStore:
                 period=k,
                 hours=_period_hours(k, by),
                 kwh=Decimal(kwh).scaleb(-6),
-                cost_gbp=Decimal(cost).scaleb(-6),
-                standing_charge_gbp=Decimal(standing.get(k, 0)).scaleb(-6),
+                cost_gbp=Decimal(cost).scaleb(-9),
+                standing_charge_gbp=Decimal(standing.get(k, 0)).scaleb(-9),
                 m3=_from_fine(m3),
                 cv=cv,
             ))

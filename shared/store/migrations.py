@@ -4,7 +4,9 @@ Never edit a released step: append a new one. Each step is a tuple of single sta
 it can run inside one explicit transaction (executescript would commit half-way).
 
 Fine units (exact integer SUMs in SQL; Decimal at the edge):
-  *_e6  = value x 10^6  (kWh -> mWh-ish, GBP -> micro-pounds, m3 -> cm3)
+  kwh_e6, m3_e6 = value x 10^6 (the half-hour accumulator's resolution; m3_e6 is cm3)
+  *_e9 (GBP)    = value x 10^9: kWh (6 dp) x a 5 dp rate has 11 dp, so money is rounded, but
+                  only at the nano-pound; int64 still holds 9.2 billion GBP
   cv_e3 = MJ/m3 x 10^3  (published CVs have 1-2 dp; 3 dp keeps SUM(m3 x cv) in int64)
 """
 
@@ -18,18 +20,18 @@ MIGRATIONS: list[tuple[str, ...]] = [
             start_utc INTEGER NOT NULL,      -- epoch seconds, on a :00/:30 boundary
             local_day TEXT NOT NULL,         -- Europe/London 'YYYY-MM-DD', fixed at insert
             kwh_e6 INTEGER NOT NULL,
-            cost_e6 INTEGER NOT NULL,
+            cost_e9 INTEGER NOT NULL,
             m3_e6 INTEGER,                   -- gas only
             cv_e3 INTEGER,                   -- gas only
             PRIMARY KEY (fuel, start_utc)
         ) WITHOUT ROWID""",
         # Covering index: per-day grouping reads only the index, in local_day order.
         """CREATE INDEX half_hours_by_day
-            ON half_hours (fuel, local_day, kwh_e6, cost_e6, m3_e6, cv_e3)""",
+            ON half_hours (fuel, local_day, kwh_e6, cost_e9, m3_e6, cv_e3)""",
         """CREATE TABLE standing_charges (
             fuel TEXT NOT NULL,
             local_day TEXT NOT NULL,
-            gbp_e6 INTEGER NOT NULL,
+            gbp_e9 INTEGER NOT NULL,
             PRIMARY KEY (fuel, local_day)
         ) WITHOUT ROWID""",
     ),
@@ -68,14 +70,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
             fuel TEXT NOT NULL,
             local_day TEXT NOT NULL,
             kwh_e6 INTEGER NOT NULL,
-            cost_e6 INTEGER NOT NULL,
+            cost_e9 INTEGER NOT NULL,
             m3_e6 INTEGER,
             m3cv_e9 INTEGER,                 -- SUM(m3_e6 x cv_e3) over rows with a CV
             m3_with_cv_e6 INTEGER,           -- SUM(m3_e6) over rows with a CV
             PRIMARY KEY (fuel, local_day)
         ) WITHOUT ROWID""",
         """INSERT INTO daily_totals
-            SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e6), SUM(m3_e6),
+            SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6),
                    SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END)
             FROM half_hours GROUP BY fuel, local_day""",
     ),

@@ -21,8 +21,8 @@ OLD, NEW = D("0.24"), D("0.30")
 DAY, NIGHT = D("0.28"), D("0.09")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, us, tzinfo=UTC)
 
 
 def economy7() -> TimeOfUseTariff:
