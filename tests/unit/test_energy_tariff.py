@@ -2,6 +2,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.energy.calendar import HALF_HOUR, period_bounds_utc
 from shared.energy.tariff import (
@@ -151,3 +153,14 @@ def test_block_tariff_validation() -> None:
 def test_band_must_start_on_half_hour() -> None:
     with pytest.raises(ValueError):
         RateBand(time(7, 15), DAY, "day")
+
+
+@given(
+    st.decimals(0, 500, places=3), st.decimals(0, 500, places=3), st.decimals(0, 500, places=3)
+)
+def test_block_split_is_additive(a: Decimal, b: Decimal, used: Decimal) -> None:
+    # pricing a+b at once equals pricing a, then b on top: splitting never changes the bill
+    block = BlockTariff((D(100), D(300)), (D("0.30"), D("0.20"), D("0.10")))
+    assert block.price_quantity(a + b, used) == block.price_quantity(
+        a, used
+    ) + block.price_quantity(b, used + a)
