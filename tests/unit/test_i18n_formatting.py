@@ -1,0 +1,88 @@
+"""Babel formatting in en_GB and cy_GB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from shared.i18n import catalog as cat
+from shared.i18n import formatting as f
+from shared.i18n import ihd_strings as s
+
+FRIDAY = dt.date(2025, 3, 7)
+
+
+@pytest.fixture
+def tr() -> Iterator[cat.Translator]:
+    translator = cat.Translator("en")
+    previous = cat.set_translator(translator)
+    yield translator
+    cat.set_translator(previous)
+
+
+def test_welsh_dates(tr: cat.Translator) -> None:
+    tr.set_language("cy")
+    assert f.format_date_long(FRIDAY) == "7 Mawrth 2025"
+    assert f.format_weekday_date(FRIDAY) == "Dydd Gwener, 7 Mawrth 2025"
+    assert f.format_weekday_date(dt.date(2025, 3, 4)) == "Dydd Mawrth, 4 Mawrth 2025"
+    assert f.format_month_year(FRIDAY) == "Mawrth 2025"
+
+
+def test_english_dates(tr: cat.Translator) -> None:
+    assert f.format_date_long(FRIDAY) == "7 March 2025"
+    assert f.format_weekday_date(FRIDAY) == "Friday, 7 March 2025"
+    assert f.format_month_year(FRIDAY) == "March 2025"
+    assert f.format_date_long(FRIDAY, language="cy") == "7 Mawrth 2025"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_money(tr: cat.Translator, lang: str) -> None:
+    tr.set_language(lang)
+    assert f.format_money_gbp(Decimal("1234.5")) == "£1,234.50"
+    assert f.format_money_gbp(Decimal("0.005")) == "£0.01"  # half-up, not banker's
+    assert f.format_money_gbp(Decimal("-3.2")) == "-£3.20"
+
+
+def test_numbers_and_units(tr: cat.Translator) -> None:
+    assert f.format_decimal(Decimal("1234.565"), 2) == "1,234.57"
+    assert f.format_decimal(7, 0) == "7"
+    assert f.format_decimal(0.1, 3) == "0.100"
+    assert f.format_kwh(Decimal("12.345")) == "12.35 kWh"
+    assert f.format_kw(Decimal("0.4")) == "0.40 kW"
+    assert f.format_m3(Decimal("1.2")) == "1.200 m³"
+    assert f.format_pence_rate(Decimal("24.5")) == "24.50p/kWh"
+    assert f.format_pence_rate_spoken(Decimal("24.5")) == "24.50 pence per kilowatt-hour"
+    tr.set_language("cy")
+    assert f.format_pence_rate(Decimal("24.5")) == "24.50c/kWh"
+    assert f.format_pence_rate_spoken(Decimal("24.5")) == "24.50 ceiniog y cilowat awr"
+    assert f.format_kwh(Decimal("1234.5"), 1) == "1,234.5 kWh"
+
+
+def test_times_in_london_or_marked_utc(tr: cat.Translator) -> None:
+    summer = dt.datetime(2025, 7, 1, 12, 5, tzinfo=dt.UTC)
+    winter = dt.datetime(2025, 1, 1, 12, 5)  # naive means UTC
+    assert f.format_time(summer) == "13:05"
+    assert f.format_time(winter) == "12:05"
+    assert f.format_time(summer, utc=True) == "12:05 UTC"
+    tr.set_language("cy")
+    assert f.format_time(summer, utc=True) == "12:05 UTC"
+
+
+def test_whole_sentences_in_welsh(tr: cat.Translator) -> None:
+    tr.set_language("cy")
+    assert s.meter_reading_age(120) == "Darlleniad mesurydd a gymerwyd 2 funud yn ôl"
+    assert s.stale_reading(3 * 3600) == "Hen ddata: daeth y darlleniad diwethaf 3 awr yn ôl"
+    assert s.days_of_credit_left(2) == "2 ddiwrnod o gredyd ar ôl"
+    assert s.days_of_credit_left(0) == "Llai na diwrnod o gredyd ar ôl"
+    assert s.screen_title("settings") == "Gosodiadau"
+    assert cat._(s.IN_HOME_DISPLAY) == "Sgrîn ynni cartref"
+
+
+def test_whole_sentences_in_english(tr: cat.Translator) -> None:
+    assert s.meter_reading_age(7200) == "Meter reading, 2 hours old"
+    assert s.days_of_credit_left(1) == "1 day of credit left"
+    assert s.next_rate_from("15.00p/kWh", "16:00") == "Next rate: 15.00p/kWh from 16:00"
+    assert all(s.screen_title(key) for key in s.SCREENS)
