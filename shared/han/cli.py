@@ -97,19 +97,22 @@ def reading_json(reading: Any) -> str:
 
 async def _run(args: argparse.Namespace) -> int:
     from shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
-    from shared.han.history_feed import open_history
+    from shared.han.history_feed import HistoryFeed, open_history
     from shared.han.setup import RadioOptions, build_gateway
+    from shared.store.async_history import AsyncHistory
 
     if args.radio != "sim" and not args.device:
         raise UsageError(f"--radio {args.radio} needs --device PORT")
-    store = open_history(args.db) if args.db else None
+    history = None
+    if args.db is not None:
+        open_history(args.db).close()  # fail fast, with a clear message, before any radio work
+        history = AsyncHistory(args.db)
+        await history.ready()
     gateway = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start,
                                          args.sim_speed))
     feed = None
-    if store is not None:
-        from shared.han.history_feed import HistoryFeed
-
-        feed = HistoryFeed(store, gateway.tariff_schedule())
+    if history is not None:
+        feed = HistoryFeed(history, gateway.tariffs)
         gateway.reading_hooks.append(feed.on_reading)
     out = sys.stdout
 
@@ -146,8 +149,9 @@ async def _run(args: argparse.Namespace) -> int:
         await gateway.stop()
         if feed is not None:
             feed.flush(gateway.now())
-        if store is not None:
-            store.close()
+            await feed.drain()
+        if history is not None:
+            await history.close()
         out.flush()
     return 0
 
