@@ -1,0 +1,69 @@
+"""han-gateway prints what it promises, and refuses bad input with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+CLI = [sys.executable, "-m", "shared.han.cli"]
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=Path(__file__).resolve().parents[2])
+
+
+def test_run_prints_one_json_object_per_reading_and_history_per_local_day(tmp_path) -> None:
+    db = tmp_path / "home.db"
+    result = run("run", "--radio", "sim", "--sim-seed", "7", "--sim-start",
+                 "2026-10-24T21:00:00Z", "--sim-speed", "3600", "--duration", "5h",
+                 "--db", str(db), "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) > 1000  # demand every 10 s for 5 h, plus the rest
+    for obj in lines:
+        assert {"t", "device", "fuel", "kind", "value", "unit"} <= obj.keys()
+        assert obj["t"].endswith("Z") and obj["fuel"] in ("electricity", "gas")
+    kinds = {obj["kind"] for obj in lines}
+    assert {"demand", "summation", "price", "credit", "message"} <= kinds
+    demand = next(o for o in lines if o["kind"] == "demand")
+    assert demand["unit"] == "kW"
+    gas = next(o for o in lines if o["fuel"] == "gas" and o["kind"] == "summation")
+    assert gas["unit"] == "m3"
+
+    history = run("history", "--db", str(db), "--fuel", "electricity", "--by", "day", "--json")
+    assert history.returncode == 0, history.stderr
+    days = [json.loads(line) for line in history.stdout.splitlines()]
+    assert [d["period"] for d in days] == ["2026-10-24", "2026-10-25"]
+    assert days[1]["hours"] == 25  # the clock went back an hour
+    assert float(days[1]["kwh"]) > 0 and float(days[1]["cost_gbp"]) > 0
+    gas_days = run("history", "--db", str(db), "--fuel", "gas", "--by", "day", "--json")
+    first = json.loads(gas_days.stdout.splitlines()[0])
+    assert {"m3", "cv", "kwh", "cost_gbp", "standing_charge_gbp", "hours"} <= first.keys()
+
+
+def test_bad_arguments_exit_2_with_a_message(tmp_path) -> None:
+    for args in (["run", "--duration", "three days"], ["run", "--sim-start", "yesterday"],
+                 ["run", "--sim-speed", "-5"], ["run", "--radio", "zigbee3000"],
+                 ["history", "--db", str(tmp_path / "x.db"), "--fuel", "water", "--by", "day"]):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "error" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreadable_database_exits_2_and_is_left_untouched(tmp_path) -> None:
+    db = tmp_path / "notes.db"
+    db.write_bytes(b"my shopping list, not a database\n" * 10)
+    before = db.read_bytes()
+    for args in (["history", "--db", str(db), "--fuel", "gas", "--by", "week"],
+                 ["run", "--duration", "1m", "--db", str(db)]):
+        result = run(*args)
+        assert result.returncode == 2
+        assert "not" in result.stderr and str(db) in result.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+    missing = run("history", "--db", str(tmp_path / "nope.db"), "--fuel", "gas", "--by", "day")
+    assert missing.returncode == 2 and "No history database" in missing.stderr

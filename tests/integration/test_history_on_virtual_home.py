@@ -1,0 +1,88 @@
+"""Readings flow into the store; local-day aggregates across the clock changes match the
+meters' own registers; a radio outage loses no energy from history."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from shared.energy.calendar import Period, local_midnight_utc
+from shared.han.history_feed import HistoryFeed
+from shared.han.setup import RadioOptions, build_gateway
+from shared.store.async_history import AsyncHistory
+
+from .sim_helpers import wait_for
+
+# Reports are stamped when the gateway receives them; at thousands of times real speed a
+# millisecond of host latency is seconds of simulated consumption.
+KWH_TOLERANCE = Decimal("0.02")
+
+
+async def run_home(tmp_path, start: datetime, until: datetime, speed: float,
+                   outage: tuple[datetime, datetime] | None = None):
+    gateway = build_gateway(RadioOptions(sim_seed=11, sim_start=start, sim_speed=speed))
+    history = AsyncHistory(tmp_path / "home.db")
+    await history.ready()
+    feed = HistoryFeed(history, gateway.tariffs)
+    gateway.reading_hooks.append(feed.on_reading)
+    await gateway.start()
+    assert await gateway.commission_expected()
+    home = gateway.config.sim_home
+    if outage is not None:
+        await home.clock.sleep_until(outage[0])
+        home.unplug_radio()
+        await home.clock.sleep_until(outage[1])
+        home.plug_radio()
+        await wait_for(lambda: gateway.radio_state == "connected", timeout=30)
+    await home.clock.sleep_until(until)
+    await gateway.stop()
+    feed.flush(until)
+    await feed.drain()
+    return gateway, history, home
+
+
+@pytest.mark.parametrize(("day", "hours"), [(date(2026, 10, 25), 25), (date(2026, 3, 29), 23)])
+async def test_clock_change_day_totals_match_the_meter(tmp_path, day: date, hours: int) -> None:
+    day_start = local_midnight_utc(day)
+    day_end = local_midnight_utc(day + timedelta(days=1))
+    gateway, history, home = await run_home(
+        tmp_path, day_start - timedelta(minutes=40), day_end + timedelta(minutes=40), 6000)
+    try:
+        [total] = await history.aggregate("electricity", Period.DAY, day, day)
+        assert total.period == day.isoformat()
+        assert total.hours == hours
+        meter_kwh = home.esme.register_at(day_end) - home.esme.register_at(day_start)
+        assert abs(total.kwh - meter_kwh) < KWH_TOLERANCE, (total.kwh, meter_kwh)
+        assert total.standing_charge_gbp == Decimal("0.5335")
+        # every half-hour of the local day is priced: 46 or 50 of them
+        rows = await history.half_hours("electricity", day_start, day_end)
+        assert len(rows) == hours * 2
+        [gas] = await history.aggregate("gas", Period.DAY, day, day)
+        assert gas.hours == hours and gas.m3 is not None and gas.m3 > 0
+        assert gas.cv == Decimal("39.5")
+    finally:
+        await history.close()
+
+
+async def test_radio_outage_loses_no_energy_from_history(tmp_path) -> None:
+    start = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+    outage = (start + timedelta(hours=2), start + timedelta(hours=4))
+    until = start + timedelta(hours=7)
+    gateway, history, home = await run_home(tmp_path, start, until, 3000, outage)
+    try:
+        first = start + timedelta(hours=1)
+        last = start + timedelta(hours=6, minutes=30)
+        rows = await history.half_hours("electricity", first, last)
+        assert len(rows) == 11  # the outage hours are there too, nothing missing
+        stored = sum((r.kwh for r in rows), Decimal(0))
+        meter = home.esme.register_at(last) - home.esme.register_at(first)
+        assert abs(stored - meter) < KWH_TOLERANCE, (stored, meter)
+        # the latest readings were saved for the display's next start
+        kinds = {r.kind for r in await history.latest_readings()}
+        assert {"summation", "credit", "price"} <= {str(k) for k in kinds}
+    finally:
+        await history.close()
+    await asyncio.sleep(0)
