@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/ihd-app
+	$(VENV)/bin/han-gateway run --radio sim
 
 gateway: $(STAMP)
 	$(VENV)/bin/han-gateway run --radio sim --sim-speed 60

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from shared.energy.calendar import local_date
+from shared.energy.calendar import local_date, local_midnight_utc
 from shared.energy.gas import gas_kwh
 from shared.energy.halfhour import HalfHourAccumulator, HalfHourUsage
 from shared.energy.readings import Fuel, Reading, ReadingKind
@@ -50,6 +50,10 @@ class HistoryFeed:
         self._last_saved: dict[tuple[str, ReadingKind, int | None], datetime] = {}
         self._pending: set[asyncio.Task[None]] = set()
         self.half_hours_written = 0
+        # running estimate of what this display has priced since it started (seed IH.2:
+        # compared with the meter's own bill to date)
+        self._priced: dict[Fuel, Decimal] = {}
+        self._started: datetime | None = None
 
     def on_reading(self, reading: Reading) -> None:
         if reading.kind == ReadingKind.CALORIFIC_VALUE:
@@ -58,12 +62,22 @@ class HistoryFeed:
         if reading.kind != ReadingKind.SUMMATION:
             return
         when = reading.meter_time or reading.received
+        if self._started is None:
+            self._started = when
         self._write(reading.fuel, self.accumulator.add(reading.fuel, when, reading.value))
 
     def flush(self, until: datetime) -> None:
         """Write every half-hour that ended by `until` (at shutdown)."""
         for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
             self._write(fuel, self.accumulator.flush_until(until, fuel))
+
+    def cost_since_start(self, fuel: Fuel, rate_now: Decimal) -> Decimal:
+        """Energy priced since the first reading, plus standing charges for each local day
+        begun since then, plus energy not yet closed into a half-hour at today's rate."""
+        pending = self.accumulator.pending_total(fuel)
+        if fuel == Fuel.GAS:
+            pending = gas_kwh(pending, self.cv)
+        return self._priced.get(fuel, Decimal(0)) + pending * rate_now
 
     async def drain(self) -> None:
         while self._pending:
@@ -95,8 +109,11 @@ class HistoryFeed:
             cost = price_half_hour(schedule, usage.start_utc, kwh, month_to_date)
             self._month_kwh[month] = month_to_date + kwh
             rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv))
+            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
             if (fuel, day) not in self._charged_days:
                 self._charged_days.add((fuel, day))
+                if self._started is not None and local_midnight_utc(day) > self._started:
+                    self._priced[fuel] += standing_charge_for_day(schedule, day)
                 self._spawn(self.history.set_standing_charge(
                     fuel, day, standing_charge_for_day(schedule, day)))
         self.half_hours_written += len(rows)

@@ -53,7 +53,7 @@ class HomeOptions:
     prepayment: bool = True
     neighbours: int = 2
     loss_rate: float = 0.0
-    bill_error_gbp: Decimal = Decimal(0)
+    meter_rate_factor: Decimal = Decimal(1)
     messages: tuple[SupplierMessage, ...] = DEFAULT_MESSAGES
     tariff: HomeTariff = field(default_factory=HomeTariff)
 
@@ -72,7 +72,7 @@ class VirtualHome:
             self.air, make_eui64(rng), make_install_code(rng), "home", seed=opts.seed,
             tariff=self.tariff.electricity,
             prepayment=PrepaymentAccount() if opts.prepayment else None,
-            messages=opts.messages, bill_error_gbp=opts.bill_error_gbp,
+            messages=opts.messages, meter_rate_factor=opts.meter_rate_factor,
         )
         self.gsme = GasMeter(self.air, make_eui64(rng), make_install_code(rng), "home",
                              seed=opts.seed, cv_mj_per_m3=self.tariff.gas_cv)

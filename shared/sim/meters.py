@@ -100,12 +100,13 @@ class ElectricityMeter(VirtualDevice):
 
     def __init__(self, air, ieee, install_code, home, *, seed: int, tariff: MeterTariff,
                  prepayment: PrepaymentAccount | None, messages: tuple[SupplierMessage, ...] = (),
-                 start_kwh: Decimal = Decimal("12345.678"), bill_error_gbp: Decimal = Decimal(0)):
+                 start_kwh: Decimal = Decimal("12345.678"), meter_rate_factor: Decimal = Decimal(1)):
         self.seed = seed
         self.tariff = tariff
         self.account = prepayment
         self.messages = messages
-        self.bill_error_gbp = bill_error_gbp  # fault injection: meter bill differs from tariff
+        # fault injection: the meter prices at a different rate from the supplier's data
+        self.meter_rate_factor = meter_rate_factor
         self._origin = air.clock.now()
         # integrate on a 10 s grid aligned to the epoch, so any start gives the same slots
         slot = load.ELEC_SLOT_S
@@ -141,7 +142,7 @@ class ElectricityMeter(VirtualDevice):
             self.total_kwh += kwh
             self.tier_kwh[tier] = self.tier_kwh.get(tier, Decimal(0)) + kwh
             self.day_kwh += kwh
-            cost = kwh * rate
+            cost = kwh * rate * self.meter_rate_factor
             self.bill_gbp += cost
             if self.account is not None:
                 self.account.spend(cost)
@@ -187,7 +188,7 @@ class ElectricityMeter(VirtualDevice):
             0x0400: lambda: int(self.demand_kw * 1000),
             0x0401: lambda: wh(self.day_kwh),
             0x0403: lambda: wh(self.prev_day_kwh),
-            0x0A00: lambda: money_raw(self.bill_gbp + self.bill_error_gbp),
+            0x0A00: lambda: money_raw(self.bill_gbp),
         }
         price: dict[int, Any] = {
             0x0000: "Off-peak",
