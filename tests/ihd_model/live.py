@@ -1,0 +1,42 @@
+"""A display model on a running virtual home, as the IHD builds it."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from ihd_app.model import DisplayModel
+from ihd_app.settings import Settings
+from shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
+from shared.han.history_feed import HistoryFeed
+from shared.han.setup import ROLE_OF_LABEL
+from shared.sim.home import HomeOptions, VirtualHome
+from shared.store.async_history import AsyncHistory
+
+
+@asynccontextmanager
+async def live_model(tmp_path, *, start: datetime | None = None, speed: float = 600,
+                     settings: Settings | None = None, before_start=None, **home_options: Any):
+    home = VirtualHome(HomeOptions(seed=7, start=start or datetime(2026, 11, 3, 8, tzinfo=UTC),
+                                   speed=speed, **home_options))
+    if before_start is not None:
+        before_start(home)
+    expected = [ExpectedDevice.from_install_code(lb.eui64, lb.install_code,
+                                                 ROLE_OF_LABEL[lb.device_type])
+                for lb in home.labels()]
+    gateway = Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected))
+    history = AsyncHistory(tmp_path / "ihd.db")
+    await history.ready()
+    feed = HistoryFeed(history, gateway.tariffs)
+    gateway.reading_hooks.append(feed.on_reading)
+    model = DisplayModel(history, gateway.tariffs, gateway.now, settings or Settings())
+    await gateway.start()
+    model.attach(gateway, gateway.tariffs, feed)
+    assert await gateway.commission_expected()
+    try:
+        yield model, gateway, home
+    finally:
+        await gateway.stop()
+        await feed.drain()
+        await history.close()

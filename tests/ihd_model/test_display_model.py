@@ -1,0 +1,119 @@
+"""The display model: meter-authoritative values, estimates, staleness, credit, notices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from ihd_app.model import Ambient
+from ihd_app.settings import Settings, SettingsStore
+from shared.energy.readings import Fuel, Source
+
+from ..integration.sim_helpers import wait_for
+from .live import live_model
+
+
+async def test_values_say_whose_they_are_and_how_old(tmp_path) -> None:
+    async with live_model(tmp_path) as (model, gateway, home):
+        await wait_for(lambda: not model.power().missing, timeout=20)
+        power = model.power()
+        assert power.source == Source.METER and power.unit == "kW"
+        assert power.age_s is not None and power.age_s < 30 and not power.stale
+        cost = model.cost_per_hour()
+        assert cost.source == Source.ESTIMATE and cost.unit == "GBP/h"
+        assert cost.value == power.value * model.rate_now().value
+        energy, today_cost = model.today(Fuel.ELECTRICITY)
+        assert energy.source == Source.METER  # the meter's own day register
+        assert today_cost.source == Source.ESTIMATE
+        # the standing charge is in today's cost from the first minute
+        assert today_cost.value >= Decimal("0.5335")
+
+
+async def test_ambient_follows_the_occupiers_thresholds(tmp_path) -> None:
+    low = Settings(ambient_low_kw=Decimal("50"), ambient_high_kw=Decimal("60"))
+    async with live_model(tmp_path, settings=low) as (model, gateway, home):
+        await wait_for(lambda: not model.power().missing, timeout=20)
+        assert model.ambient() == Ambient.LOW
+        model.settings = Settings(ambient_low_kw=Decimal("0.001"), ambient_high_kw=Decimal("0.01"))
+        assert model.ambient() == Ambient.HIGH
+
+
+async def test_meter_discrepancy_is_flagged_only_when_the_meter_disagrees(tmp_path) -> None:
+    for factor, expected in ((Decimal("1.25"), True), (Decimal("1"), False)):
+        (tmp_path / str(factor)).mkdir()
+        async with live_model(tmp_path / str(factor), speed=3000,
+                              meter_rate_factor=factor) as (model, gateway, home):
+            await home.clock.sleep_until(home.clock.now() + timedelta(hours=5))
+            result = model.discrepancy()
+            assert result is not None
+            assert result.meter_gbp > 0
+            assert result.differs is expected, result
+
+
+async def test_values_go_stale_when_the_radio_vanishes(tmp_path) -> None:
+    async with live_model(tmp_path) as (model, gateway, home):
+        await wait_for(lambda: not model.power().missing, timeout=20)
+        home.unplug_radio()
+        await wait_for(lambda: model.power().stale, timeout=10)
+        assert model.power().age_s > 30
+        assert model.ambient() is None  # no colour for a value that is not live
+        home.plug_radio()
+        await wait_for(lambda: not model.power().stale, timeout=30)
+
+
+async def test_low_credit_offers_emergency_credit_and_activating_it_works(tmp_path) -> None:
+    def nearly_empty(home) -> None:
+        home.esme.account.credit_gbp = Decimal("0.60")
+
+    async with live_model(tmp_path, before_start=nearly_empty) as (model, gateway, home):
+        await wait_for(lambda: model.credit() is not None, timeout=20)
+        credit = model.credit()
+        assert credit.low and credit.emergency_available and not credit.emergency_in_use
+        assert credit.balance.source == Source.METER and credit.debt.value == Decimal("45.2")
+        assert credit.recovery_gbp_per_day == Decimal("0.5")
+        assert await model.activate_emergency_credit()
+        await wait_for(lambda: model.credit().emergency_in_use, timeout=10)
+        assert model.credit().emergency_remaining.value == Decimal("10")
+
+
+async def test_gas_latest_half_hour_comes_from_the_mirror(tmp_path) -> None:
+    async with live_model(tmp_path, speed=3000) as (model, gateway, home):
+        polls = home.air.frames_down[str(home.gsme.ieee)]
+        await home.clock.sleep_until(home.clock.now() + timedelta(hours=1, minutes=5))
+        await model.refresh_usage()
+        m3, kwh, cost = model.gas_latest_half_hour()
+        assert m3.source == Source.METER and m3.value > 0
+        assert kwh.source == Source.ESTIMATE
+        exact = m3.value * Decimal("1.02264") * Decimal("39.5") / Decimal("3.6")
+        assert kwh.value == exact.quantize(Decimal("0.000001"))  # stored to the micro-kWh
+        assert home.air.frames_down[str(home.gsme.ieee)] == polls
+
+
+async def test_last_known_values_come_back_after_a_restart_with_their_age(tmp_path) -> None:
+    async with live_model(tmp_path) as (model, gateway, home):
+        await wait_for(lambda: model.credit() is not None, timeout=20)
+        balance = model.credit().balance.value
+    from ihd_app.model import DisplayModel
+    from shared.store.async_history import AsyncHistory
+
+    history = AsyncHistory(tmp_path / "ihd.db")
+    await history.ready()
+    later = gateway.now() + timedelta(hours=2)
+    model = DisplayModel(history, gateway.tariffs, lambda: later, Settings())
+    await model.load_last_known()
+    assert model.from_history
+    assert model.credit().balance.value == balance
+    assert model.credit().balance.age_s >= 2 * 3600 and model.credit().balance.stale
+    await history.close()
+
+
+def test_settings_survive_a_restart_and_a_corrupt_file(tmp_path) -> None:
+    store = SettingsStore(tmp_path / "ihd.json")
+    store.save(Settings(language="cy", theme="high-contrast", text_scale=1.75, screen="usage",
+                        budget_gbp_per_day=Decimal("3.50")))
+    loaded = store.load()
+    assert (loaded.language, loaded.theme, loaded.text_scale, loaded.screen) == (
+        "cy", "high-contrast", 1.75, "usage")
+    assert loaded.budget_gbp_per_day == Decimal("3.50")
+    (tmp_path / "ihd.json").write_text("{not json")
+    assert store.load() == Settings()
