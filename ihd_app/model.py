@@ -22,7 +22,7 @@ from shared.energy.gas import gas_kwh
 from shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
 from shared.han.client import RadioEvent, RadioState, ReadingEvent, StaleEvent
-from shared.han.gateway import EXPECTED_INTERVAL_S
+from shared.han.intervals import EXPECTED_INTERVAL_S
 from shared.han.tariffs import Tariffs
 from shared.store.history import PeriodTotal
 

@@ -28,6 +28,7 @@ from shared.han.client import (
     StaleEvent,
     Subscriber,
 )
+from shared.han.intervals import EXPECTED_INTERVAL_S
 from shared.han.registry import DeviceRegistry, InstallState, Role
 from shared.han.tariffs import Tariffs, from_home_tariff
 from shared.sim.clock import RealClock, SimClock
@@ -35,15 +36,6 @@ from shared.sim.tariff import HomeTariff
 
 LOGGER = logging.getLogger(__name__)
 
-# How often each value is expected; a value is stale after three times this (issue 2, §3).
-EXPECTED_INTERVAL_S: dict[tuple[Fuel, ReadingKind], int] = {
-    (Fuel.ELECTRICITY, ReadingKind.DEMAND): 10,
-    (Fuel.ELECTRICITY, ReadingKind.SUMMATION): 60,
-    (Fuel.ELECTRICITY, ReadingKind.DAY_CONSUMPTION): 60,
-    (Fuel.ELECTRICITY, ReadingKind.BILL_TO_DATE): 60,
-    (Fuel.ELECTRICITY, ReadingKind.CREDIT): 1800,
-    (Fuel.GAS, ReadingKind.SUMMATION): 1800,
-}
 ELECTRIC_REPORTING = {  # attribute -> (min, max) seconds
     "instantaneous_demand": (1, 10),
     "current_summ_delivered": (30, 60),

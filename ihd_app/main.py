@@ -1,0 +1,54 @@
+"""ihd-app entry point: the in-home display, on the virtual home by default."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ihd_app.cli import parse
+
+    options = parse(argv)  # exits 2 with a message on bad arguments
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from ihd_app.app import IhdApp
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app.setApplicationName("ihd-app")
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    ihd = IhdApp(options)
+    done = asyncio.Event()
+    exit_code = 0
+
+    async def run() -> None:
+        nonlocal exit_code
+        await ihd.first_frame()
+        qt_app.lastWindowClosed.connect(done.set)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, done.set)
+        await ihd.start_han()
+        if options.screenshot is not None:
+            try:
+                await ihd.screenshot(options.screenshot)
+            except TimeoutError:
+                print(f"ihd-app: error: no live data within {options.timeout:g} s",
+                      file=sys.stderr)
+                exit_code = 1
+            done.set()
+        await done.wait()
+        await ihd.stop()
+
+    with loop:
+        loop.run_until_complete(run())
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
