@@ -62,11 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="han-gateway", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the gateway and print readings as they arrive")
-    run.add_argument("--radio", choices=RADIOS, default="sim")
+    run.add_argument("--config", type=Path, default=None,
+                     help="TOML configuration file (command-line options override it)")
+    run.add_argument("--radio", choices=RADIOS, default=None, help="default: sim")
     run.add_argument("--device", help="serial port of a real radio, e.g. /dev/ttyUSB0")
-    run.add_argument("--sim-seed", type=int, default=7)
+    run.add_argument("--sim-seed", type=int, default=None, help="default: 7")
     run.add_argument("--sim-start", type=parse_utc, default=None, help="UTC start, ISO 8601")
-    run.add_argument("--sim-speed", type=positive_float, default=1.0)
+    run.add_argument("--sim-speed", type=positive_float, default=None, help="default: 1")
     run.add_argument("--duration", type=parse_duration, default=None,
                      help="simulated time to run for, e.g. 3d (default: until Ctrl+C)")
     run.add_argument("--db", type=Path, default=None, help="history database (SQLite)")
@@ -101,6 +103,7 @@ async def _run(args: argparse.Namespace) -> int:
     from shared.han.setup import RadioOptions, build_gateway
     from shared.store.async_history import AsyncHistory
 
+    _apply_config(args)
     if args.radio != "sim" and not args.device:
         raise UsageError(f"--radio {args.radio} needs --device PORT")
     history = None
@@ -180,6 +183,23 @@ def _history(args: argparse.Namespace) -> int:
         else:
             print("  ".join(f"{k}={v}" for k, v in obj.items()))
     return 0
+
+
+def _apply_config(args: argparse.Namespace) -> None:
+    """Fill options not given on the command line from the config file, then defaults."""
+    from shared.han.config import ConfigError, FileConfig, load_config
+
+    try:
+        cfg = load_config(args.config) if args.config else FileConfig()
+        start = parse_utc(cfg.sim_start) if cfg.sim_start and args.sim_start is None else None
+    except (ConfigError, argparse.ArgumentTypeError) as exc:
+        raise UsageError(str(exc)) from exc
+    args.radio = args.radio or cfg.radio or "sim"
+    args.device = args.device or cfg.device
+    args.sim_seed = args.sim_seed if args.sim_seed is not None else (cfg.sim_seed or 7)
+    args.sim_speed = args.sim_speed or cfg.sim_speed or 1.0
+    args.sim_start = args.sim_start or start
+    args.db = args.db or cfg.db
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,3 +67,20 @@ def test_unreadable_database_exits_2_and_is_left_untouched(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
     missing = run("history", "--db", str(tmp_path / "nope.db"), "--fuel", "gas", "--by", "day")
     assert missing.returncode == 2 and "No history database" in missing.stderr
+
+
+def test_config_file_chooses_the_radio_and_a_bad_one_is_refused(tmp_path) -> None:
+    good = tmp_path / "gateway.toml"
+    good.write_text('[radio]\ntype = "sim"\n[sim]\nseed = 3\nspeed = 3600\n'
+                    'start = "2026-03-29T00:00:00Z"\n')
+    result = run("run", "--config", str(good), "--duration", "20m", "--json")
+    assert result.returncode == 0, result.stderr
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["t"].startswith("2026-03-29T00:")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[radio]\ntype = "wifi"\n')
+    refused = run("run", "--config", str(bad), "--duration", "1m")
+    assert refused.returncode == 2 and "wifi" in refused.stderr
+    needs_port = tmp_path / "znp.toml"
+    needs_port.write_text('[radio]\ntype = "znp"\n')
+    assert "needs --device" in run("run", "--config", str(needs_port)).stderr
