@@ -1,0 +1,1 @@
+"""The installer tool's Qt screens."""
