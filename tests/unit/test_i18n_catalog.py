@@ -192,7 +192,7 @@ def test_ensure_compiled_on_a_copy(tmp_path: Path) -> None:
     assert sorted(p.name for p in written) == ["messages.mo", "messages.mo"]
     assert cy_mo.exists()
     assert ensure_compiled(root) == []  # up to date: nothing to do
-    old = cy_mo.stat().st_mtime - 100
+    old = cy_po.stat().st_mtime - 100  # copytree keeps the .po's own (maybe old) mtime
     os.utime(cy_mo, (old, old))  # .po now newer than .mo
     assert ensure_compiled(root) == [cy_mo]
     assert cat.Translator("cy", directory=root).gettext("Today") == "Heddiw"
