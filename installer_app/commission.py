@@ -189,7 +189,7 @@ class JobRunner:
             self.paused = False
             if self.window_open:
                 self._deadline = loop.time() + self._remaining_at_pause
-                self._spawn(self._reopen())
+            self._spawn(self._reopen())
         self._notify("radio")
 
     async def _reopen(self) -> None:
@@ -199,6 +199,19 @@ class JobRunner:
             self._permit(self.pending(), self.window_remaining())
             self.job.add_log(self.gw.now(), "window_reopened")
             self._notify("window")
+        self._resume_interrupted()
+
+    def _resume_interrupted(self) -> None:
+        """Devices caught mid-interview or mid-configuration by the radio loss: redo them."""
+        app = self.gw.app
+        for entry in self.job.devices:
+            device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
+            if device is None:
+                continue
+            if entry.stage == Stage.JOINED and not device.is_initialized:
+                device.schedule_initialize()
+            elif entry.stage in (Stage.JOINED, Stage.INTERVIEWED):
+                self.gw.device_initialized(device)  # configures again (retries are bounded)
 
     def _permit(self, entries: list[DeviceEntry], seconds: float) -> None:
         window = max(1, int(round(seconds)))
@@ -350,8 +363,31 @@ class JobRunner:
         return None
 
 
-def format_live(entry: DeviceEntry) -> str:
-    return entry.live_reading or ""
+def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
+    """One sentence on where a device stands, and what to do if it is stuck."""
+    from shared.i18n import _
+
+    stage = entry.stage
+    if stage in (Stage.NOT_JOINED, Stage.WAITING, Stage.LISTED) and runner is not None \
+            and entry.eui64 in runner.wrong_key:
+        return _("The device tried to join, but its key does not match the install code "
+                 "entered: check the code on its label and re-type it.")
+    if stage == Stage.NOT_JOINED:
+        return _("The device did not join before the window closed: check it is powered and "
+                 "in pairing mode, then open the window again.")
+    if stage == Stage.LISTED:
+        return _("Listed, waiting for the join window.")
+    if stage == Stage.WAITING:
+        return _("Waiting for the device to join…")
+    if stage == Stage.JOINED:
+        return _("Joined; answering the interview…")
+    if stage == Stage.INTERVIEWED:
+        return _("Interviewed; setting up bindings and reporting…")
+    if stage == Stage.CONFIGURED:
+        return _("Configured.")
+    if stage == Stage.VERIFIED:
+        return _("Configured and verified with a live reading.")
+    return _("The device left the network.")
 
 
 async def run_job(gateway: Gateway, job: Job, window_s: float = DEFAULT_WINDOW_S,
@@ -363,7 +399,7 @@ async def run_job(gateway: Gateway, job: Job, window_s: float = DEFAULT_WINDOW_S
         on_runner(runner)
     try:
         outcome = await runner.pair(window_s)
-        verified = await runner.verify() if outcome.all_configured else False
+        verified = await runner.verify()  # the devices that did arrive are still checked
         return outcome.ok and verified and not runner.unlisted_admitted, runner
     finally:
         runner.detach()

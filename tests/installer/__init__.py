@@ -1,0 +1,1 @@
+"""Installer tool tests."""

@@ -1,0 +1,121 @@
+"""installer-app command line: check-code, labels, commission (headless), dispatch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from installer_app import main as entry
+from installer_app.report import find_secrets
+from shared.i18n import set_language
+from shared.sim.home import HomeOptions, VirtualHome
+
+VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
+VECTOR_KEY = "66B6900981E1EE3CA4206B6B861C02BB"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def run(capsys, *argv):
+    code = entry.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_code_ok_and_faults(capsys):
+    assert run(capsys, "check-code", VECTOR)[:2] == (0, "OK\n")
+    assert run(capsys, "check-code", "83FE D340-7A93", "9723-A5C6 39B2 6916 D505 C3B5")[0] == 0
+    code, out, err = run(capsys, "check-code", VECTOR[:-1] + "4")
+    assert code == 2 and "check digits at the end" in err and "re-type the code" in err
+    code, _, err = run(capsys, "check-code", "12345")
+    assert code == 2 and "odd number" in err
+    code, _, err = run(capsys, "check-code", "--lang", "cy", VECTOR[:-1] + "4")
+    assert code == 2 and "check digits" not in err
+
+
+def test_check_code_never_prints_the_key(capsys):
+    _, out, err = run(capsys, "check-code", VECTOR)
+    assert find_secrets(out + err, [VECTOR_KEY]) == []
+    assert VECTOR not in out + err
+
+
+def test_labels_prints_only_the_homes_own_devices(capsys):
+    code, out, _ = run(capsys, "labels", "--radio", "sim", "--sim-seed", "11")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    home = VirtualHome(HomeOptions(seed=11))
+    assert [r["eui64"] for r in rows] == [str(d.ieee) for d in home.own]
+    assert {r["type"] for r in rows} == {"electricity_meter", "gas_meter", "display"}
+    assert all(r["qr"] == f"Z:{r['eui64'].replace(':', '').upper()}$I:{r['install_code']}"
+               for r in rows)
+    assert not {str(d.ieee) for d in home.neighbours} & {r["eui64"] for r in rows}
+    assert not any(str(d.ieee) in out for d in home.neighbours)
+
+
+def test_labels_needs_the_virtual_home(capsys):
+    code, _, err = run(capsys, "labels", "--radio", "znp", "--device", "/dev/null")
+    assert code == 2 and "--radio sim" in err
+
+
+def test_commission_bad_csv_is_exit_2_with_the_line(capsys, tmp_path):
+    devices = tmp_path / "devices.csv"
+    devices.write_text(f"eui64,install_code,type\n00:1b:c5:0c:60:00:00:99,{VECTOR[:-1]}4,gas\n")
+    code, _, err = run(capsys, "commission", "--devices", str(devices), "--report",
+                       str(tmp_path / "r.json"))
+    assert code == 2 and "Line 2" in err and "check digits" in err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_commission_headless_on_the_virtual_home(tmp_path):
+    """The console script end to end, in a subprocess, with a debug log searched for secrets."""
+    home = VirtualHome(HomeOptions(seed=5))
+    devices = tmp_path / "devices.csv"
+    with devices.open("w", newline="") as fh:  # one column of QR payloads: one scan each
+        writer = csv.writer(fh)
+        writer.writerow(["qr", "type"])
+        for label in home.labels():
+            writer.writerow([label.qr, label.device_type])
+    out, log, html = tmp_path / "out.json", tmp_path / "debug.log", tmp_path / "out.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "installer_app.main", "commission", "--radio", "sim",
+         "--sim-seed", "5", "--sim-speed", "60", "--devices", str(devices), "--report",
+         str(out), "--html", str(html), "--log", str(log), "--site", "S1", "--engineer", "E1"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["result"] == "pass" and data["engineer_id"] == "E1"
+    assert [d["eui64"] for d in data["devices"]] == [label.eui64 for label in home.labels()]
+    assert all(d["configured"] and d["firmware"] for d in data["devices"])
+    neighbours = {str(d.ieee) for d in home.neighbours}
+    assert {r["eui64"] for r in data["refused_joiners"]} <= neighbours
+    codes = [label.install_code for label in home.labels()]
+    from installer_app.codes import link_key_of
+
+    secrets = codes + [link_key_of(bytes.fromhex(c)).hex() for c in codes]
+    for text in (out.read_text(), html.read_text(), log.read_text(), result.stdout,
+                 result.stderr):
+        assert find_secrets(text, secrets) == []
+    assert "DEBUG" in log.read_text()
+
+
+def test_commission_fails_with_exit_1_when_a_device_does_not_join(tmp_path):
+    devices = tmp_path / "devices.csv"
+    devices.write_text(f"eui64,install_code,type\n00:1b:c5:0c:60:00:00:99,{VECTOR},gas\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "installer_app.main", "commission", "--sim-speed", "60",
+         "--window", "1", "--devices", str(devices), "--report", str(tmp_path / "r.json")],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["result"] == "fail" and data["devices"][0]["stage"] == "not_joined"
+    assert data["window"]["end_reason"] == "expired"
