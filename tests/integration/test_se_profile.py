@@ -122,3 +122,43 @@ async def _shared_meter():
     if "meter" not in _SHARED:
         _SHARED["meter"] = await joined_meter()
     return _SHARED["meter"]
+
+
+_GATEWAY: dict[str, object] = {}
+
+
+async def _commissioned_gateway():
+    if "gw" not in _GATEWAY:
+        from shared.han.setup import RadioOptions, build_gateway
+
+        gw = build_gateway(RadioOptions(sim_seed=5, sim_speed=1))
+        await gw.start()
+        assert await gw.commission_expected()
+        _GATEWAY["gw"] = gw
+    return _GATEWAY["gw"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+async def test_mutated_frames_through_the_whole_gateway_never_stop_live_readings(data) -> None:
+    from shared.han.client import ReadingEvent
+
+    gw = await _commissioned_gateway()
+    home = gw.config.sim_home
+    device = gw.app.devices[home.esme.ieee]
+    attr = data.draw(st.sampled_from([0x0000, 0x0400, 0x0A00, 0x0401, 0x0100]))
+    good = codec.zcl_general(
+        3, foundation.GeneralCommand.Report_Attributes,
+        {"attribute_reports": [foundation.Attribute(attr, codec.type_value(METERING, attr, 42))]},
+        from_server=True)
+    frame = bytearray(good)
+    for _ in range(data.draw(st.integers(1, 3))):
+        frame[data.draw(st.integers(0, len(frame) - 1))] = data.draw(st.integers(0, 255))
+    cluster = data.draw(st.sampled_from([METERING, 0x0700, 0x0705, 0x0703]))
+    gw.app.packet_received(se_packet(device.nwk, bytes(frame), cluster=cluster))
+    seen = []
+    unsubscribe = gw.subscribe(lambda e: seen.append(e) if isinstance(e, ReadingEvent) else None)
+    _SHARED["n"] = int(_SHARED.get("n", 0)) + 1  # type: ignore[call-overload]
+    gw.app.packet_received(se_packet(device.nwk, report_frame(20_000 + int(_SHARED["n"]))))
+    unsubscribe()
+    assert [e.reading.kind for e in seen] == ["demand"]
