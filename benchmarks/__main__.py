@@ -14,7 +14,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="shorter runs, rougher figures")
     args = parser.parse_args()
-    figures: dict[str, object] = {"machine": platform.machine(), "python": platform.python_version()}
+    figures: dict[str, object] = {
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+    }
     figures["store"] = core.store_figures()
     figures["air"] = core.air_figures(args.quick)
     for name in ("ihd", "installer"):

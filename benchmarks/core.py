@@ -51,9 +51,18 @@ def store_figures() -> dict[str, Any]:
         for fuel, rows in data.items():
             for i in range(0, len(rows), 48):
                 raw.execute("BEGIN")
-                raw.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [
-                    (fuel, int(r.start_utc.timestamp()), int(r.kwh * 10**6), int(r.cost_gbp * 10**9))
-                    for r in rows[i : i + 48]])
+                raw.executemany(
+                    "INSERT INTO t VALUES (?, ?, ?, ?)",
+                    [
+                        (
+                            fuel,
+                            int(r.start_utc.timestamp()),
+                            int(r.kwh * 10**6),
+                            int(r.cost_gbp * 10**9),
+                        )
+                        for r in rows[i : i + 48]
+                    ],
+                )
                 raw.execute("COMMIT")
         raw_s = time.perf_counter() - t0
         timings = []
@@ -82,8 +91,9 @@ def store_figures() -> dict[str, Any]:
 async def _air_figures(sim_hours: float, speed: float) -> dict[str, Any]:
     from shared.han.setup import RadioOptions, build_gateway
 
-    gateway = build_gateway(RadioOptions(sim_seed=7, sim_speed=speed,
-                                         sim_start=datetime(2026, 11, 2, 9, 0, tzinfo=UTC)))
+    gateway = build_gateway(
+        RadioOptions(sim_seed=7, sim_speed=speed, sim_start=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    )
     readings = 0
 
     def display(event: object) -> None:  # a display subscribed to everything

@@ -22,16 +22,23 @@ app.processEvents(); print("BENCH " + '{"mark": "first_frame"}', flush=True)
 
 
 def _env(tmp: str) -> dict[str, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HAN_HOME_BENCH="1",
-               HAN_HOME_CONFIG_DIR=tmp, HAN_HOME_DATA_DIR=tmp)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HAN_HOME_BENCH="1",
+        HAN_HOME_CONFIG_DIR=tmp,
+        HAN_HOME_DATA_DIR=tmp,
+    )
     return env
 
 
-def _time_to_mark(cmd: list[str], env: dict[str, str], mark: str, timeout: float = 120
-                  ) -> tuple[float, subprocess.Popen[str]]:
+def _time_to_mark(
+    cmd: list[str], env: dict[str, str], mark: str, timeout: float = 120
+) -> tuple[float, subprocess.Popen[str]]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     assert proc.stdout is not None
     while True:
         line = proc.stdout.readline()
@@ -108,8 +115,9 @@ def run(quick: bool = False) -> dict[str, Any]:
     }
 
 
-def _time_to_mark_from(proc: subprocess.Popen[str], mark: str, timeout: float = 120
-                       ) -> tuple[float, None]:
+def _time_to_mark_from(
+    proc: subprocess.Popen[str], mark: str, timeout: float = 120
+) -> tuple[float, None]:
     t0 = time.perf_counter()
     assert proc.stdout is not None
     while True:

@@ -94,8 +94,9 @@ class IhdApp:
         await self.model.load_last_known()
         from ihd_app.ui.window import MainWindow
 
-        self.window = MainWindow(self.model, self.settings, self.settings_changed,
-                                 kiosk=self.options.kiosk)
+        self.window = MainWindow(
+            self.model, self.settings, self.settings_changed, kiosk=self.options.kiosk
+        )
         if self.options.size:
             self.window.resize(*self.options.size)
         elif not self.options.kiosk:
@@ -114,7 +115,9 @@ class IhdApp:
         bench.emit("first_frame")
         if bench.ENABLED:
             self.latency = bench.RepaintLatency()
-            QApplication.instance().installEventFilter(self.latency)
+            qt_app = QApplication.instance()
+            if qt_app is not None:
+                qt_app.installEventFilter(self.latency)
 
     async def start_han(self) -> None:
         """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""
@@ -122,8 +125,9 @@ class IhdApp:
         from shared.han.setup import RadioOptions, build_gateway
 
         o = self.options
-        self.gateway = build_gateway(RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start,
-                                                  o.sim_speed))
+        self.gateway = build_gateway(
+            RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start, o.sim_speed)
+        )
         self.feed = HistoryFeed(self.history, self.gateway.tariffs)
         self.gateway.reading_hooks.append(self.feed.on_reading)
         assert self.model is not None

@@ -19,8 +19,11 @@ ENABLED = os.environ.get("HAN_HOME_BENCH") == "1"
 
 def emit(name: str, **values: Any) -> None:
     if ENABLED:
-        print("BENCH " + json.dumps({"mark": name, "t": time.perf_counter(), **values}),
-              file=sys.stdout, flush=True)
+        print(
+            "BENCH " + json.dumps({"mark": name, "t": time.perf_counter(), **values}),
+            file=sys.stdout,
+            flush=True,
+        )
 
 
 class RepaintLatency(QObject):
@@ -45,5 +48,10 @@ class RepaintLatency(QObject):
             return
         ordered = sorted(self.samples)
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        emit("latency", samples=len(ordered), p50_ms=round(ordered[len(ordered) // 2] * 1000, 2),
-             p99_ms=round(p99 * 1000, 2), max_ms=round(ordered[-1] * 1000, 2))
+        emit(
+            "latency",
+            samples=len(ordered),
+            p50_ms=round(ordered[len(ordered) // 2] * 1000, 2),
+            p99_ms=round(p99 * 1000, 2),
+            max_ms=round(ordered[-1] * 1000, 2),
+        )

@@ -65,10 +65,28 @@ def parse(argv: list[str] | None = None) -> Options:
     p.add_argument("--screenshot", type=Path, help="render once live data arrives, save, exit")
     p.add_argument("--kiosk", action="store_true", help="full screen, no frame")
     p.add_argument("--db", type=Path, help="history database (default: XDG data dir)")
-    p.add_argument("--timeout", type=positive_float, default=120.0,
-                   help="with --screenshot: give up after this many seconds")
+    p.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=120.0,
+        help="with --screenshot: give up after this many seconds",
+    )
     a = p.parse_args(argv)
     if a.radio != "sim" and not a.device:
         p.error(f"--radio {a.radio} needs --device PORT")
-    return Options(a.radio, a.device, a.sim_seed, a.sim_start, a.sim_speed, a.lang, a.theme,
-                   a.text_scale, a.size, a.screen, a.screenshot, a.kiosk, a.db, a.timeout)
+    return Options(
+        a.radio,
+        a.device,
+        a.sim_seed,
+        a.sim_start,
+        a.sim_speed,
+        a.lang,
+        a.theme,
+        a.text_scale,
+        a.size,
+        a.screen,
+        a.screenshot,
+        a.kiosk,
+        a.db,
+        a.timeout,
+    )

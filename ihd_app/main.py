@@ -38,8 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 await ihd.screenshot(options.screenshot)
             except TimeoutError:
-                print(f"ihd-app: error: no live data within {options.timeout:g} s",
-                      file=sys.stderr)
+                print(f"ihd-app: error: no live data within {options.timeout:g} s", file=sys.stderr)
                 exit_code = 1
             done.set()
         await done.wait()

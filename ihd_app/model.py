@@ -107,8 +107,9 @@ class _UsageCache:
 
 
 class DisplayModel:
-    def __init__(self, history: Any, tariffs: Tariffs, clock: Callable[[], datetime],
-                 settings: Any) -> None:
+    def __init__(
+        self, history: Any, tariffs: Tariffs, clock: Callable[[], datetime], settings: Any
+    ) -> None:
         self.history = history  # AsyncHistory
         self.tariffs = tariffs
         self.clock = clock
@@ -182,8 +183,11 @@ class DisplayModel:
                 self._bill_base = (reading.value, self._estimate_since_start())
         if reading.kind in (ReadingKind.CREDIT, ReadingKind.EMERGENCY_CREDIT, ReadingKind.DEBT):
             return {"credit"}
-        if reading.kind in (ReadingKind.PRICE, ReadingKind.STANDING_CHARGE,
-                            ReadingKind.CALORIFIC_VALUE):
+        if reading.kind in (
+            ReadingKind.PRICE,
+            ReadingKind.STANDING_CHARGE,
+            ReadingKind.CALORIFIC_VALUE,
+        ):
             return {"tariff", "now"}
         return {"now"}
 
@@ -227,7 +231,8 @@ class DisplayModel:
         power, rate = self.power(), self.rate_now()
         if power.missing or rate.missing:
             return MISSING
-        return self._estimate((power.value or 0) * (rate.value or 0), "GBP/h", power, rate)
+        cost = (power.value or Decimal(0)) * (rate.value or Decimal(0))
+        return self._estimate(cost, "GBP/h", power, rate)
 
     def ambient(self) -> Ambient | None:
         power = self.power()
@@ -247,9 +252,11 @@ class DisplayModel:
             return MISSING, MISSING, MISSING
         summation = self.shown(Fuel.GAS, ReadingKind.SUMMATION)
         age = summation.age_s
-        return (Shown(bar.m3, "m3", Source.METER, None, age, summation.stale),
-                Shown(bar.kwh, "kWh", Source.ESTIMATE, None, age, summation.stale),
-                Shown(bar.cost_gbp, "GBP", Source.ESTIMATE, None, age, summation.stale))
+        return (
+            Shown(bar.m3, "m3", Source.METER, None, age, summation.stale),
+            Shown(bar.kwh, "kWh", Source.ESTIMATE, None, age, summation.stale),
+            Shown(bar.cost_gbp, "GBP", Source.ESTIMATE, None, age, summation.stale),
+        )
 
     def today(self, fuel: Fuel) -> tuple[Shown, Shown]:
         """(energy today, cost today including the standing charge)."""
@@ -262,8 +269,8 @@ class DisplayModel:
             energy = MISSING
         if total is None:
             standing = self._standing_today(fuel)
-            cost = self._estimate(standing, "GBP", energy) if standing is not None else MISSING
-            return energy, cost
+            shown = self._estimate(standing, "GBP", energy) if standing is not None else MISSING
+            return energy, shown
         cost = total.cost_gbp + total.standing_charge_gbp
         if fuel == Fuel.ELECTRICITY and not energy.missing and energy.value is not None:
             # energy the meter has counted but history has not closed into a half-hour yet
@@ -275,8 +282,11 @@ class DisplayModel:
     def _standing_today(self, fuel: Fuel) -> Decimal | None:
         try:
             day = local_date(self.now())
-            return self.tariffs.for_fuel(fuel).tariff_at(local_midnight_utc(day)) \
+            return (
+                self.tariffs.for_fuel(fuel)
+                .tariff_at(local_midnight_utc(day))
                 .standing_charge_gbp_per_day
+            )
         except LookupError:
             return None
 
@@ -310,39 +320,57 @@ class DisplayModel:
         today = local_date(self.now())
         cache = _UsageCache()
         for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
-            days = {t.period: t for t in await self.history.aggregate(
-                fuel, Period.DAY, today - timedelta(days=7), today)}
-            weeks = {t.period: t for t in await self.history.aggregate(
-                fuel, Period.WEEK, today - timedelta(weeks=4), today)}
-            months = {t.period: t for t in await self.history.aggregate(
-                fuel, Period.MONTH, _months_back(today, 12), today)}
-            years = {t.period: t for t in await self.history.aggregate(fuel, Period.YEAR,
-                                                                        today, today)}
+            days = {
+                t.period: t
+                for t in await self.history.aggregate(
+                    fuel, Period.DAY, today - timedelta(days=7), today
+                )
+            }
+            weeks = {
+                t.period: t
+                for t in await self.history.aggregate(
+                    fuel, Period.WEEK, today - timedelta(weeks=4), today
+                )
+            }
+            months = {
+                t.period: t
+                for t in await self.history.aggregate(
+                    fuel, Period.MONTH, _months_back(today, 12), today
+                )
+            }
+            years = {
+                t.period: t for t in await self.history.aggregate(fuel, Period.YEAR, today, today)
+            }
             cache.periods[(fuel, "today")] = days.get(today.isoformat())
             cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
             cache.periods[(fuel, "this_week")] = weeks.get(
-                period_start_date(today, Period.WEEK).isoformat())
+                period_start_date(today, Period.WEEK).isoformat()
+            )
             cache.periods[(fuel, "this_month")] = months.get(today.strftime("%Y-%m"))
             cache.periods[(fuel, "this_year")] = years.get(str(today.year))
             cache.charts[(fuel, "8d")] = [
                 self._bar(fuel, d, days.get(d.isoformat()), Period.DAY)
-                for d in (today - timedelta(days=7 - i) for i in range(8))]
+                for d in (today - timedelta(days=7 - i) for i in range(8))
+            ]
             week0 = period_start_date(today, Period.WEEK)
             cache.charts[(fuel, "5w")] = [
                 self._bar(fuel, w, weeks.get(w.isoformat()), Period.WEEK)
-                for w in (week0 - timedelta(weeks=4 - i) for i in range(5))]
+                for w in (week0 - timedelta(weeks=4 - i) for i in range(5))
+            ]
             cache.charts[(fuel, "13m")] = [
                 self._bar(fuel, m, months.get(m.strftime("%Y-%m")), Period.MONTH)
-                for m in (_months_back(today, 12 - i) for i in range(13))]
+                for m in (_months_back(today, 12 - i) for i in range(13))
+            ]
             now = self.now()
-            last_hh = now.replace(minute=(now.minute // 30) * 30, second=0, microsecond=0) \
-                - timedelta(minutes=30)
+            last_hh = now.replace(
+                minute=(now.minute // 30) * 30, second=0, microsecond=0
+            ) - timedelta(minutes=30)
             rows = await self.history.half_hours(fuel, last_hh, last_hh + timedelta(minutes=30))
             if rows:
                 row = rows[-1]
                 cache.periods[(fuel, "last_half_hour")] = PeriodTotal(
-                    row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp, Decimal(0), row.m3,
-                    row.cv)
+                    row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp, Decimal(0), row.m3, row.cv
+                )
         self._usage = cache
         self._notify({"usage", "now"})
 
@@ -350,11 +378,24 @@ class DisplayModel:
         from shared.energy.calendar import hours_in_period, period_key
 
         if total is None:
-            return ChartBar(period_key(start, by), start, hours_in_period(start, by),
-                            Decimal(0), Decimal(0), Decimal(0), None)
-        return ChartBar(total.period, start, total.hours, total.kwh,
-                        total.cost_gbp + total.standing_charge_gbp,
-                        carbon_kg(total.kwh, fuel, DEFAULT_INTENSITY), total.m3)
+            return ChartBar(
+                period_key(start, by),
+                start,
+                hours_in_period(start, by),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                None,
+            )
+        return ChartBar(
+            total.period,
+            start,
+            total.hours,
+            total.kwh,
+            total.cost_gbp + total.standing_charge_gbp,
+            carbon_kg(total.kwh, fuel, DEFAULT_INTENSITY),
+            total.m3,
+        )
 
     def period_total(self, fuel: Fuel, name: str) -> PeriodTotal | None:
         """name: today, yesterday, this_week, this_month, this_year."""
@@ -381,8 +422,7 @@ class DisplayModel:
 
     def calorific_value(self) -> Shown:
         meter = self.shown(Fuel.GAS, ReadingKind.CALORIFIC_VALUE)
-        return meter if not meter.missing else Shown(self.tariffs.gas_cv, "MJ/m3",
-                                                    Source.ESTIMATE)
+        return meter if not meter.missing else Shown(self.tariffs.gas_cv, "MJ/m3", Source.ESTIMATE)
 
     def gas_kwh_per_m3(self) -> Decimal:
         return gas_kwh(Decimal(1), self.calorific_value().value or self.tariffs.gas_cv)
@@ -400,17 +440,21 @@ class DisplayModel:
         emergency = self.shown(Fuel.ELECTRICITY, ReadingKind.EMERGENCY_CREDIT)
         debt = self.shown(Fuel.ELECTRICITY, ReadingKind.DEBT)
         return CreditView(
-            balance=balance, emergency_remaining=emergency,
+            balance=balance,
+            emergency_remaining=emergency,
             emergency_limit_gbp=Decimal(extra.get("emergency_limit", "0")),
             emergency_available=bool(status & CREDIT_EMERGENCY_AVAILABLE),
             emergency_in_use=bool(status & (CREDIT_EMERGENCY_IN_USE | CREDIT_EMERGENCY_SELECTED)),
-            low=bool(status & CREDIT_LOW), low_level_gbp=Decimal(extra.get("low_credit_level", "0")),
-            debt=debt, recovery_gbp_per_day=recovery,
+            low=bool(status & CREDIT_LOW),
+            low_level_gbp=Decimal(extra.get("low_credit_level", "0")),
+            debt=debt,
+            recovery_gbp_per_day=recovery,
             days_left=self._days_left(balance, emergency, debt, recovery),
         )
 
-    def _days_left(self, balance: Shown, emergency: Shown, debt: Shown,
-                   recovery: Decimal) -> Decimal | None:
+    def _days_left(
+        self, balance: Shown, emergency: Shown, debt: Shown, recovery: Decimal
+    ) -> Decimal | None:
         spend = self._average_daily_spend()
         if spend is None:
             return None
@@ -425,8 +469,10 @@ class DisplayModel:
         if bars:
             return sum((b.cost_gbp for b in bars), Decimal(0)) / len(bars)
         _, today = self.today(Fuel.ELECTRICITY)
-        hours = Decimal((self.now() - local_midnight_utc(local_date(self.now())))
-                        .total_seconds()) / 3600
+        hours = (
+            Decimal((self.now() - local_midnight_utc(local_date(self.now()))).total_seconds())
+            / 3600
+        )
         if today.missing or hours < 1:
             return None
         return (today.value or Decimal(0)) * 24 / hours
@@ -453,5 +499,14 @@ def _months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-__all__ = ["Ambient", "ChartBar", "CreditView", "DisplayModel", "Discrepancy", "Message",
-           "Shown", "MISSING", "UTC"]
+__all__ = [
+    "Ambient",
+    "ChartBar",
+    "CreditView",
+    "DisplayModel",
+    "Discrepancy",
+    "Message",
+    "Shown",
+    "MISSING",
+    "UTC",
+]

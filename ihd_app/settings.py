@@ -61,7 +61,9 @@ class SettingsStore:
                 continue
             default = getattr(Settings(), name)
             try:
-                values[name] = type(default)(value) if not isinstance(default, bool) else bool(value)
+                values[name] = (
+                    type(default)(value) if not isinstance(default, bool) else bool(value)
+                )
             except (TypeError, ValueError, ArithmeticError):
                 continue
         settings = Settings(**values)  # type: ignore[arg-type]

@@ -55,8 +55,9 @@ class ReadingAdapter:
         if attr_id == 0x0000:
             return self._reading(ReadingKind.SUMMATION, value, self.unit)
         if attr_id in _SUMMATION_TIERS:
-            return self._reading(ReadingKind.TIER_SUMMATION, value, self.unit,
-                                 tier=_SUMMATION_TIERS[attr_id])
+            return self._reading(
+                ReadingKind.TIER_SUMMATION, value, self.unit, tier=_SUMMATION_TIERS[attr_id]
+            )
         if attr_id == 0x0400:
             # demand is a rate: kWh -> kW, m3 -> m3/h
             unit = "kW" if self.unit == "kWh" else f"{self.unit}/h"
@@ -74,8 +75,9 @@ class ReadingAdapter:
         if attr_id == 0x0301:
             return self._reading(ReadingKind.STANDING_CHARGE, money(raw, self.trailing), "GBP/day")
         if attr_id == 0x0304:
-            return self._reading(ReadingKind.CALORIFIC_VALUE,
-                                 money(raw, s.get("cv_trailing_digit", 1)), "MJ/m3")
+            return self._reading(
+                ReadingKind.CALORIFIC_VALUE, money(raw, s.get("cv_trailing_digit", 1)), "MJ/m3"
+            )
         return None
 
     def publish_price(self, args: Any) -> Reading:
@@ -83,15 +85,24 @@ class ReadingAdapter:
         tier = int(args.price_trailing_digit_and_tier) & 0x0F
         start = zcl_utc_to_datetime(int(args.start_time))
         return self._reading(
-            ReadingKind.PRICE, money(args.price, trailing), "GBP/kWh", tier=tier,
+            ReadingKind.PRICE,
+            money(args.price, trailing),
+            "GBP/kWh",
+            tier=tier,
             meter_time=zcl_utc_to_datetime(int(args.current_time)),
-            extra={"label": str(args.rate_label), "start": start.isoformat(),
-                   "duration_min": str(int(args.duration_in_minutes))},
+            extra={
+                "label": str(args.rate_label),
+                "start": start.isoformat(),
+                "duration_min": str(int(args.duration_in_minutes)),
+            },
         )
 
     def display_message(self, args: Any) -> Reading:
         return self._reading(
-            ReadingKind.MESSAGE, Decimal(int(args.message_id)), "", text=str(args.message),
+            ReadingKind.MESSAGE,
+            Decimal(int(args.message_id)),
+            "",
+            text=str(args.message),
             meter_time=zcl_utc_to_datetime(int(args.start_time)),
             extra={"id": str(int(args.message_id))},
         )
@@ -109,12 +120,17 @@ class ReadingAdapter:
         }
         out = []
         if 0x0001 in snapshot:
-            out.append(self._reading(ReadingKind.CREDIT, money(snapshot[0x0001], tr), "GBP",
-                                     extra=extra))
+            out.append(
+                self._reading(ReadingKind.CREDIT, money(snapshot[0x0001], tr), "GBP", extra=extra)
+            )
         if 0x0002 in snapshot:
-            out.append(self._reading(ReadingKind.EMERGENCY_CREDIT, money(snapshot[0x0002], tr),
-                                     "GBP", extra=extra))
+            out.append(
+                self._reading(
+                    ReadingKind.EMERGENCY_CREDIT, money(snapshot[0x0002], tr), "GBP", extra=extra
+                )
+            )
         if 0x0005 in snapshot:
-            out.append(self._reading(ReadingKind.DEBT, money(snapshot[0x0005], tr), "GBP",
-                                     extra=extra))
+            out.append(
+                self._reading(ReadingKind.DEBT, money(snapshot[0x0005], tr), "GBP", extra=extra)
+            )
         return out

@@ -31,7 +31,8 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if not match:
         raise argparse.ArgumentTypeError(
-            f"invalid duration {text!r}: use a number and s, m, h or d, e.g. 90s, 30m, 3d")
+            f"invalid duration {text!r}: use a number and s, m, h or d, e.g. 90s, 30m, 3d"
+        )
     return timedelta(seconds=float(match.group(1)) * _UNIT_S[match.group(2)])
 
 
@@ -40,7 +41,8 @@ def parse_utc(text: str) -> datetime:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
-            f"invalid time {text!r}: use ISO 8601, e.g. 2026-10-24T00:00:00Z") from exc
+            f"invalid time {text!r}: use ISO 8601, e.g. 2026-10-24T00:00:00Z"
+        ) from exc
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"time {text!r} has no zone: add Z for UTC")
     return value.astimezone(UTC)
@@ -62,15 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="han-gateway", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the gateway and print readings as they arrive")
-    run.add_argument("--config", type=Path, default=None,
-                     help="TOML configuration file (command-line options override it)")
+    run.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML configuration file (command-line options override it)",
+    )
     run.add_argument("--radio", choices=RADIOS, default=None, help="default: sim")
     run.add_argument("--device", help="serial port of a real radio, e.g. /dev/ttyUSB0")
     run.add_argument("--sim-seed", type=int, default=None, help="default: 7")
     run.add_argument("--sim-start", type=parse_utc, default=None, help="UTC start, ISO 8601")
     run.add_argument("--sim-speed", type=positive_float, default=None, help="default: 1")
-    run.add_argument("--duration", type=parse_duration, default=None,
-                     help="simulated time to run for, e.g. 3d (default: until Ctrl+C)")
+    run.add_argument(
+        "--duration",
+        type=parse_duration,
+        default=None,
+        help="simulated time to run for, e.g. 3d (default: until Ctrl+C)",
+    )
     run.add_argument("--db", type=Path, default=None, help="history database (SQLite)")
     run.add_argument("--json", action="store_true", help="one JSON object per reading")
     history = sub.add_parser("history", help="print energy and cost per local period")
@@ -111,8 +121,9 @@ async def _run(args: argparse.Namespace) -> int:
         open_history(args.db).close()  # fail fast, with a clear message, before any radio work
         history = AsyncHistory(args.db)
         await history.ready()
-    gateway = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start,
-                                         args.sim_speed))
+    gateway = build_gateway(
+        RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start, args.sim_speed)
+    )
     feed = None
     if history is not None:
         feed = HistoryFeed(history, gateway.tariffs)
@@ -126,8 +137,11 @@ async def _run(args: argparse.Namespace) -> int:
                 print(reading_json(r), file=out, flush=False)
             else:
                 extra = f" “{r.text}”" if r.text else ""
-                print(f"{r.received:%Y-%m-%d %H:%M:%S}Z {r.fuel:<11} {r.kind:<16} "
-                      f"{r.value} {r.unit}{extra}", file=out)
+                print(
+                    f"{r.received:%Y-%m-%d %H:%M:%S}Z {r.fuel:<11} {r.kind:<16} "
+                    f"{r.value} {r.unit}{extra}",
+                    file=out,
+                )
         elif not args.json and isinstance(event, DeviceEvent | RadioEvent | StaleEvent):
             print(f"# {event}", file=sys.stderr)
 
@@ -142,8 +156,14 @@ async def _run(args: argparse.Namespace) -> int:
         if args.duration is not None:
             end = gateway.now() + args.duration
             while gateway.now() < end and not stop.is_set():
-                await asyncio.sleep(min(0.2, max(0.001, gateway.clock.real_seconds(
-                    (end - gateway.now()).total_seconds()))))
+                await asyncio.sleep(
+                    min(
+                        0.2,
+                        max(
+                            0.001, gateway.clock.real_seconds((end - gateway.now()).total_seconds())
+                        ),
+                    )
+                )
         else:
             await stop.wait()
         if not commissioned.done():
@@ -172,8 +192,11 @@ def _history(args: argparse.Namespace) -> int:
         store.close()
     for total in totals:
         obj: dict[str, Any] = {
-            "period": total.period, "hours": total.hours, "kwh": str(total.kwh),
-            "cost_gbp": str(total.cost_gbp), "standing_charge_gbp": str(total.standing_charge_gbp),
+            "period": total.period,
+            "hours": total.hours,
+            "kwh": str(total.kwh),
+            "cost_gbp": str(total.cost_gbp),
+            "standing_charge_gbp": str(total.standing_charge_gbp),
         }
         if args.fuel == "gas":
             obj["m3"] = str(total.m3 if total.m3 is not None else Decimal(0))

@@ -1,16 +1,16 @@
 """Gateway configuration file (TOML). Command-line options override it.
 
-    [radio]
-    type = "znp"                # sim | znp | ezsp | deconz
-    device = "/dev/ttyUSB0"
+[radio]
+type = "znp"                # sim | znp | ezsp | deconz
+device = "/dev/ttyUSB0"
 
-    [sim]
-    seed = 7
-    speed = 1.0
-    start = "2026-10-24T00:00:00Z"
+[sim]
+seed = 7
+speed = 1.0
+start = "2026-10-24T00:00:00Z"
 
-    [history]
-    db = "~/.local/share/han-home/home.db"
+[history]
+db = "~/.local/share/han-home/home.db"
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ def load_config(path: Path) -> FileConfig:
     radio, sim, history = data.get("radio", {}), data.get("sim", {}), data.get("history", {})
     try:
         cfg = FileConfig(
-            radio=_opt(radio, "type", str), device=_opt(radio, "device", str),
-            sim_seed=_opt(sim, "seed", int), sim_speed=_opt(sim, "speed", float),
+            radio=_opt(radio, "type", str),
+            device=_opt(radio, "device", str),
+            sim_seed=_opt(sim, "seed", int),
+            sim_speed=_opt(sim, "speed", float),
             sim_start=_opt(sim, "start", str),
             db=Path(history["db"]).expanduser() if "db" in history else None,
         )

@@ -44,8 +44,12 @@ ELECTRIC_REPORTING = {  # attribute -> (min, max) seconds
     "currentday_consumption_delivered": (30, 60),
     "bill_to_date": (30, 60),
 }
-PREPAYMENT_REPORTING = ("credit_remaining", "emergency_credit_remaining", "credit_status",
-                        "accumulated_debt")
+PREPAYMENT_REPORTING = (
+    "credit_remaining",
+    "emergency_credit_remaining",
+    "credit_status",
+    "accumulated_debt",
+)
 RECONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 
 
@@ -58,11 +62,11 @@ class ExpectedDevice:
     role: Role = Role.OTHER
 
     @classmethod
-    def from_install_code(cls, eui64: str, install_code: str, role: Role = Role.OTHER
-                          ) -> ExpectedDevice:
+    def from_install_code(
+        cls, eui64: str, install_code: str, role: Role = Role.OTHER
+    ) -> ExpectedDevice:
         code = bytes.fromhex("".join(c for c in install_code if c not in " -:"))
-        return cls(str(t.EUI64.convert(eui64)), bytes(zigpy.util.convert_install_code(code)),
-                   role)
+        return cls(str(t.EUI64.convert(eui64)), bytes(zigpy.util.convert_install_code(code)), role)
 
 
 @dataclass
@@ -84,8 +88,7 @@ class Gateway:
         home = config.sim_home
         self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
-        self.tariffs: Tariffs = from_home_tariff(
-            home.tariff if home is not None else config.tariff)
+        self.tariffs: Tariffs = from_home_tariff(home.tariff if home is not None else config.tariff)
         self.app: Any = None
         self._subscribers: list[Subscriber] = []
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
@@ -134,8 +137,11 @@ class Gateway:
         self._stopping = False
         cls = radios.app_class(self.config.radio)
         extra = {"sim_air": self.config.sim_home.air} if self.config.radio == "sim" else {}
-        self.app = cls(radios.app_config(self.config.radio, self.config.device_path,
-                                         self.config.zigbee_db, extra))
+        self.app = cls(
+            radios.app_config(
+                self.config.radio, self.config.device_path, self.config.zigbee_db, extra
+            )
+        )
         self.app.add_listener(self)
         if self.config.sim_home is not None:
             self.config.sim_home.air.on_radio_lost = self._sim_radio_lost
@@ -160,8 +166,11 @@ class Gateway:
         while True:
             try:
                 await self.app.startup(auto_form=True)
-            except (zigpy.exceptions.TransientConnectionError, OSError,
-                    zigpy.exceptions.ControllerException) as exc:
+            except (
+                zigpy.exceptions.TransientConnectionError,
+                OSError,
+                zigpy.exceptions.ControllerException,
+            ) as exc:
                 delay = RECONNECT_BACKOFF_S[min(attempt, len(RECONNECT_BACKOFF_S) - 1)]
                 attempt += 1
                 self._set_radio(RadioState.RECONNECTING, f"{exc}; retrying in {delay} s")
@@ -201,14 +210,19 @@ class Gateway:
         devices = list(devices)
         self.expect(devices)
         for device in devices:
-            await self.app.permit_with_link_key(t.EUI64.convert(device.eui64),
-                                                t.KeyData(device.link_key), window_s)
+            await self.app.permit_with_link_key(
+                t.EUI64.convert(device.eui64), t.KeyData(device.link_key), window_s
+            )
 
     async def close_window(self) -> None:
         await self.app.permit(0)
 
-    async def commission(self, devices: Iterable[ExpectedDevice], window_s: int | None = None,
-                         timeout_s: float | None = None) -> bool:
+    async def commission(
+        self,
+        devices: Iterable[ExpectedDevice],
+        window_s: int | None = None,
+        timeout_s: float | None = None,
+    ) -> bool:
         """Admit the listed devices and wait until each is configured. True if all were."""
         devices = list(devices)
         window = window_s or self.config.join_window_s
@@ -225,9 +239,11 @@ class Gateway:
         return False
 
     async def commission_expected(self) -> bool:
-        pending = [d for d in self.config.expected
-                   if self.registry.get(d.eui64) is None
-                   or self.registry.get(d.eui64).state != InstallState.CONFIGURED]  # type: ignore[union-attr]
+        pending = [
+            d
+            for d in self.config.expected
+            if getattr(self.registry.get(d.eui64), "state", None) != InstallState.CONFIGURED
+        ]
         if not pending:
             return True
         return await self.commission(pending)
@@ -240,20 +256,26 @@ class Gateway:
 
     def device_joined(self, device: Any) -> None:
         eui = str(device.ieee)
-        self.registry.upsert(eui, state=InstallState.JOINED, joined_at=self.now(),
-                             last_seen=self.now())
+        self.registry.upsert(
+            eui, state=InstallState.JOINED, joined_at=self.now(), last_seen=self.now()
+        )
         self._emit(DeviceEvent(DeviceEventKind.JOINED, eui, self.now(), device.lqi, device.rssi))
 
     def device_initialized(self, device: Any) -> None:
         if device.nwk == 0x0000:
             return  # the coordinator itself
         eui = str(device.ieee)
-        self.registry.upsert(eui, state=InstallState.INTERVIEWED, model=device.model,
-                             manufacturer=device.manufacturer)
+        self.registry.upsert(
+            eui,
+            state=InstallState.INTERVIEWED,
+            model=device.model,
+            manufacturer=device.manufacturer,
+        )
         self._emit(DeviceEvent(DeviceEventKind.INTERVIEWED, eui, self.now()))
         if eui not in self._configuring or self._configuring[eui].done():
             self._configuring[eui] = asyncio.get_running_loop().create_task(
-                self._configure_logged(device))
+                self._configure_logged(device)
+            )
 
     def device_left(self, device: Any) -> None:
         eui = str(device.ieee)
@@ -270,8 +292,9 @@ class Gateway:
                 await self.configure(device)
                 return
             except Exception as exc:  # noqa: BLE001  retried, then reported
-                LOGGER.warning("Configuring %s failed (%r), attempt %d", device.ieee, exc,
-                               attempt + 1)
+                LOGGER.warning(
+                    "Configuring %s failed (%r), attempt %d", device.ieee, exc, attempt + 1
+                )
                 await asyncio.sleep(1)
 
     async def configure(self, device: Any) -> None:
@@ -283,51 +306,73 @@ class Gateway:
         if basic is not None:
             got, _ = await basic.read_attributes(["sw_build_id"])
             firmware = got.get("sw_build_id") or got.get(0x4000)
-        role = self.registry.get(eui).role if self.registry.get(eui) else Role.OTHER
+        known = self.registry.get(eui)
+        role = known.role if known is not None else Role.OTHER
         scaling: dict[str, int] = {}
         metering = ep.in_clusters.get(METERING)
         if metering is not None:
             got, _ = await metering.read_attributes(
-                ["unit_of_measure", "multiplier", "divisor", "summation_formatting",
-                 "metering_device_type"])
+                [
+                    "unit_of_measure",
+                    "multiplier",
+                    "divisor",
+                    "summation_formatting",
+                    "metering_device_type",
+                ]
+            )
             unit = int(got.get("unit_of_measure", 0))
-            scaling.update(unit=unit, multiplier=int(got.get("multiplier") or 1),
-                           divisor=int(got.get("divisor") or 1),
-                           formatting=int(got.get("summation_formatting") or 0))
+            scaling.update(
+                unit=unit,
+                multiplier=int(got.get("multiplier") or 1),
+                divisor=int(got.get("divisor") or 1),
+                formatting=int(got.get("summation_formatting") or 0),
+            )
             device_type = int(got.get("metering_device_type", 0))
             role = Role.GAS if device_type in (1, 128) or unit == 1 else Role.ELECTRICITY
         elif PRICE not in ep.in_clusters and ep.device_type == 0x0502:
             role = Role.DISPLAY
         price = ep.in_clusters.get(PRICE)
         if price is not None:
-            got, _ = await price.read_attributes(["price_trailing_digit",
-                                                  "calorific_value_trailing_digit"])
+            got, _ = await price.read_attributes(
+                ["price_trailing_digit", "calorific_value_trailing_digit"]
+            )
             if "price_trailing_digit" in got:
                 scaling["price_trailing_digit"] = int(got["price_trailing_digit"])
             if "calorific_value_trailing_digit" in got:
                 scaling["cv_trailing_digit"] = int(got["calorific_value_trailing_digit"])
-        record = self.registry.upsert(eui, role=role, scaling=scaling, firmware=firmware,
-                                      model=device.model, manufacturer=device.manufacturer,
-                                      lqi=device.lqi, rssi=device.rssi, last_seen=self.now())
+        record = self.registry.upsert(
+            eui,
+            role=role,
+            scaling=scaling,
+            firmware=firmware,
+            model=device.model,
+            manufacturer=device.manufacturer,
+            lqi=device.lqi,
+            rssi=device.rssi,
+            last_seen=self.now(),
+        )
         self._listen(device, ep)
         if price is not None:
             await self._read_into_readings(device, price, ["standing_charge", "calorific_value"])
         if metering is not None:
             # Read before configuring: configuring ends a gas meter's pairing mode, after
             # which it sleeps and nothing may poll it (readers use the mirror).
-            await self._read_into_readings(device, metering, ["current_summ_delivered",
-                                                              "instantaneous_demand"])
+            await self._read_into_readings(
+                device, metering, ["current_summ_delivered", "instantaneous_demand"]
+            )
             await metering.bind()
             if role == Role.ELECTRICITY:
                 defs = metering.AttributeDefs
-                await metering.configure_reporting_multiple({
-                    getattr(defs, name): ReportingConfig(lo, hi, 1)
-                    for name, (lo, hi) in ELECTRIC_REPORTING.items()})
+                await metering.configure_reporting_multiple(
+                    {
+                        getattr(defs, name): ReportingConfig(lo, hi, 1)
+                        for name, (lo, hi) in ELECTRIC_REPORTING.items()
+                    }
+                )
             else:
                 # The gas meter pushes its register every 30 min to our mirror; this
                 # configuration also ends its pairing mode so it can sleep.
-                await metering.configure_reporting(
-                    "current_summ_delivered", 1800, 1800, 1)
+                await metering.configure_reporting("current_summ_delivered", 1800, 1800, 1)
         if price is not None and role == Role.ELECTRICITY:
             await price.bind()
             # The meter answers GetCurrentPrice with PublishPrice on the same sequence number
@@ -338,28 +383,38 @@ class Gateway:
         if prepayment is not None:
             await prepayment.bind()
             got, _ = await prepayment.read_attributes(
-                ["emergency_credit_limit_allowance", "emergency_credit_threshold",
-                 "low_credit_warning_level", "debt_recovery_amount_per_day",
-                 "price_trailing_digit", *PREPAYMENT_REPORTING])
+                [
+                    "emergency_credit_limit_allowance",
+                    "emergency_credit_threshold",
+                    "low_credit_warning_level",
+                    "debt_recovery_amount_per_day",
+                    "price_trailing_digit",
+                    *PREPAYMENT_REPORTING,
+                ]
+            )
             snapshot = self._prepayment.setdefault(eui, {})
             for name, value in got.items():
                 snapshot[prepayment.attributes_by_name[name].id] = value
             defs = prepayment.AttributeDefs
-            await prepayment.configure_reporting_multiple({
-                getattr(defs, name): ReportingConfig(60, 1800, 1) for name in PREPAYMENT_REPORTING})
+            await prepayment.configure_reporting_multiple(
+                {getattr(defs, name): ReportingConfig(60, 1800, 1) for name in PREPAYMENT_REPORTING}
+            )
             self._emit_prepayment(record, snapshot)
         if MESSAGING in ep.in_clusters:
             await ep.in_clusters[MESSAGING].bind()
         self.registry.upsert(eui, state=InstallState.CONFIGURED)
-        self._emit(DeviceEvent(DeviceEventKind.CONFIGURED, eui, self.now(), device.lqi,
-                               device.rssi))
+        self._emit(
+            DeviceEvent(DeviceEventKind.CONFIGURED, eui, self.now(), device.lqi, device.rssi)
+        )
 
     async def _read_into_readings(self, device: Any, cluster: Any, names: list[str]) -> None:
         got, _ = await cluster.read_attributes(names)
         record = self.registry.get(str(device.ieee))
         adapter = ReadingAdapter(record, self.now())  # type: ignore[arg-type]
         for name, value in got.items():
-            reading = adapter.attribute(cluster.cluster_id, cluster.attributes_by_name[name].id, value)
+            reading = adapter.attribute(
+                cluster.cluster_id, cluster.attributes_by_name[name].id, value
+            )
             if reading is not None:
                 self._reading(reading)
 
@@ -379,8 +434,12 @@ class Gateway:
             return
         now = self.now()
         device = self.app.devices.get(t.EUI64.convert(event.device_ieee))
-        self.registry.upsert(event.device_ieee, last_seen=now,
-                             lqi=getattr(device, "lqi", None), rssi=getattr(device, "rssi", None))
+        self.registry.upsert(
+            event.device_ieee,
+            last_seen=now,
+            lqi=getattr(device, "lqi", None),
+            rssi=getattr(device, "rssi", None),
+        )
         if event.cluster_id == PREPAYMENT:
             snapshot = self._prepayment.setdefault(event.device_ieee, {})
             snapshot[event.attribute_id] = event.value
@@ -388,8 +447,9 @@ class Gateway:
             if event.attribute_id in (0x0003, 0x0005):
                 self._emit_prepayment(record, snapshot)
             return
-        reading = ReadingAdapter(record, now).attribute(event.cluster_id, event.attribute_id,
-                                                        event.value)
+        reading = ReadingAdapter(record, now).attribute(
+            event.cluster_id, event.attribute_id, event.value
+        )
         if reading is not None:
             self._reading(reading)
 
@@ -429,7 +489,8 @@ class Gateway:
             old.cancel()
         delay = self.clock.real_seconds(3 * interval) + 0.001
         self._stale_timers[key] = asyncio.get_running_loop().call_later(
-            delay, self._went_stale, key, reading)
+            delay, self._went_stale, key, reading
+        )
 
     def _went_stale(self, key: tuple[Fuel, ReadingKind], reading: Reading) -> None:
         if self._latest.get(key) is reading:
@@ -443,7 +504,8 @@ class Gateway:
             if cluster is not None:
                 await cluster.select_available_emergency_credit(
                     command_issue_date_time=int((self.now() - _ZCL_EPOCH).total_seconds()),
-                    originating_device=2)  # 2: in-home display
+                    originating_device=2,
+                )  # 2: in-home display
                 return True
         return False
 

@@ -26,8 +26,13 @@ LOGGER = logging.getLogger(__name__)
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
 SAVE_EVERY = timedelta(minutes=5)
-ALWAYS_SAVE = {ReadingKind.MESSAGE, ReadingKind.CREDIT, ReadingKind.PRICE,
-               ReadingKind.CALORIFIC_VALUE, ReadingKind.STANDING_CHARGE}
+ALWAYS_SAVE = {
+    ReadingKind.MESSAGE,
+    ReadingKind.CREDIT,
+    ReadingKind.PRICE,
+    ReadingKind.CALORIFIC_VALUE,
+    ReadingKind.STANDING_CHARGE,
+}
 
 
 def open_history(path: Path, *, create: bool = True) -> HistoryStore:
@@ -86,8 +91,11 @@ class HistoryFeed:
     def _maybe_save_latest(self, reading: Reading) -> None:
         key = (reading.device, reading.kind, reading.tier)
         last = self._last_saved.get(key)
-        if (reading.kind not in ALWAYS_SAVE and last is not None
-                and reading.received - last < SAVE_EVERY):
+        if (
+            reading.kind not in ALWAYS_SAVE
+            and last is not None
+            and reading.received - last < SAVE_EVERY
+        ):
             return
         self._last_saved[key] = reading.received
         self._spawn(self.history.save_reading(reading))
@@ -114,8 +122,11 @@ class HistoryFeed:
                 self._charged_days.add((fuel, day))
                 if self._started is not None and local_midnight_utc(day) > self._started:
                     self._priced[fuel] += standing_charge_for_day(schedule, day)
-                self._spawn(self.history.set_standing_charge(
-                    fuel, day, standing_charge_for_day(schedule, day)))
+                self._spawn(
+                    self.history.set_standing_charge(
+                        fuel, day, standing_charge_for_day(schedule, day)
+                    )
+                )
         self.half_hours_written += len(rows)
         self._spawn(self.history.add_half_hours(fuel, rows))
 

@@ -30,7 +30,9 @@ def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:
     try:
         module = importlib.import_module(RADIO_MODULES[radio])
     except KeyError as exc:
-        raise RadioUnavailable(f"Unknown radio {radio!r}; choose one of {', '.join(RADIOS)}") from exc
+        raise RadioUnavailable(
+            f"Unknown radio {radio!r}; choose one of {', '.join(RADIOS)}"
+        ) from exc
     except ImportError as exc:
         raise RadioUnavailable(
             f"The {radio} radio library is not installed: pip install 'han-home[radios]'"
@@ -38,8 +40,9 @@ def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:
     return smart_energy_app_class(module.ControllerApplication)
 
 
-def app_config(radio: str, device_path: str | None, database: str | None,
-               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def app_config(
+    radio: str, device_path: str | None, database: str | None, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     config: dict[str, Any] = {
         conf.CONF_DEVICE: {conf.CONF_DEVICE_PATH: device_path or "sim"},
         conf.CONF_DATABASE: database,
@@ -48,11 +51,18 @@ def app_config(radio: str, device_path: str | None, database: str | None,
         conf.CONF_WATCHDOG_ENABLED: True,
         conf.CONF_OTA: {conf.CONF_OTA_ENABLED: False},
         # Real radios must register the Smart Energy endpoint (HAN-NOTES.md)
-        conf.CONF_ADDITIONAL_ENDPOINTS: [] if radio == "sim" else [{
-            "endpoint": 1, "profile": 0x0109, "device_type": 0x0500, "device_version": 0,
-            "input_clusters": [0x0000, 0x000A, 0x0700, 0x0703],
-            "output_clusters": [0x0702, 0x0700, 0x0703, 0x0705],
-        }],
+        conf.CONF_ADDITIONAL_ENDPOINTS: []
+        if radio == "sim"
+        else [
+            {
+                "endpoint": 1,
+                "profile": 0x0109,
+                "device_type": 0x0500,
+                "device_version": 0,
+                "input_clusters": [0x0000, 0x000A, 0x0700, 0x0703],
+                "output_clusters": [0x0702, 0x0700, 0x0703, 0x0705],
+            }
+        ],
     }
     config.update(extra or {})
     return config

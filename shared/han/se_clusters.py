@@ -80,9 +80,7 @@ class Price(smartenergy.Price):
         price_trailing_digit: Final = ZCLAttributeDef(id=0x0617, type=t.uint8_t)
 
     class ServerCommandDefs(BaseCommandDefs):
-        get_current_price: Final = ZCLCommandDef(
-            id=0x00, schema={"command_options": t.uint8_t}
-        )
+        get_current_price: Final = ZCLCommandDef(id=0x00, schema={"command_options": t.uint8_t})
 
     class ClientCommandDefs(BaseCommandDefs):
         publish_price: Final = ZCLCommandDef(
@@ -112,9 +110,7 @@ class Messaging(smartenergy.Messaging):
         pass
 
     class ServerCommandDefs(BaseCommandDefs):
-        get_last_message: Final = ZCLCommandDef(
-            id=0x00, schema={}
-        )
+        get_last_message: Final = ZCLCommandDef(id=0x00, schema={})
         message_confirmation: Final = ZCLCommandDef(
             id=0x01,
             schema={"message_id": t.uint32_t, "confirmation_time": t.UTCTime},
@@ -176,5 +172,14 @@ class Prepayment(smartenergy.Prepayment):
 # Payment control configuration bit 1: the meter runs in prepayment mode.
 PREPAYMENT_MODE_BIT: Final = 0x0002
 
-__all__ = ["Price", "Messaging", "Prepayment", "CreditStatus", "Utf8CharacterString",
-           "SE_PROFILE_ID", "GBP_ISO4217", "PREPAYMENT_MODE_BIT", "foundation"]
+__all__ = [
+    "Price",
+    "Messaging",
+    "Prepayment",
+    "CreditStatus",
+    "Utf8CharacterString",
+    "SE_PROFILE_ID",
+    "GBP_ISO4217",
+    "PREPAYMENT_MODE_BIT",
+    "foundation",
+]

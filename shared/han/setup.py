@@ -8,8 +8,11 @@ from datetime import datetime
 from shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
 from shared.han.registry import Role
 
-ROLE_OF_LABEL = {"electricity_meter": Role.ELECTRICITY, "gas_meter": Role.GAS,
-                 "display": Role.DISPLAY}
+ROLE_OF_LABEL = {
+    "electricity_meter": Role.ELECTRICITY,
+    "gas_meter": Role.GAS,
+    "display": Role.DISPLAY,
+}
 
 
 @dataclass
@@ -29,11 +32,22 @@ def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gat
         return Gateway(GatewayConfig(radio=options.radio, device_path=options.device))
     from shared.sim.home import HomeOptions, VirtualHome
 
-    home = VirtualHome(HomeOptions(seed=options.sim_seed, start=options.sim_start,
-                                   speed=options.sim_speed, prepayment=options.prepayment))
-    expected = [
-        ExpectedDevice.from_install_code(label.eui64, label.install_code,
-                                         ROLE_OF_LABEL.get(label.device_type, Role.OTHER))
-        for label in home.labels()
-    ] if commission_home else []
+    home = VirtualHome(
+        HomeOptions(
+            seed=options.sim_seed,
+            start=options.sim_start,
+            speed=options.sim_speed,
+            prepayment=options.prepayment,
+        )
+    )
+    expected = (
+        [
+            ExpectedDevice.from_install_code(
+                label.eui64, label.install_code, ROLE_OF_LABEL.get(label.device_type, Role.OTHER)
+            )
+            for label in home.labels()
+        ]
+        if commission_home
+        else []
+    )
     return Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected))

@@ -35,6 +35,7 @@ def from_home_tariff(data: HomeTariff) -> Tariffs:
     electricity = TariffSchedule([(SINCE_EVER, tou(Decimal(1)))])
     for change in elec.changes:
         electricity.add(change.effective, tou(change.factor))
-    gas = TariffSchedule([(SINCE_EVER, FlatTariff(data.gas_rate_gbp,
-                                                  data.gas_standing_gbp_per_day))])
+    gas = TariffSchedule(
+        [(SINCE_EVER, FlatTariff(data.gas_rate_gbp, data.gas_standing_gbp_per_day))]
+    )
     return Tariffs(electricity, gas, data.gas_cv)

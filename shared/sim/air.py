@@ -77,8 +77,14 @@ class VirtualAir:
 
     # ---- frames ---------------------------------------------------------------
     def from_device(
-        self, device: VirtualDevice, src_ep: int, dst_ep: int, profile: int,
-        cluster_id: int, data: bytes, tsn: int,
+        self,
+        device: VirtualDevice,
+        src_ep: int,
+        dst_ep: int,
+        profile: int,
+        cluster_id: int,
+        data: bytes,
+        tsn: int,
     ) -> None:
         if device.nwk is None:
             return
@@ -107,9 +113,7 @@ class VirtualAir:
     def to_device(self, packet: t.ZigbeePacket) -> bool:
         """Send a frame from the coordinator. Returns False if nobody could receive it."""
         addr = packet.dst.address if packet.dst is not None else None
-        device = (
-            self.devices.get(addr) if isinstance(addr, t.EUI64) else self.device_by_nwk(addr)
-        )
+        device = self.devices.get(addr) if isinstance(addr, t.EUI64) else self.device_by_nwk(addr)
         if device is None or not device.joined:
             return False
         self.frames_down[str(device.ieee)] += 1

@@ -20,12 +20,12 @@ def zcl_general(
     disable_default_response: bool = True,
 ) -> bytes:
     direction = (
-        foundation.Direction.Server_to_Client if from_server else foundation.Direction.Client_to_Server
+        foundation.Direction.Server_to_Client
+        if from_server
+        else foundation.Direction.Client_to_Server
     )
     hdr = foundation.ZCLHeader.general(tsn, command, direction=direction)
-    hdr.frame_control = hdr.frame_control.replace(
-        disable_default_response=disable_default_response
-    )
+    hdr.frame_control = hdr.frame_control.replace(disable_default_response=disable_default_response)
     schema = foundation.GENERAL_COMMANDS[command].schema
     return hdr.serialize() + schema(**payload).serialize()
 
@@ -45,13 +45,11 @@ def zcl_cluster_command(
     return hdr.serialize() + cmd_def.schema(**payload).serialize()
 
 
-def decode_zcl(
-    cluster_id: int, data: bytes
-) -> tuple[foundation.ZCLHeader, Any]:
+def decode_zcl(cluster_id: int, data: bytes) -> tuple[foundation.ZCLHeader, Any]:
     """Decode a ZCL frame arriving at a server cluster. Raises ValueError/KeyError if bad."""
     hdr, rest = foundation.ZCLHeader.deserialize(data)
     if hdr.frame_control.is_general:
-        schema = foundation.GENERAL_COMMANDS[hdr.command_id].schema
+        schema = foundation.GENERAL_COMMANDS[foundation.GeneralCommand(hdr.command_id)].schema
     else:
         cluster_cls = Cluster._registry[cluster_id]
         commands = (

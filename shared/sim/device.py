@@ -113,7 +113,9 @@ class VirtualDevice:
                 continue
             await self.air.permit_open.wait()
             # A joiner answers a permit-join beacon after a short random back-off.
-            await asyncio.sleep(max(0.02, self.air.clock.real_seconds(self.air.rng.uniform(0.2, 2.0))))
+            await asyncio.sleep(
+                max(0.02, self.air.clock.real_seconds(self.air.rng.uniform(0.2, 2.0)))
+            )
             if not self.joined:
                 self.air.request_join(self)
 
@@ -201,8 +203,9 @@ class VirtualDevice:
             self.bindings.append((src_ep, cluster, dst_ep))
             self._reply_zdo(0x8021, tsn, [ok])
         elif cmd == zdo_t.ZDOCmd.Mgmt_Lqi_req:
-            self._reply_zdo(0x8031, tsn, [ok, zdo_t.Neighbors(Entries=0, StartIndex=0,
-                                                              NeighborTableList=[])])
+            self._reply_zdo(
+                0x8031, tsn, [ok, zdo_t.Neighbors(Entries=0, StartIndex=0, NeighborTableList=[])]
+            )
         elif cmd == zdo_t.ZDOCmd.Mgmt_Leave_req:
             self._reply_zdo(0x8034, tsn, [ok])
             self.air.device_left(self)
@@ -228,29 +231,64 @@ class VirtualDevice:
             for attr_id in args.attribute_ids:
                 value = self.attribute(ep, cid, attr_id)
                 if value is None:
-                    records.append(foundation.ReadAttributeRecord(
-                        attrid=attr_id, status=foundation.Status.UNSUPPORTED_ATTRIBUTE))
+                    records.append(
+                        foundation.ReadAttributeRecord(
+                            attrid=attr_id, status=foundation.Status.UNSUPPORTED_ATTRIBUTE
+                        )
+                    )
                 else:
-                    records.append(foundation.ReadAttributeRecord(
-                        attrid=attr_id, status=foundation.Status.SUCCESS,
-                        value=codec.type_value(cid, attr_id, value)))
-            self.send_zcl(ep.endpoint_id, packet.src_ep, cid, codec.zcl_general(
-                hdr.tsn, foundation.GeneralCommand.Read_Attributes_rsp,
-                {"status_records": records}, from_server=True), hdr.tsn)
+                    records.append(
+                        foundation.ReadAttributeRecord(
+                            attrid=attr_id,
+                            status=foundation.Status.SUCCESS,
+                            value=codec.type_value(cid, attr_id, value),
+                        )
+                    )
+            self.send_zcl(
+                ep.endpoint_id,
+                packet.src_ep,
+                cid,
+                codec.zcl_general(
+                    hdr.tsn,
+                    foundation.GeneralCommand.Read_Attributes_rsp,
+                    {"status_records": records},
+                    from_server=True,
+                ),
+                hdr.tsn,
+            )
         elif hdr.command_id == foundation.GeneralCommand.Configure_Reporting:
             config = self.reporting.setdefault((ep.endpoint_id, cid), {})
             statuses = []
             for record in args.config_records:
                 if self.attribute(ep, cid, record.attrid) is None:
-                    statuses.append(foundation.ConfigureReportingResponseRecord(
-                        status=foundation.Status.UNSUPPORTED_ATTRIBUTE,
-                        direction=0, attrid=record.attrid))
+                    statuses.append(
+                        foundation.ConfigureReportingResponseRecord(
+                            status=foundation.Status.UNSUPPORTED_ATTRIBUTE,
+                            direction=0,
+                            attrid=record.attrid,
+                        )
+                    )
                     continue
                 config[record.attrid] = max(1, int(record.max_interval))
-            self.send_zcl(ep.endpoint_id, packet.src_ep, cid, codec.zcl_general(
-                hdr.tsn, foundation.GeneralCommand.Configure_Reporting_rsp,
-                {"status_records": statuses or [foundation.ConfigureReportingResponseRecord(
-                    status=foundation.Status.SUCCESS)]}, from_server=True), hdr.tsn)
+            self.send_zcl(
+                ep.endpoint_id,
+                packet.src_ep,
+                cid,
+                codec.zcl_general(
+                    hdr.tsn,
+                    foundation.GeneralCommand.Configure_Reporting_rsp,
+                    {
+                        "status_records": statuses
+                        or [
+                            foundation.ConfigureReportingResponseRecord(
+                                status=foundation.Status.SUCCESS
+                            )
+                        ]
+                    },
+                    from_server=True,
+                ),
+                hdr.tsn,
+            )
             self.reporting_changed(ep.endpoint_id, cid)
 
     def handle_cluster_command(
@@ -267,12 +305,18 @@ class VirtualDevice:
     def report(self, ep_id: int, cluster_id: int, attr_ids: list[int]) -> None:
         ep = self.endpoints[ep_id]
         reports = [
-            foundation.Attribute(a, codec.type_value(cluster_id, a, self.attribute(ep, cluster_id, a)))
+            foundation.Attribute(
+                a, codec.type_value(cluster_id, a, self.attribute(ep, cluster_id, a))
+            )
             for a in attr_ids
         ]
         tsn = self.next_tsn()
-        data = codec.zcl_general(tsn, foundation.GeneralCommand.Report_Attributes,
-                                 {"attribute_reports": reports}, from_server=True)
+        data = codec.zcl_general(
+            tsn,
+            foundation.GeneralCommand.Report_Attributes,
+            {"attribute_reports": reports},
+            from_server=True,
+        )
         self.send_zcl(ep_id, self.bound_endpoint(ep_id, cluster_id), cluster_id, data, tsn)
 
     def bound_endpoint(self, ep_id: int, cluster_id: int) -> int:
@@ -281,16 +325,21 @@ class VirtualDevice:
                 return dst
         return 1
 
-    def send_command(self, ep_id: int, cluster_id: int, command_id: int, payload: dict,
-                     tsn: int | None = None) -> None:
+    def send_command(
+        self, ep_id: int, cluster_id: int, command_id: int, payload: dict, tsn: int | None = None
+    ) -> None:
         tsn = self.next_tsn() if tsn is None else tsn
         data = codec.zcl_cluster_command(tsn, cluster_id, command_id, payload, from_server=True)
         self.send_zcl(ep_id, self.bound_endpoint(ep_id, cluster_id), cluster_id, data, tsn)
 
     def default_response(self, cluster_id: int, command_id: int, tsn: int, ok: bool) -> None:
         status = foundation.Status.SUCCESS if ok else foundation.Status.FAILURE
-        data = codec.zcl_general(tsn, foundation.GeneralCommand.Default_Response,
-                                 {"command_id": command_id, "status": status}, from_server=True)
+        data = codec.zcl_general(
+            tsn,
+            foundation.GeneralCommand.Default_Response,
+            {"command_id": command_id, "status": status},
+            from_server=True,
+        )
         self.send_zcl(1, 1, cluster_id, data, tsn)
 
     # ---- reporting ------------------------------------------------------------
@@ -302,10 +351,15 @@ class VirtualDevice:
         for attr_id, interval in self.reporting.get((ep_id, cluster_id), {}).items():
             by_interval.setdefault(interval, []).append(attr_id)
         for interval, attrs in by_interval.items():
-            self._report_tasks[(ep_id, cluster_id, interval)] = asyncio.get_running_loop().create_task(
-                self._report_loop(ep_id, cluster_id, interval, attrs))
+            self._report_tasks[(ep_id, cluster_id, interval)] = (
+                asyncio.get_running_loop().create_task(
+                    self._report_loop(ep_id, cluster_id, interval, attrs)
+                )
+            )
 
-    async def _report_loop(self, ep_id: int, cluster_id: int, interval: int, attrs: list[int]) -> None:
+    async def _report_loop(
+        self, ep_id: int, cluster_id: int, interval: int, attrs: list[int]
+    ) -> None:
         clock = self.air.clock
         # Align reports to the interval grid, as meters report on the minute / half-hour.
         epoch = clock.now().timestamp()
@@ -327,4 +381,3 @@ class VirtualDevice:
 
     def before_report(self, cluster_id: int) -> None:
         """Hook: bring values up to date (e.g. integrate the register) before reporting."""
-

@@ -69,25 +69,44 @@ class VirtualHome:
         rng = random.Random(opts.seed)
         self.tariff = opts.tariff
         self.esme = ElectricityMeter(
-            self.air, make_eui64(rng), make_install_code(rng), "home", seed=opts.seed,
+            self.air,
+            make_eui64(rng),
+            make_install_code(rng),
+            "home",
+            seed=opts.seed,
             tariff=self.tariff.electricity,
             prepayment=PrepaymentAccount() if opts.prepayment else None,
-            messages=opts.messages, meter_rate_factor=opts.meter_rate_factor,
+            messages=opts.messages,
+            meter_rate_factor=opts.meter_rate_factor,
         )
-        self.gsme = GasMeter(self.air, make_eui64(rng), make_install_code(rng), "home",
-                             seed=opts.seed, cv_mj_per_m3=self.tariff.gas_cv)
+        self.gsme = GasMeter(
+            self.air,
+            make_eui64(rng),
+            make_install_code(rng),
+            "home",
+            seed=opts.seed,
+            cv_mj_per_m3=self.tariff.gas_cv,
+        )
         self.ihd = InHomeDisplay(self.air, make_eui64(rng), make_install_code(rng), "home")
         self.own: list[VirtualDevice] = [self.esme, self.gsme, self.ihd]
         self.neighbours: list[VirtualDevice] = []
         for n in range(opts.neighbours):
             nrng = random.Random(f"neighbour:{opts.seed}:{n}")
             home = f"neighbour-{n + 1}"
-            esme = ElectricityMeter(self.air, make_eui64(nrng), make_install_code(nrng), home,
-                                    seed=opts.seed + 100 + n, tariff=self.tariff.electricity,
-                                    prepayment=None, messages=())
+            esme = ElectricityMeter(
+                self.air,
+                make_eui64(nrng),
+                make_install_code(nrng),
+                home,
+                seed=opts.seed + 100 + n,
+                tariff=self.tariff.electricity,
+                prepayment=None,
+                messages=(),
+            )
             esme.lqi, esme.rssi = 90 - 20 * n, -82 - 5 * n  # further away than our own meters
-            gsme = GasMeter(self.air, make_eui64(nrng), make_install_code(nrng), home,
-                            seed=opts.seed + 200 + n)
+            gsme = GasMeter(
+                self.air, make_eui64(nrng), make_install_code(nrng), home, seed=opts.seed + 200 + n
+            )
             gsme.lqi, gsme.rssi = 70 - 15 * n, -88 - 4 * n
             self.neighbours += [esme, gsme]
         self.gsme.lqi, self.gsme.rssi = 160, -71

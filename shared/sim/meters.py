@@ -98,9 +98,20 @@ class ElectricityMeter(VirtualDevice):
     model = "ESME-SIM-2"
     firmware = "2.3.1"
 
-    def __init__(self, air, ieee, install_code, home, *, seed: int, tariff: MeterTariff,
-                 prepayment: PrepaymentAccount | None, messages: tuple[SupplierMessage, ...] = (),
-                 start_kwh: Decimal = Decimal("12345.678"), meter_rate_factor: Decimal = Decimal(1)):
+    def __init__(
+        self,
+        air,
+        ieee,
+        install_code,
+        home,
+        *,
+        seed: int,
+        tariff: MeterTariff,
+        prepayment: PrepaymentAccount | None,
+        messages: tuple[SupplierMessage, ...] = (),
+        start_kwh: Decimal = Decimal("12345.678"),
+        meter_rate_factor: Decimal = Decimal(1),
+    ):
         self.seed = seed
         self.tariff = tariff
         self.account = prepayment
@@ -203,8 +214,12 @@ class ElectricityMeter(VirtualDevice):
             0x0616: GBP_ISO4217,
             0x0617: PRICE_DIGITS,
         }
-        servers: dict[int, dict[int, Any]] = {BASIC: {}, METERING: metering, PRICE: price,
-                                              MESSAGING: {}}
+        servers: dict[int, dict[int, Any]] = {
+            BASIC: {},
+            METERING: metering,
+            PRICE: price,
+            MESSAGING: {},
+        }
         if self.account is not None:
             acct = self.account
             servers[PREPAYMENT] = {
@@ -251,21 +266,42 @@ class ElectricityMeter(VirtualDevice):
         tier, label, rate = self.tariff.tier_and_rate(now)
         end = self.tariff.next_change(now)
         minutes = int((end - now).total_seconds() // 60) if end else 0xFFFF
-        self.send_command(1, PRICE, 0x00, tsn=tsn, payload={
-            "provider_id": 1, "rate_label": label, "issuer_event_id": zcl_time(now),
-            "current_time": zcl_time(now), "unit_of_measure": 0, "currency": GBP_ISO4217,
-            "price_trailing_digit_and_tier": (PRICE_DIGITS << 4) | tier,
-            "num_price_tiers_and_register_tier": (2 << 4) | tier,
-            "start_time": zcl_time(now), "duration_in_minutes": min(minutes, 0xFFFE),
-            "price": money_raw(rate),
-        })
+        self.send_command(
+            1,
+            PRICE,
+            0x00,
+            tsn=tsn,
+            payload={
+                "provider_id": 1,
+                "rate_label": label,
+                "issuer_event_id": zcl_time(now),
+                "current_time": zcl_time(now),
+                "unit_of_measure": 0,
+                "currency": GBP_ISO4217,
+                "price_trailing_digit_and_tier": (PRICE_DIGITS << 4) | tier,
+                "num_price_tiers_and_register_tier": (2 << 4) | tier,
+                "start_time": zcl_time(now),
+                "duration_in_minutes": min(minutes, 0xFFFE),
+                "price": money_raw(rate),
+            },
+        )
 
-    def _send_message(self, message_id: int, text: str, start: datetime,
-                      tsn: int | None = None) -> None:
-        self.send_command(1, MESSAGING, 0x00, tsn=tsn, payload={
-            "message_id": message_id, "message_control": 0, "start_time": zcl_time(start),
-            "duration_in_minutes": 0xFFFF, "message": text,
-        })
+    def _send_message(
+        self, message_id: int, text: str, start: datetime, tsn: int | None = None
+    ) -> None:
+        self.send_command(
+            1,
+            MESSAGING,
+            0x00,
+            tsn=tsn,
+            payload={
+                "message_id": message_id,
+                "message_control": 0,
+                "start_time": zcl_time(start),
+                "duration_in_minutes": 0xFFFF,
+                "message": text,
+            },
+        )
 
     async def live(self) -> None:
         joined_at = self.air.clock.now()
@@ -300,14 +336,26 @@ class GasMeter(VirtualDevice):
     firmware = "1.4.0"
     PUSH_INTERVAL_S = 1800
 
-    def __init__(self, air, ieee, install_code, home, *, seed: int,
-                 cv_mj_per_m3: Decimal = Decimal("39.5"), start_m3: Decimal = Decimal("4321.000")):
+    def __init__(
+        self,
+        air,
+        ieee,
+        install_code,
+        home,
+        *,
+        seed: int,
+        cv_mj_per_m3: Decimal = Decimal("39.5"),
+        start_m3: Decimal = Decimal("4321.000"),
+    ):
         self.seed = seed
         self.cv = cv_mj_per_m3
         self.battery_pct = Decimal("96.0")
         self.register = load.Register(
-            lambda when: load.gas_m3_per_hour(seed, when), load.GAS_SLOT_S,
-            datetime.fromtimestamp(int(air.clock.now().timestamp()) // 60 * 60, UTC), start_m3)
+            lambda when: load.gas_m3_per_hour(seed, when),
+            load.GAS_SLOT_S,
+            datetime.fromtimestamp(int(air.clock.now().timestamp()) // 60 * 60, UTC),
+            start_m3,
+        )
         self.configured = asyncio.Event()
         super().__init__(air, ieee, install_code, home)
 
@@ -324,12 +372,17 @@ class GasMeter(VirtualDevice):
         }
         price: dict[int, Any] = {
             0x0300: 1,  # natural gas
-            0x0302: 102264, 0x0303: 5,  # volume conversion factor 1.02264
-            0x0304: int(self.cv * 10), 0x0305: 1, 0x0306: 1,  # CV MJ/m3, one decimal
-            0x0616: GBP_ISO4217, 0x0617: PRICE_DIGITS,
+            0x0302: 102264,
+            0x0303: 5,  # volume conversion factor 1.02264
+            0x0304: int(self.cv * 10),
+            0x0305: 1,
+            0x0306: 1,  # CV MJ/m3, one decimal
+            0x0616: GBP_ISO4217,
+            0x0617: PRICE_DIGITS,
         }
         self.endpoints[1] = VirtualEndpoint(
-            1, SE_METERING_DEVICE, {BASIC: {}, METERING: metering, PRICE: price}, clients=[TIME])
+            1, SE_METERING_DEVICE, {BASIC: {}, METERING: metering, PRICE: price}, clients=[TIME]
+        )
 
     def m3(self, when: datetime | None = None) -> Decimal:
         return self.register.value_at(when or self.air.clock.now())
@@ -354,7 +407,8 @@ class GasMeter(VirtualDevice):
             self.awake = False
             now = clock.now()
             next_push = datetime.fromtimestamp(
-                (int(now.timestamp()) // self.PUSH_INTERVAL_S + 1) * self.PUSH_INTERVAL_S, UTC)
+                (int(now.timestamp()) // self.PUSH_INTERVAL_S + 1) * self.PUSH_INTERVAL_S, UTC
+            )
             await clock.sleep_until(next_push)
             if not self.joined:
                 return
@@ -373,4 +427,5 @@ class InHomeDisplay(VirtualDevice):
 
     def add_endpoints(self) -> None:
         self.endpoints[1] = VirtualEndpoint(
-            1, SE_IHD, {BASIC: {}}, clients=[METERING, PRICE, MESSAGING, PREPAYMENT, TIME])
+            1, SE_IHD, {BASIC: {}}, clients=[METERING, PRICE, MESSAGING, PREPAYMENT, TIME]
+        )

@@ -59,17 +59,25 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
 
     async def load_network_info(self, *, load_devices: bool = False) -> None:
         self.state.node_info = zigpy.state.NodeInfo(
-            nwk=COORDINATOR_NWK, ieee=COORDINATOR_IEEE,
+            nwk=COORDINATOR_NWK,
+            ieee=COORDINATOR_IEEE,
             logical_type=zdo_t.LogicalType.Coordinator,
-            model="Virtual HAN radio", manufacturer="han-home", version="1.0",
+            model="Virtual HAN radio",
+            manufacturer="han-home",
+            version="1.0",
         )
         self.state.network_info = zigpy.state.NetworkInfo(
             extended_pan_id=t.ExtendedPanId.convert("00:1b:c5:0c:60:00:00:01"),
-            pan_id=t.PanId(0x1A62), nwk_update_id=0, nwk_manager_id=COORDINATOR_NWK,
-            channel=self.air.channel, channel_mask=t.Channels.from_channel_list([self.air.channel]),
-            security_level=5, network_key=zigpy.state.Key(key=t.KeyData(range(16))),
+            pan_id=t.PanId(0x1A62),
+            nwk_update_id=0,
+            nwk_manager_id=COORDINATOR_NWK,
+            channel=self.air.channel,
+            channel_mask=t.Channels.from_channel_list([self.air.channel]),
+            security_level=5,
+            network_key=zigpy.state.Key(key=t.KeyData(range(16))),
             tc_link_key=zigpy.state.Key(key=t.KeyData(b"ZigBeeAlliance09")),
-            stack_specific={}, source="han-home sim",
+            stack_specific={},
+            source="han-home sim",
         )
 
     async def write_network_info(self, *, network_info, node_info) -> None:
@@ -82,14 +90,20 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
         await self.load_network_info()
         coordinator = self.add_device(COORDINATOR_IEEE, COORDINATOR_NWK)
         coordinator.node_desc = zdo_t.NodeDescriptor(
-            logical_type=zdo_t.LogicalType.Coordinator, complex_descriptor_available=0,
-            user_descriptor_available=0, reserved=0, aps_flags=0,
+            logical_type=zdo_t.LogicalType.Coordinator,
+            complex_descriptor_available=0,
+            user_descriptor_available=0,
+            reserved=0,
+            aps_flags=0,
             frequency_band=zdo_t.FrequencyBand.Freq2400MHz,
             mac_capability_flags=zdo_t.MACCapabilityFlags.AllocateAddress
-            | zdo_t.MACCapabilityFlags.MainsPowered | zdo_t.MACCapabilityFlags.RxOnWhenIdle
+            | zdo_t.MACCapabilityFlags.MainsPowered
+            | zdo_t.MACCapabilityFlags.RxOnWhenIdle
             | zdo_t.MACCapabilityFlags.FullFunctionDevice,
-            manufacturer_code=0x1234, maximum_buffer_size=82,
-            maximum_incoming_transfer_size=255, server_mask=0x2C41,
+            manufacturer_code=0x1234,
+            maximum_buffer_size=82,
+            maximum_incoming_transfer_size=255,
+            server_mask=0x2C41,
             maximum_outgoing_transfer_size=255,
             descriptor_capability_field=zdo_t.DescriptorCapability.NONE,
         )
@@ -121,8 +135,9 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
                 f"No ACK from {packet.dst.address!r}", status=t.MACStatus.MAC_NO_ACK
             )
 
-    async def energy_scan(self, channels: t.Channels, duration_exp: int, count: int
-                          ) -> dict[int, float]:
+    async def energy_scan(
+        self, channels: t.Channels, duration_exp: int, count: int
+    ) -> dict[int, float]:
         results: dict[int, float] = {}
         for channel in channels:
             samples = [self.air.energy(channel) for _ in range(max(1, count))]
@@ -137,8 +152,9 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
         else:
             self._open_window(time_s)
 
-    async def permit_with_link_key(self, node: t.EUI64, link_key: t.KeyData,
-                                   time_s: int = 60) -> None:
+    async def permit_with_link_key(
+        self, node: t.EUI64, link_key: t.KeyData, time_s: int = 60
+    ) -> None:
         loop = asyncio.get_running_loop()
         self._permits[t.EUI64(node)] = (t.KeyData(link_key), loop.time() + time_s)
         self._open_window(time_s)

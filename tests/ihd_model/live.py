@@ -16,15 +16,26 @@ from shared.store.async_history import AsyncHistory
 
 
 @asynccontextmanager
-async def live_model(tmp_path, *, start: datetime | None = None, speed: float = 600,
-                     settings: Settings | None = None, before_start=None, **home_options: Any):
-    home = VirtualHome(HomeOptions(seed=7, start=start or datetime(2026, 11, 3, 8, tzinfo=UTC),
-                                   speed=speed, **home_options))
+async def live_model(
+    tmp_path,
+    *,
+    start: datetime | None = None,
+    speed: float = 600,
+    settings: Settings | None = None,
+    before_start=None,
+    **home_options: Any,
+):
+    home = VirtualHome(
+        HomeOptions(
+            seed=7, start=start or datetime(2026, 11, 3, 8, tzinfo=UTC), speed=speed, **home_options
+        )
+    )
     if before_start is not None:
         before_start(home)
-    expected = [ExpectedDevice.from_install_code(lb.eui64, lb.install_code,
-                                                 ROLE_OF_LABEL[lb.device_type])
-                for lb in home.labels()]
+    expected = [
+        ExpectedDevice.from_install_code(lb.eui64, lb.install_code, ROLE_OF_LABEL[lb.device_type])
+        for lb in home.labels()
+    ]
     gateway = Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected))
     history = AsyncHistory(tmp_path / "ihd.db")
     await history.ready()

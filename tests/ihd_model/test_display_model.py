@@ -41,8 +41,11 @@ async def test_ambient_follows_the_occupiers_thresholds(tmp_path) -> None:
 async def test_meter_discrepancy_is_flagged_only_when_the_meter_disagrees(tmp_path) -> None:
     for factor, expected in ((Decimal("1.25"), True), (Decimal("1"), False)):
         (tmp_path / str(factor)).mkdir()
-        async with live_model(tmp_path / str(factor), speed=3000,
-                              meter_rate_factor=factor) as (model, gateway, home):
+        async with live_model(tmp_path / str(factor), speed=3000, meter_rate_factor=factor) as (
+            model,
+            gateway,
+            home,
+        ):
             await home.clock.sleep_until(home.clock.now() + timedelta(hours=5))
             result = model.discrepancy()
             assert result is not None
@@ -109,11 +112,22 @@ async def test_last_known_values_come_back_after_a_restart_with_their_age(tmp_pa
 
 def test_settings_survive_a_restart_and_a_corrupt_file(tmp_path) -> None:
     store = SettingsStore(tmp_path / "ihd.json")
-    store.save(Settings(language="cy", theme="high-contrast", text_scale=1.75, screen="usage",
-                        budget_gbp_per_day=Decimal("3.50")))
+    store.save(
+        Settings(
+            language="cy",
+            theme="high-contrast",
+            text_scale=1.75,
+            screen="usage",
+            budget_gbp_per_day=Decimal("3.50"),
+        )
+    )
     loaded = store.load()
     assert (loaded.language, loaded.theme, loaded.text_scale, loaded.screen) == (
-        "cy", "high-contrast", 1.75, "usage")
+        "cy",
+        "high-contrast",
+        1.75,
+        "usage",
+    )
     assert loaded.budget_gbp_per_day == Decimal("3.50")
     (tmp_path / "ihd.json").write_text("{not json")
     assert store.load() == Settings()

@@ -13,15 +13,17 @@ from shared.sim.radio import SimControllerApplication
 
 
 async def started_app(home: VirtualHome) -> SimControllerApplication:
-    app = SimControllerApplication({
-        "sim_air": home.air,
-        conf.CONF_DEVICE: {conf.CONF_DEVICE_PATH: "sim"},
-        conf.CONF_DATABASE: None,
-        conf.CONF_NWK_BACKUP_ENABLED: False,
-        conf.CONF_TOPO_SCAN_ENABLED: False,
-        conf.CONF_WATCHDOG_ENABLED: False,
-        conf.CONF_OTA: {conf.CONF_OTA_ENABLED: False},
-    })
+    app = SimControllerApplication(
+        {
+            "sim_air": home.air,
+            conf.CONF_DEVICE: {conf.CONF_DEVICE_PATH: "sim"},
+            conf.CONF_DATABASE: None,
+            conf.CONF_NWK_BACKUP_ENABLED: False,
+            conf.CONF_TOPO_SCAN_ENABLED: False,
+            conf.CONF_WATCHDOG_ENABLED: False,
+            conf.CONF_OTA: {conf.CONF_OTA_ENABLED: False},
+        }
+    )
     await app.startup(auto_form=True)
     return app
 

@@ -11,15 +11,33 @@ CLI = [sys.executable, "-m", "shared.han.cli"]
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=Path(__file__).resolve().parents[2])
+    return subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[2],
+    )
 
 
 def test_run_prints_one_json_object_per_reading_and_history_per_local_day(tmp_path) -> None:
     db = tmp_path / "home.db"
-    result = run("run", "--radio", "sim", "--sim-seed", "7", "--sim-start",
-                 "2026-10-24T21:00:00Z", "--sim-speed", "3600", "--duration", "5h",
-                 "--db", str(db), "--json")
+    result = run(
+        "run",
+        "--radio",
+        "sim",
+        "--sim-seed",
+        "7",
+        "--sim-start",
+        "2026-10-24T21:00:00Z",
+        "--sim-speed",
+        "3600",
+        "--duration",
+        "5h",
+        "--db",
+        str(db),
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) > 1000  # demand every 10 s for 5 h, plus the rest
@@ -45,9 +63,13 @@ def test_run_prints_one_json_object_per_reading_and_history_per_local_day(tmp_pa
 
 
 def test_bad_arguments_exit_2_with_a_message(tmp_path) -> None:
-    for args in (["run", "--duration", "three days"], ["run", "--sim-start", "yesterday"],
-                 ["run", "--sim-speed", "-5"], ["run", "--radio", "zigbee3000"],
-                 ["history", "--db", str(tmp_path / "x.db"), "--fuel", "water", "--by", "day"]):
+    for args in (
+        ["run", "--duration", "three days"],
+        ["run", "--sim-start", "yesterday"],
+        ["run", "--sim-speed", "-5"],
+        ["run", "--radio", "zigbee3000"],
+        ["history", "--db", str(tmp_path / "x.db"), "--fuel", "water", "--by", "day"],
+    ):
         result = run(*args)
         assert result.returncode == 2, args
         assert "error" in result.stderr
@@ -58,8 +80,10 @@ def test_unreadable_database_exits_2_and_is_left_untouched(tmp_path) -> None:
     db = tmp_path / "notes.db"
     db.write_bytes(b"my shopping list, not a database\n" * 10)
     before = db.read_bytes()
-    for args in (["history", "--db", str(db), "--fuel", "gas", "--by", "week"],
-                 ["run", "--duration", "1m", "--db", str(db)]):
+    for args in (
+        ["history", "--db", str(db), "--fuel", "gas", "--by", "week"],
+        ["run", "--duration", "1m", "--db", str(db)],
+    ):
         result = run(*args)
         assert result.returncode == 2
         assert "not" in result.stderr and str(db) in result.stderr
@@ -71,8 +95,9 @@ def test_unreadable_database_exits_2_and_is_left_untouched(tmp_path) -> None:
 
 def test_config_file_chooses_the_radio_and_a_bad_one_is_refused(tmp_path) -> None:
     good = tmp_path / "gateway.toml"
-    good.write_text('[radio]\ntype = "sim"\n[sim]\nseed = 3\nspeed = 3600\n'
-                    'start = "2026-03-29T00:00:00Z"\n')
+    good.write_text(
+        '[radio]\ntype = "sim"\n[sim]\nseed = 3\nspeed = 3600\nstart = "2026-03-29T00:00:00Z"\n'
+    )
     result = run("run", "--config", str(good), "--duration", "20m", "--json")
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout.splitlines()[0])

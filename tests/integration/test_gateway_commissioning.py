@@ -56,11 +56,16 @@ async def test_a_wrong_install_code_keeps_the_device_out(gateway):
     gateway.subscribe(events.append)
     ok = await gateway.commission(
         [ExpectedDevice.from_install_code(label.eui64, other_code, Role.ELECTRICITY)],
-        window_s=3, timeout_s=3)
+        window_s=3,
+        timeout_s=3,
+    )
     assert not ok
     assert not home.esme.joined
-    assert any(e.kind == DeviceEventKind.REFUSED and e.eui64 == label.eui64
-               and e.detail == "wrong_key" for e in events if hasattr(e, "kind"))
+    assert any(
+        e.kind == DeviceEventKind.REFUSED and e.eui64 == label.eui64 and e.detail == "wrong_key"
+        for e in events
+        if hasattr(e, "kind")
+    )
 
 
 async def test_readings_flow_with_units_and_the_gas_meter_is_never_polled(gateway):
@@ -70,9 +75,15 @@ async def test_readings_flow_with_units_and_the_gas_meter_is_never_polled(gatewa
     home = gateway.config.sim_home
     polls_after_commissioning = home.air.frames_down[str(home.gsme.ieee)]
     home.clock.set_speed(900)
-    await wait_for(lambda: any(r.fuel == Fuel.GAS and r.kind == ReadingKind.SUMMATION
-                               and r.received > START.replace(minute=30) for r in readings),
-                   timeout=60)
+    await wait_for(
+        lambda: any(
+            r.fuel == Fuel.GAS
+            and r.kind == ReadingKind.SUMMATION
+            and r.received > START.replace(minute=30)
+            for r in readings
+        ),
+        timeout=60,
+    )
     latest = gateway.latest()
     demand = latest[(Fuel.ELECTRICITY, ReadingKind.DEMAND)]
     assert demand.unit == "kW" and 0 < demand.value < 10
@@ -84,7 +95,10 @@ async def test_readings_flow_with_units_and_the_gas_meter_is_never_polled(gatewa
     assert gas.unit == "m3" and 4321 <= gas.value < 4400
     assert latest[(Fuel.GAS, ReadingKind.CALORIFIC_VALUE)].value == 39.5
     assert latest[(Fuel.ELECTRICITY, ReadingKind.CREDIT)].unit == "GBP"
-    assert latest[(Fuel.ELECTRICITY, ReadingKind.PRICE)].value in (Decimal("0.135"), Decimal("0.275"))
+    assert latest[(Fuel.ELECTRICITY, ReadingKind.PRICE)].value in (
+        Decimal("0.135"),
+        Decimal("0.275"),
+    )
     assert home.air.frames_down[str(home.gsme.ieee)] == polls_after_commissioning
 
 

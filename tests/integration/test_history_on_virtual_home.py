@@ -21,8 +21,13 @@ from .sim_helpers import wait_for
 KWH_TOLERANCE = Decimal("0.02")
 
 
-async def run_home(tmp_path, start: datetime, until: datetime, speed: float,
-                   outage: tuple[datetime, datetime] | None = None):
+async def run_home(
+    tmp_path,
+    start: datetime,
+    until: datetime,
+    speed: float,
+    outage: tuple[datetime, datetime] | None = None,
+):
     gateway = build_gateway(RadioOptions(sim_seed=11, sim_start=start, sim_speed=speed))
     history = AsyncHistory(tmp_path / "home.db")
     await history.ready()
@@ -49,7 +54,8 @@ async def test_clock_change_day_totals_match_the_meter(tmp_path, day: date, hour
     day_start = local_midnight_utc(day)
     day_end = local_midnight_utc(day + timedelta(days=1))
     gateway, history, home = await run_home(
-        tmp_path, day_start - timedelta(minutes=40), day_end + timedelta(minutes=40), 6000)
+        tmp_path, day_start - timedelta(minutes=40), day_end + timedelta(minutes=40), 6000
+    )
     try:
         [total] = await history.aggregate("electricity", Period.DAY, day, day)
         assert total.period == day.isoformat()

@@ -19,19 +19,32 @@ METERING = 0x0702
 
 def report_frame(demand_w: int, tsn: int = 9) -> bytes:
     return codec.zcl_general(
-        tsn, foundation.GeneralCommand.Report_Attributes,
-        {"attribute_reports": [foundation.Attribute(0x0400, codec.type_value(METERING, 0x0400,
-                                                                             demand_w))]},
-        from_server=True)
+        tsn,
+        foundation.GeneralCommand.Report_Attributes,
+        {
+            "attribute_reports": [
+                foundation.Attribute(0x0400, codec.type_value(METERING, 0x0400, demand_w))
+            ]
+        },
+        from_server=True,
+    )
 
 
-def se_packet(nwk: int, data: bytes, *, profile: int = SE_PROFILE_ID, cluster: int = METERING
-              ) -> t.ZigbeePacket:
+def se_packet(
+    nwk: int, data: bytes, *, profile: int = SE_PROFILE_ID, cluster: int = METERING
+) -> t.ZigbeePacket:
     return t.ZigbeePacket(
-        src=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=t.NWK(nwk)), src_ep=1,
-        dst=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=t.NWK(0)), dst_ep=1,
-        tsn=data[1] if len(data) > 1 else 0, profile_id=profile, cluster_id=cluster,
-        data=t.SerializableBytes(data), lqi=200, rssi=-60)
+        src=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=t.NWK(nwk)),
+        src_ep=1,
+        dst=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=t.NWK(0)),
+        dst_ep=1,
+        tsn=data[1] if len(data) > 1 else 0,
+        profile_id=profile,
+        cluster_id=cluster,
+        data=t.SerializableBytes(data),
+        lqi=200,
+        rssi=-60,
+    )
 
 
 async def joined_meter():
@@ -41,8 +54,9 @@ async def joined_meter():
     label = h.esme.label
     from zigpy.util import convert_install_code
 
-    await app.permit_with_link_key(h.esme.ieee, convert_install_code(
-        bytes.fromhex(label.install_code)), 30)
+    await app.permit_with_link_key(
+        h.esme.ieee, convert_install_code(bytes.fromhex(label.install_code)), 30
+    )
     await wait_for(lambda: h.esme.ieee in app.devices and app.devices[h.esme.ieee].is_initialized)
     return h, app, app.devices[h.esme.ieee]
 
@@ -53,7 +67,8 @@ async def test_a_real_se_report_arrives_as_a_zigpy_attribute_report() -> None:
         assert isinstance(device, SmartEnergyDevice)
         seen = []
         device.endpoints[1].in_clusters[METERING].on_event(
-            "attribute_report", lambda ev: seen.append((ev.attribute_name, ev.value)))
+            "attribute_report", lambda ev: seen.append((ev.attribute_name, ev.value))
+        )
         app.packet_received(se_packet(device.nwk, report_frame(1234)))
         assert seen == [("instantaneous_demand", 1234)]
     finally:
@@ -105,8 +120,11 @@ async def test_garbage_and_mutated_frames_never_crash_the_gateway(data) -> None:
     app.packet_received(packet)  # must not raise
     # and the gateway still hears a good report afterwards
     seen = []
-    unsub = device.endpoints[1].in_clusters[METERING].on_event(
-        "attribute_report", lambda ev: seen.append(ev.value))
+    unsub = (
+        device.endpoints[1]
+        .in_clusters[METERING]
+        .on_event("attribute_report", lambda ev: seen.append(ev.value))
+    )
     # a fresh value each time: zigpy rightly drops an identical frame repeated at once
     _SHARED["n"] = int(_SHARED.get("n", 0)) + 1  # type: ignore[call-overload]
     app.packet_received(se_packet(device.nwk, report_frame(10_000 + int(_SHARED["n"]))))
@@ -148,9 +166,11 @@ async def test_mutated_frames_through_the_whole_gateway_never_stop_live_readings
     device = gw.app.devices[home.esme.ieee]
     attr = data.draw(st.sampled_from([0x0000, 0x0400, 0x0A00, 0x0401, 0x0100]))
     good = codec.zcl_general(
-        3, foundation.GeneralCommand.Report_Attributes,
+        3,
+        foundation.GeneralCommand.Report_Attributes,
         {"attribute_reports": [foundation.Attribute(attr, codec.type_value(METERING, attr, 42))]},
-        from_server=True)
+        from_server=True,
+    )
     frame = bytearray(good)
     for _ in range(data.draw(st.integers(1, 3))):
         frame[data.draw(st.integers(0, len(frame) - 1))] = data.draw(st.integers(0, 255))
