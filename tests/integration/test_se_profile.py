@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+import pytest_asyncio
 import zigpy.types as t
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -97,10 +99,31 @@ async def test_plain_zigpy_device_drops_the_same_frame() -> None:
         await app.shutdown()
 
 
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def shared_meter():
+    # Hypothesis runs every example on one event loop; interview the meter once.
+    h, app, device = await joined_meter()
+    yield h, app, device
+    await h.stop()
+    await app.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def shared_gateway():
+    from shared.han.setup import RadioOptions, build_gateway
+
+    gw = build_gateway(RadioOptions(sim_seed=5, sim_speed=1))
+    await gw.start()
+    assert await gw.commission_expected()
+    yield gw
+    await gw.stop()
+
+
+@pytest.mark.asyncio(loop_scope="module")
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-async def test_garbage_and_mutated_frames_never_crash_the_gateway(data) -> None:
-    h, app, device = await _shared_meter()
+async def test_garbage_and_mutated_frames_never_crash_the_gateway(shared_meter, data) -> None:
+    h, app, device = shared_meter
     good = report_frame(1500)
     mode = data.draw(st.sampled_from(["random", "mutate", "truncate"]))
     if mode == "random":
@@ -135,33 +158,15 @@ async def test_garbage_and_mutated_frames_never_crash_the_gateway(data) -> None:
 _SHARED: dict[str, object] = {}
 
 
-async def _shared_meter():
-    # Hypothesis runs each example on the same event loop; interview the meter once.
-    if "meter" not in _SHARED:
-        _SHARED["meter"] = await joined_meter()
-    return _SHARED["meter"]
-
-
-_GATEWAY: dict[str, object] = {}
-
-
-async def _commissioned_gateway():
-    if "gw" not in _GATEWAY:
-        from shared.han.setup import RadioOptions, build_gateway
-
-        gw = build_gateway(RadioOptions(sim_seed=5, sim_speed=1))
-        await gw.start()
-        assert await gw.commission_expected()
-        _GATEWAY["gw"] = gw
-    return _GATEWAY["gw"]
-
-
+@pytest.mark.asyncio(loop_scope="module")
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-async def test_mutated_frames_through_the_whole_gateway_never_stop_live_readings(data) -> None:
+async def test_mutated_frames_through_the_whole_gateway_never_stop_live_readings(
+    shared_gateway, data
+) -> None:
     from shared.han.client import ReadingEvent
 
-    gw = await _commissioned_gateway()
+    gw = shared_gateway
     home = gw.config.sim_home
     device = gw.app.devices[home.esme.ieee]
     attr = data.draw(st.sampled_from([0x0000, 0x0400, 0x0A00, 0x0401, 0x0100]))
