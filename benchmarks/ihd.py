@@ -35,17 +35,25 @@ def _env(tmp: str) -> dict[str, str]:
 def _time_to_mark(
     cmd: list[str], env: dict[str, str], mark: str, timeout: float = 120
 ) -> tuple[float, subprocess.Popen[str]]:
+    """Start `cmd` and return the seconds until it prints the BENCH line `mark`."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
     )
+    _wait_mark(proc, mark, timeout)
+    return time.perf_counter() - t0, proc
+
+
+def _wait_mark(proc: subprocess.Popen[str], mark: str, timeout: float = 120) -> float:
+    """Seconds until a running process prints the BENCH line `mark`."""
+    t0 = time.perf_counter()
     assert proc.stdout is not None
     while True:
         line = proc.stdout.readline()
         if not line:
-            raise RuntimeError(f"{cmd[0]} ended before {mark}")
+            raise RuntimeError(f"the process ended before {mark}")
         if line.startswith("BENCH ") and json.loads(line[6:])["mark"] == mark:
-            return time.perf_counter() - t0, proc
+            return time.perf_counter() - t0
         if time.perf_counter() - t0 > timeout:
             proc.kill()
             raise TimeoutError(mark)
@@ -78,8 +86,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         for _ in range(2):  # the second start has last-known values to show
             t, proc = _time_to_mark(ihd, env, "first_frame")
             firsts.append(t)
-            live_t, _ = _time_to_mark_from(proc, "first_live_value")
-            live = t + live_t
+            live = t + _wait_mark(proc, "first_live_value")
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
         t, proc = _time_to_mark(ihd, env, "first_live_value")
@@ -113,18 +120,3 @@ def run(quick: bool = False) -> dict[str, Any]:
         "repaint_latency_samples": latency.get("samples"),
         "repaint_latency_target_ms": 50,
     }
-
-
-def _time_to_mark_from(
-    proc: subprocess.Popen[str], mark: str, timeout: float = 120
-) -> tuple[float, None]:
-    t0 = time.perf_counter()
-    assert proc.stdout is not None
-    while True:
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"ihd-app ended before {mark}")
-        if line.startswith("BENCH ") and json.loads(line[6:])["mark"] == mark:
-            return time.perf_counter() - t0, None
-        if time.perf_counter() - t0 > timeout:
-            raise TimeoutError(mark)

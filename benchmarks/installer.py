@@ -71,13 +71,16 @@ def run(quick: bool = False) -> dict[str, Any]:
     return {
         "runs": len(runs),
         "all_ok": all(r["ok"] for r in runs),
-        "window_to_all_joined_s_median": round(statistics.median(
-            r["all_joined_s"] for r in runs if r["all_joined_s"] is not None), 2),
+        "window_to_all_joined_s_median": round(
+            statistics.median(r["all_joined_s"] for r in runs if r["all_joined_s"] is not None), 2
+        ),
         "window_to_all_configured_s_median": round(statistics.median(configured), 2)
-        if configured else None,
+        if configured
+        else None,
         "window_to_all_configured_s_worst": round(worst, 2) if worst is not None else None,
-        "window_to_all_verified_s_median": round(statistics.median(
-            r["to_verified_s"] for r in runs), 2),
+        "window_to_all_verified_s_median": round(
+            statistics.median(r["to_verified_s"] for r in runs), 2
+        ),
         "target_s": TARGET_S,
         "meets_target": worst is not None and worst <= TARGET_S,
         "operator_actions_per_device": {
