@@ -33,8 +33,9 @@ class RepaintLatency(QObject):
         self.samples: list[float] = []
 
     def reading_arrived(self) -> None:
-        if self.pending is None:
-            self.pending = time.perf_counter()
+        # A reading whose rounded value did not change needs no repaint; if none came
+        # since the previous reading, that one is dropped rather than counted as slow.
+        self.pending = time.perf_counter()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if self.pending is not None and event.type() == QEvent.Type.Paint:

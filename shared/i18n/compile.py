@@ -11,12 +11,15 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from typing import TYPE_CHECKING
 
 from shared.i18n.catalog import TRANSLATIONS_DIR
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+# babel.messages is imported only when something must be compiled: the display's start-up
+# calls ensure_compiled() before its first paint, and the catalogues are usually fresh.
 
 
 class CatalogError(Exception):
@@ -25,6 +28,8 @@ class CatalogError(Exception):
 
 def read_catalog(po_path: Path) -> Catalog:
     """Parse and check one .po file, raising :class:`CatalogError` on any problem."""
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
         with po_path.open("rb") as fh:
             catalog = read_po(fh, abort_invalid=True)
@@ -41,6 +46,8 @@ def read_catalog(po_path: Path) -> Catalog:
 
 def compile_to_bytes(po_path: Path) -> bytes:
     """The .mo bytes for a .po file (fuzzy entries left out, as gettext tools do)."""
+    from babel.messages.mofile import write_mo
+
     buffer = io.BytesIO()
     write_mo(buffer, read_catalog(po_path), use_fuzzy=False)
     return buffer.getvalue()
