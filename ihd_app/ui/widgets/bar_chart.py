@@ -1,0 +1,105 @@
+"""A bar chart painted by hand: one bar per period, a label under each (two lines when the
+day had 23 or 25 hours), the value of the tallest bar as the scale.
+
+Screen readers get the chart's name and a description listing every bar's value. Bar and
+axis colours come from the theme, chosen for >= 3:1 contrast (WCAG 1.4.11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from shared.ui.theme import NORMAL
+
+PAD = 6
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # short, under the bar
+    note: str  # second line under the bar ("25 hours"), or ""
+    value: Decimal
+    spoken: str  # the whole entry for the accessible description
+    value_text: str = ""
+
+
+class BarChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bars: list[Bar] = []
+        self.scale_text = ""
+        self.bar_colour = QColor(NORMAL.palette.chart_electricity)
+        self.text_colour = QColor(NORMAL.palette.text)
+        self.axis_colour = QColor(NORMAL.palette.control_border)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_bars(self, name: str, bars: list[Bar], scale_text: str, description_head: str,
+                 bar_colour: str, text_colour: str, axis_colour: str) -> None:
+        self.bars, self.scale_text = bars, scale_text
+        self.bar_colour, self.text_colour = QColor(bar_colour), QColor(text_colour)
+        self.axis_colour = QColor(axis_colour)
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(" ".join([description_head, *(b.spoken for b in bars)]))
+        self.updateGeometry()
+        self.update()
+
+    def label_font(self) -> QFont:
+        """The widget font, shrunk until every bar label fits its slot (never below 9 px)."""
+        font = QFont(self.font())
+        slot = self._slot_width()
+        size = font.pixelSize() if font.pixelSize() > 0 else int(font.pointSizeF() * 4 / 3)
+        texts = [t for b in self.bars for t in (b.label, b.note) if t]
+        while size > 9:
+            font.setPixelSize(size)
+            metrics = QFontMetrics(font)
+            if all(metrics.horizontalAdvance(t) <= slot - 2 for t in texts):
+                break
+            size -= 1
+        font.setPixelSize(size)
+        return font
+
+    def _slot_width(self) -> float:
+        return (self.width() - 2 * PAD) / max(1, len(self.bars))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        line = self.fontMetrics().height()
+        return QSize(400, line * 10)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        line = self.fontMetrics().height()
+        return QSize(200, line * 7)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = self.label_font()
+        painter.setFont(font)
+        line = QFontMetrics(font).height()
+        label_lines = 2 if any(b.note for b in self.bars) else 1
+        top = PAD + line  # room for the scale text
+        bottom = self.height() - PAD - label_lines * line - PAD
+        painter.setPen(self.text_colour)
+        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, line),
+                         int(Qt.AlignmentFlag.AlignLeft), self.scale_text)
+        painter.setPen(QPen(self.axis_colour, 2))
+        painter.drawLine(PAD, int(bottom), self.width() - PAD, int(bottom))
+        highest = max((b.value for b in self.bars), default=Decimal(0))
+        slot = self._slot_width()
+        for index, bar in enumerate(self.bars):
+            x = PAD + index * slot
+            if highest > 0 and bar.value > 0:
+                height = float(bar.value / highest) * (bottom - top)
+                painter.fillRect(QRectF(x + slot * 0.15, bottom - height, slot * 0.7, height),
+                                 self.bar_colour)
+            painter.setPen(self.text_colour)
+            painter.drawText(QRectF(x, bottom + PAD, slot, line),
+                             int(Qt.AlignmentFlag.AlignHCenter), bar.label)
+            if bar.note:
+                painter.drawText(QRectF(x, bottom + PAD + line, slot, line),
+                                 int(Qt.AlignmentFlag.AlignHCenter), bar.note)
+        painter.end()

@@ -1,0 +1,81 @@
+"""Children in as many equal columns as fit: one layout serves 800x480 and 1024x600 at any
+text size without clipping (fewer columns and more rows as the text grows)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
+
+
+class ResponsiveGrid(QWidget):
+    def __init__(self, min_column_px: int = 0, max_columns: int = 4,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.min_column_px = min_column_px
+        self.max_columns = max_columns
+        self.items: list[QWidget] = []
+        self._columns = 0
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(8)
+        # Take the width we are given and choose columns from it, rather than demanding the
+        # width of the widest row (which would push the window wider than the screen).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def add(self, widget: QWidget) -> QWidget:
+        self.items.append(widget)
+        self._columns = 0  # force re-placement
+        self.relayout()
+        return widget
+
+    def _visible(self) -> list[QWidget]:
+        # Only widgets someone hid on purpose (a parentless widget counts as hidden too).
+        explicit = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        return [w for w in self.items if not (w.testAttribute(explicit) and w.isHidden())]
+
+    def _widths(self) -> list[int]:
+        # Word-wrapped labels report their unwrapped width: min_column_px stands in for tiles.
+        visible = self._visible()
+        if self.min_column_px:
+            return [self.min_column_px] * len(visible)
+        return [w.sizeHint().width() for w in visible]
+
+    def columns_for(self, width: int) -> int:
+        """The most columns whose widest members (plus spacing) fit in ``width``."""
+        widths = self._widths()
+        spacing = self._grid.spacing()
+        best = 1
+        for columns in range(1, min(self.max_columns, len(widths)) + 1):
+            need = sum(max(widths[c::columns]) for c in range(columns)) \
+                + spacing * (columns - 1)
+            if need <= width:
+                best = columns
+        return best
+
+    def refresh(self) -> None:
+        """Re-place after texts or fonts changed (language, text size)."""
+        self._columns = 0
+        self.relayout()
+
+    def relayout(self) -> None:
+        columns = self.columns_for(self.width())
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for widget in self.items:
+            self._grid.removeWidget(widget)
+        visible = self._visible()
+        for index, widget in enumerate(visible):
+            self._grid.addWidget(widget, index // columns, index % columns)
+        widths = self._widths()
+        for column in range(self.max_columns):
+            used = column < columns
+            self._grid.setColumnStretch(column, 1 if used else 0)
+            # a button's minimum size under a style sheet can be below its text width
+            self._grid.setColumnMinimumWidth(
+                column, max(widths[column::columns], default=0) if used else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.relayout()

@@ -1,0 +1,171 @@
+"""The in-home display's main window: header (screen title, clock, language switch), status
+line, the screens in a stack, and the navigation bar.
+
+Everything visible is rendered from the model with the current language at render time, so
+``apply_settings`` can switch language, theme and text size without a restart.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from ihd_app.model import DisplayModel
+from ihd_app.settings import SCREENS, Settings
+from ihd_app.ui import text as t
+from ihd_app.ui.context import UiContext
+from ihd_app.ui.nav import NavBar
+from ihd_app.ui.screens.base import Screen
+from ihd_app.ui.status import status_text
+from ihd_app.ui.widgets.common import label
+from shared.i18n import LANGUAGES, _, get_translator, set_language
+from shared.i18n import ihd_strings as s
+from shared.ui.accessibility import Announcer
+from shared.ui.theme import apply_theme
+
+SCREEN_CLASSES = {
+    "now": "ihd_app.ui.screens.now:NowScreen",
+    "usage": "ihd_app.ui.screens.usage:UsageScreen",
+    "tariff": "ihd_app.ui.screens.tariff:TariffScreen",
+    "credit": "ihd_app.ui.screens.credit:CreditScreen",
+    "messages": "ihd_app.ui.screens.messages:MessagesScreen",
+    "settings": "ihd_app.ui.screens.settings:SettingsScreen",
+}
+
+
+def screen_class(key: str) -> type[Screen]:
+    module, name = SCREEN_CLASSES[key].split(":")
+    cls: type[Screen] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+class MainWindow(QWidget):
+    def __init__(self, model: DisplayModel, settings: Settings,
+                 on_settings_changed: Callable[[Settings], None], kiosk: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("ihd-main")
+        self.model = model
+        self.on_settings_changed = on_settings_changed
+        self.ctx = UiContext(model, settings, Announcer(60.0), self._occupier_changed, kiosk)
+        self._alerts = {"low": False, "unread": 0, "stale": False}
+
+        self.title = label("heading", wrap=False)
+        self.clock = label("", wrap=False)
+        self.language = QPushButton()
+        self.language.setObjectName("language-switch")
+        self.language.clicked.connect(self._toggle_language)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.clock)
+        header.addWidget(self.language)
+        self.status = label("muted")
+        self.status.setObjectName("status")
+        self.stack = QStackedWidget()
+        self.screens: dict[str, Screen] = {}
+        for key in SCREENS:
+            screen = screen_class(key)(self.ctx)
+            self.screens[key] = screen
+            self.stack.addWidget(screen)
+        self.nav = NavBar(self.show_screen)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self.status)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.nav)
+
+        self._current = settings.screen if settings.screen in SCREENS else "now"
+        self._unsubscribe = [model.add_listener(self._on_model),
+                             get_translator().add_listener(lambda _lang: self.render_all())]
+        self.apply_settings(settings)
+        self.show_screen(self._current)
+
+    # ---- public API -----------------------------------------------------------------
+    def show_screen(self, key: str) -> None:
+        if key not in self.screens:
+            raise ValueError(f"unknown screen {key!r}")
+        self._current = key
+        self.stack.setCurrentWidget(self.screens[key])
+        self.nav.select(key)
+        self.title.setText(s.screen_title(key))
+        self.setWindowTitle(_(s.IN_HOME_DISPLAY))
+
+    def current_screen(self) -> str:
+        return self._current
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Theme, text size and language, live; then re-render everything."""
+        self.ctx.settings = settings
+        self.model.settings = settings  # ambient thresholds and budget live in the model
+        apply_theme(self, settings.theme, settings.text_scale, kiosk=self.ctx.kiosk)
+        if get_translator().language != settings.language:
+            set_language(settings.language)  # the translator listener re-renders
+        for screen in self.screens.values():
+            screen.rescale()
+        self.render_all()
+
+    def render_all(self) -> None:
+        for screen in self.screens.values():
+            screen.render_view()
+        self._render_chrome()
+
+    def dispose(self) -> None:
+        """Stop listening to the model and the translator (the window is going away)."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+
+    # ---- internals ------------------------------------------------------------------
+    def _render_chrome(self) -> None:
+        self.title.setText(s.screen_title(self._current))
+        self.setWindowTitle(_(s.IN_HOME_DISPLAY))
+        self.clock.setText(t.clock_time(self.model.now(), self.ctx.settings))
+        self.clock.setAccessibleName(_("Time now"))
+        # The switch names the other language in that language (Welsh Language Standards).
+        other = "en" if get_translator().language == "cy" else "cy"
+        self.language.setText(LANGUAGES[other])
+        self.language.setAccessibleName(LANGUAGES[other])
+        self.language.setAccessibleDescription(
+            _(s.SWITCH_TO_ENGLISH) if other == "en" else _(s.SWITCH_TO_WELSH))
+        self.status.setText(status_text(self.model, self.ctx.settings))
+        self.nav.render_view(self.model.unread)
+
+    def _on_model(self, sections: set[str]) -> None:
+        for screen in self.screens.values():
+            if screen.sections & sections:
+                screen.render_view()
+        self._render_chrome()
+        self._announce(sections)
+
+    def _announce(self, sections: set[str]) -> None:
+        """Important changes only, throttled by the Announcer."""
+        model, announcer = self.model, self.ctx.announcer
+        if "credit" in sections:
+            credit = model.credit()
+            low = credit is not None and credit.low
+            if low and not self._alerts["low"]:
+                announcer.announce(self, _(s.LOW_CREDIT_ALERT), assertive=True, key="low-credit")
+            self._alerts["low"] = low
+        if "messages" in sections:
+            if model.unread > int(self._alerts["unread"]):
+                announcer.announce(self, _("New message from your supplier."), key="message")
+            self._alerts["unread"] = model.unread
+        if "stale" in sections:
+            announcer.announce(self, _("Some readings are out of date: this display has not "
+                                       "heard from the meter recently."), key="stale")
+
+    def _toggle_language(self) -> None:
+        other = "en" if self.ctx.settings.language == "cy" else "cy"
+        self._occupier_changed(self.ctx.settings.changed(language=other))
+
+    def _occupier_changed(self, settings: Settings) -> None:
+        self.apply_settings(settings)
+        self.on_settings_changed(settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.dispose()
+        super().closeEvent(event)
