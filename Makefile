@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/han-gateway run --radio sim
+	$(VENV)/bin/ihd-app
 
 gateway: $(STAMP)
 	$(VENV)/bin/han-gateway run --radio sim --sim-speed 60
