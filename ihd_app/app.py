@@ -106,14 +106,18 @@ class IhdApp:
         else:
             self.window.show()
         self.window.show_screen(self.settings.screen)
-        from PySide6.QtWidgets import QApplication
+        # Let Qt paint from its own loop (processEvents inside a coroutine would re-enter
+        # qasync); the first frame is when the window's first paint has happened.
+        from ihd_app.bench import FirstPaint
 
-        QApplication.processEvents()
+        await FirstPaint(self.window).wait(timeout=2.0)
         self.marks["first_frame"] = time.perf_counter()
         from ihd_app import bench
 
         bench.emit("first_frame")
         if bench.ENABLED:
+            from PySide6.QtWidgets import QApplication
+
             self.latency = bench.RepaintLatency()
             qt_app = QApplication.instance()
             if qt_app is not None:
@@ -166,10 +170,7 @@ class IhdApp:
         await asyncio.wait_for(self.live.wait(), self.options.timeout)
         assert self.model is not None
         await self.model.refresh_usage()
-        await asyncio.sleep(0.3)  # let the last repaint land
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.processEvents()
+        await asyncio.sleep(0.3)  # let the last repaint land, from Qt's own loop
         path.parent.mkdir(parents=True, exist_ok=True)
         if not self.window.grab().save(str(path)):
             raise OSError(f"could not write {path}")
