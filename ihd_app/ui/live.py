@@ -23,6 +23,7 @@ class LiveOptions:
     speed: float = 600.0
     prepayment: bool = True
     meter_rate_factor: Decimal = Decimal(1)
+    credit_gbp: Decimal | None = None  # start the prepayment account with this credit
     settings: Settings = field(default_factory=Settings)
 
 
@@ -62,6 +63,8 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     home = VirtualHome(HomeOptions(seed=o.seed, start=o.start, speed=o.speed,
                                    prepayment=o.prepayment,
                                    meter_rate_factor=o.meter_rate_factor))
+    if o.credit_gbp is not None and home.esme.account is not None:
+        home.esme.account.credit_gbp = o.credit_gbp
     expected = [ExpectedDevice.from_install_code(
         label.eui64, label.install_code, ROLE_OF_LABEL.get(label.device_type, Role.OTHER))
         for label in home.labels()]

@@ -34,6 +34,7 @@ class NavBar(ResponsiveGrid):
         self.buttons[key].setChecked(True)
 
     def render_view(self, unread: int) -> None:
+        before = [b.text() for b in self.buttons.values()]
         for key, button in self.buttons.items():
             title = screen_title(key)
             if key == "messages" and unread:
@@ -45,4 +46,5 @@ class NavBar(ResponsiveGrid):
                 button.setText(title)
                 button.setAccessibleDescription(_("Show this screen"))
             button.setAccessibleName(title)
-        self.refresh()
+        if before != [b.text() for b in self.buttons.values()]:
+            self.refresh()

@@ -51,6 +51,7 @@ class MainWindow(QWidget):
         self.on_settings_changed = on_settings_changed
         self.ctx = UiContext(model, settings, Announcer(60.0), self._occupier_changed, kiosk)
         self._alerts = {"low": False, "unread": 0, "stale": False}
+        self._dirty: set[str] = set()  # screens to re-render when next shown
 
         self.title = label("heading", wrap=False)
         self.clock = label("", wrap=False)
@@ -89,6 +90,9 @@ class MainWindow(QWidget):
         if key not in self.screens:
             raise ValueError(f"unknown screen {key!r}")
         self._current = key
+        if key in self._dirty:
+            self._dirty.discard(key)
+            self.screens[key].render_view()
         self.stack.setCurrentWidget(self.screens[key])
         self.nav.select(key)
         self.title.setText(s.screen_title(key))
@@ -109,6 +113,7 @@ class MainWindow(QWidget):
         self.render_all()
 
     def render_all(self) -> None:
+        self._dirty.clear()
         for screen in self.screens.values():
             screen.render_view()
         self._render_chrome()
@@ -135,9 +140,14 @@ class MainWindow(QWidget):
         self.nav.render_view(self.model.unread)
 
     def _on_model(self, sections: set[str]) -> None:
-        for screen in self.screens.values():
+        # Only the screen on view re-renders; the others catch up when shown (a reading
+        # every 10 s must not redo six screens: the kiosk should idle near 0 % CPU).
+        for key, screen in self.screens.items():
             if screen.sections & sections:
-                screen.render_view()
+                if key == self._current:
+                    screen.render_view()
+                else:
+                    self._dirty.add(key)
         self._render_chrome()
         self._announce(sections)
 

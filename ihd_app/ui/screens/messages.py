@@ -59,6 +59,7 @@ class MessagesScreen(Screen):
                              else _(s.NO_MESSAGES))
         for card in self.cards:
             self.column.removeWidget(card)
+            card.setParent(None)  # gone now, not at the next event loop turn
             card.deleteLater()
         self.cards = [MessageCard(m, self.ctx) for m in model.messages]
         for index, card in enumerate(self.cards):

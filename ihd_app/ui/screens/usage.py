@@ -18,9 +18,9 @@ from ihd_app.ui.widgets.common import label
 from ihd_app.ui.widgets.segmented import Segmented
 from ihd_app.ui.widgets.value_tile import ValueTile
 from shared.energy.readings import Fuel
-from shared.i18n import N_, _, get_translator
+from shared.i18n import N_, _, get_translator, ngettext
 from shared.i18n import ihd_strings as s
-from shared.i18n.formatting import format_duration, format_month_year, format_weekday_date
+from shared.i18n.formatting import DURATIONS, format_month_year, format_weekday_date
 from shared.store.history import PeriodTotal
 
 PERIODS = {"today": s.TODAY, "yesterday": s.YESTERDAY, "this_week": s.THIS_WEEK,
@@ -83,7 +83,7 @@ class UsageScreen(Screen):
         hours = either.hours if either is not None and key in ("today", "yesterday") else 24
         source = "" if hours == 24 else _(
             "This day has %(hours)s because the clocks changed.") % {
-            "hours": format_duration(hours * 3600)}
+            "hours": hours_text(hours)}
         card.set_content(_(PERIODS[key]), value, source, detail=detail,
                          missing=elec is None and gas is None)
 
@@ -123,7 +123,7 @@ class UsageScreen(Screen):
         note = ""
         if span == "8d":
             label_text, period = short_date(row.start, "EEE d"), format_weekday_date(row.start)
-            note = "" if row.hours == 24 else format_duration(row.hours * 3600)
+            note = "" if row.hours == 24 else hours_text(row.hours)
         elif span == "5w":
             label_text = short_date(row.start, "d MMM")
             period = _("Week starting %(date)s") % {"date": format_weekday_date(row.start)}
@@ -135,6 +135,11 @@ class UsageScreen(Screen):
         else:
             spoken = _("%(period)s: %(value)s.") % {"period": period, "value": text}
         return Bar(label_text, note, value, spoken, text)
+
+
+def hours_text(hours: int) -> str:
+    """'25 hours' / '25 awr' (format_duration would say '1 day')."""
+    return ngettext(*DURATIONS["hours"], hours) % {"n": hours}
 
 
 def total_cost(total: PeriodTotal) -> Decimal:

@@ -1,0 +1,270 @@
+"""Every screen with a live model on the virtual home: values, honesty marks, credit, charts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
+
+from ihd_app.model import DisplayModel
+from ihd_app.settings import Settings
+from ihd_app.ui.live import LiveHome, LiveOptions
+from ihd_app.ui.screens.usage import UsageScreen
+from ihd_app.ui.widgets.bar_chart import BarChart
+from shared.han.tariffs import from_home_tariff
+from shared.sim.tariff import HomeTariff
+from shared.store.async_history import AsyncHistory
+from tests.ihd.conftest import live_home, open_window, pump
+from tests.ihd.helpers import joined, tiles
+
+
+async def test_now_shows_meter_values_with_source_and_age(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    now = window.screens["now"]
+    shown = tiles(now)
+    power = shown["Power now"]
+    assert power.figure.text().endswith("kW")
+    assert power.source.text().startswith("Meter reading")
+    assert "Power now" == power.accessibleName()
+    description = power.accessibleDescription()
+    assert "kW" in description and "Meter reading" in description
+    assert shown["Cost per hour"].source.text() == "Estimated by this display"
+    assert shown["Electricity cost today"].figure.text().startswith("£")
+    assert "standing charge" in shown["Electricity cost today"].detail.text()
+    assert shown["Gas, latest half-hour"].figure.text().endswith("m³")
+    assert "estimated by this display" in shown["Gas, latest half-hour"].detail.text()
+    assert shown["Gas cost today"].figure.text().startswith("£")
+    assert now.ambient.text.startswith("Usage is")
+    assert now.ambient.level is not None
+    assert not now.notice.isVisibleTo(window)  # the virtual meter prices like the display
+
+
+async def test_ambient_thresholds_come_from_settings(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    window.apply_settings(Settings(ambient_low_kw=Decimal("0.01"), ambient_high_kw=Decimal("0.02")))
+    await pump(live, 0.05)
+    assert window.screens["now"].ambient.text == "Usage is high"
+    window.apply_settings(Settings(ambient_low_kw=Decimal("9"), ambient_high_kw=Decimal("10")))
+    await pump(live, 0.05)
+    assert window.screens["now"].ambient.text == "Usage is low"
+    assert "9.00 kW" in window.screens["now"].ambient.accessibleDescription()
+
+
+async def test_usage_totals_and_charts(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    window.show_screen("usage")
+    usage = window.screens["usage"]
+    assert isinstance(usage, UsageScreen)
+    today = tiles(usage)["Today"]
+    assert today.figure.text().startswith("Electricity: ") and "kWh" in today.figure.text()
+    assert "m³" in today.detail.text()
+    assert len(usage.chart.bars) == 8
+    qtbot.mouseClick(usage.measure.buttons["gbp"], Qt.MouseButton.LeftButton)
+    assert usage.chart.bars[-1].value_text.startswith("£")
+    qtbot.mouseClick(usage.fuel.buttons["gas"], Qt.MouseButton.LeftButton)
+    assert usage.measure.buttons["m3"].isVisibleTo(window)
+    qtbot.mouseClick(usage.measure.buttons["m3"], Qt.MouseButton.LeftButton)
+    assert usage.chart.bars[-1].value_text.endswith("m³")
+    qtbot.mouseClick(usage.span.buttons["13m"], Qt.MouseButton.LeftButton)
+    assert len(usage.chart.bars) == 13
+    qtbot.mouseClick(usage.span.buttons["5w"], Qt.MouseButton.LeftButton)
+    assert len(usage.chart.bars) == 5
+    qtbot.mouseClick(usage.measure.buttons["carbon"], Qt.MouseButton.LeftButton)
+    assert "kg CO₂e" in usage.chart.accessibleDescription()
+    # carbon off in settings: its switch goes away, and the chart falls back to kWh
+    window.apply_settings(Settings(show_carbon=False))
+    assert not usage.measure.buttons["carbon"].isVisibleTo(window)
+    assert usage.measure.value == "kwh"
+
+
+async def test_clock_change_day_today_and_in_the_chart(qtbot: QtBot, live: LiveHome) -> None:
+    """The virtual home starts on 25 October 2026, when the clocks go back: 25 hours."""
+    window, _ = await open_window(qtbot, live)
+    usage = window.screens["usage"]
+    assert isinstance(usage, UsageScreen)
+    today = tiles(usage)["Today"].source.text()
+    assert "This day has 25 hours because the clocks changed." in today
+    last = usage.chart.bars[-1]
+    assert last.note == "25 hours"
+    assert "Sunday, 25 October 2026, a day of 25 hours:" in usage.chart.accessibleDescription()
+    assert sum(1 for bar in usage.chart.bars if bar.note) == 1
+
+
+async def test_clock_change_day_a_week_later(qtbot: QtBot, tmp_path: Path) -> None:
+    start = datetime(2026, 10, 27, 9, 0, tzinfo=UTC)
+    live = await live_home(tmp_path, LiveOptions(start=start), warm_up=0.5)
+    try:
+        window, _ = await open_window(qtbot, live)
+        chart = window.screens["usage"].findChild(BarChart)
+        notes = [(bar.label, bar.note) for bar in chart.bars if bar.note]
+        assert notes == [("Sun 25", "25 hours")]
+        window.apply_settings(Settings(language="cy"))
+        assert [bar.note for bar in chart.bars if bar.note] == ["25 awr"]
+    finally:
+        await live.close()
+
+
+async def test_tariff_screen(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    window.show_screen("tariff")
+    tariff = window.screens["tariff"]
+    shown = tiles(tariff)
+    rate = shown["Electricity rate now"]
+    assert rate.figure.text().endswith("p/kWh")
+    assert rate.detail.text().startswith("Next rate: 13.50p/kWh from 00:30 tomorrow")
+    assert shown["Electricity standing charge"].figure.text().endswith("a day")
+    assert shown["Gas standing charge"].source.text() == "Estimated by this display"
+    assert shown["Gas calorific value"].figure.text() == "39.5 MJ/m³"
+    bands = tariff.bands.text().splitlines()
+    # 25 October: local midnight is 23:00 UTC the day before; bands shown in UK time
+    assert bands[0].startswith("00:00 to ")
+    window.apply_settings(Settings(show_utc=True))
+    assert tariff.bands.text().splitlines()[0].startswith("23:00 UTC to ")
+
+
+async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    window.show_screen("credit")
+    credit = window.screens["credit"]
+    shown = tiles(credit)
+    assert shown["Credit balance"].figure.text().startswith("£")
+    assert shown["Credit balance"].source.text().startswith("Meter reading")
+    assert "Debt recovery: £0.50 a day" in shown["Debt"].detail.text()
+    assert "credit left" in shown["Credit left, in days"].figure.text()
+    assert "Estimated by this display" in shown["Credit left, in days"].source.text()
+    assert not credit.alert.isVisibleTo(window)
+    assert not credit.activate.isVisibleTo(window)
+
+
+async def test_low_credit_alert_and_emergency_credit(qtbot: QtBot, tmp_path: Path,
+                                                     monkeypatch: object) -> None:
+    live = await live_home(tmp_path, LiveOptions(credit_gbp=Decimal("0.60")))
+    try:
+        window, _ = await open_window(qtbot, live)
+        window.show_screen("credit")
+        credit = window.screens["credit"]
+        assert credit.alert.isVisibleTo(window)
+        assert credit.alert.text().startswith("Your credit is low. Top up soon.")
+        assert credit.activate.isVisibleTo(window)
+        assert credit.activate.text() == "Activate emergency credit"
+        qtbot.mouseClick(credit.activate, Qt.MouseButton.LeftButton)
+        assert credit.result.text() == "Asking the meter to turn on emergency credit."
+        for _ in range(50):
+            await pump(live, 0.05)
+            if credit.result.text() != "Asking the meter to turn on emergency credit.":
+                break
+        assert credit.result.text() == "The meter has turned on emergency credit."
+    finally:
+        await live.close()
+
+
+async def test_credit_home_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    live = await live_home(tmp_path, LiveOptions(prepayment=False), warm_up=1.0)
+    try:
+        window, _ = await open_window(qtbot, live)
+        window.show_screen("credit")
+        text = joined(window.screens["credit"])
+        assert "This home does not have a prepayment meter" in text
+        assert "£" not in text
+    finally:
+        await live.close()
+
+
+async def test_messages_read_and_unread(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    assert live.model.unread == 1
+    assert window.nav.buttons["messages"].text() == "Messages (1)"
+    window.show_screen("messages")
+    screen = window.screens["messages"]
+    text = joined(screen)
+    assert "Unread messages: 1" in text and "Your new tariff starts on 1 December" in text
+    assert "Unread, received 17:" in text
+    button = screen.findChild(QPushButton, "mark-read")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert live.model.unread == 0
+    text = joined(screen)
+    assert "Read, received" in text and "Unread messages: 0" in text
+    assert window.nav.buttons["messages"].text() == "Messages"
+    assert screen.findChild(QPushButton, "mark-read") is None
+
+
+async def test_discrepancy_notice_when_meter_prices_differently(qtbot: QtBot,
+                                                                tmp_path: Path) -> None:
+    live = await live_home(tmp_path, LiveOptions(speed=3600, meter_rate_factor=Decimal("1.2")))
+    try:
+        window, _ = await open_window(qtbot, live)
+        gap = live.model.discrepancy()
+        assert gap is not None and gap.differs
+        notice = window.screens["now"].notice
+        assert notice.isVisibleTo(window)
+        assert "The meter's figure is the one to believe." in notice.text()
+    finally:
+        await live.close()
+
+
+async def test_no_discrepancy_notice_when_meter_agrees(qtbot: QtBot, tmp_path: Path) -> None:
+    live = await live_home(tmp_path, LiveOptions(speed=3600))
+    try:
+        window, _ = await open_window(qtbot, live)
+        gap = live.model.discrepancy()
+        assert gap is not None and not gap.differs
+        assert not window.screens["now"].notice.isVisibleTo(window)
+    finally:
+        await live.close()
+
+
+async def test_stale_values_are_marked_with_their_age(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    live.gateway.config.sim_home.unplug_radio()
+    await pump(live, 0.6)  # 6 simulated minutes without a reading
+    power = tiles(window.screens["now"])["Power now"]
+    assert power.source.text().startswith("Stale: last reading ")
+    assert power.source.property("role") == "warning"
+    assert power.figure.property("role") == "muted"
+    assert "Stale" in power.accessibleDescription()
+    assert window.screens["now"].ambient.text == "No live power reading"
+    cost = tiles(window.screens["now"])["Cost per hour"]
+    assert cost.source.text().startswith("Estimate from readings that are out of date")
+
+
+async def test_no_data_yet_and_last_known_values(qtbot: QtBot, tmp_path: Path) -> None:
+    """Before any reading: "No data yet". After a run: last known values, with their time."""
+    db = tmp_path / "history.db"
+    tariffs = from_home_tariff(HomeTariff())
+    clock_at = datetime(2026, 10, 25, 17, 0, tzinfo=UTC)
+    history = AsyncHistory(db)
+    await history.ready()
+    model = DisplayModel(history, tariffs, lambda: clock_at, Settings())
+    await model.load_last_known()
+    window, _ = await open_window(qtbot, _Static(model))
+    assert tiles(window.screens["now"])["Power now"].figure.text() == "No data yet"
+    assert "No contact with your meters." in window.status.text()
+    window.close()
+    await history.close()
+
+    live = await live_home(tmp_path, LiveOptions(), warm_up=1.5)
+    await live.close()
+    history = AsyncHistory(db)
+    await history.ready()
+    later = live.gateway.now() + timedelta(hours=2)
+    model = DisplayModel(history, tariffs, lambda: later, Settings())
+    await model.load_last_known()
+    window, _ = await open_window(qtbot, _Static(model))
+    assert "Last known values from 17:" in window.status.text()
+    assert "waiting for the meter" in window.status.text()
+    power = tiles(window.screens["now"])["Power now"]
+    assert power.source.text().startswith("Stale: last reading 2 hours ago")
+    window.close()
+    await history.close()
+
+
+class _Static:
+    """Just enough of LiveHome for open_window: a model without a HAN."""
+
+    def __init__(self, model: DisplayModel) -> None:
+        self.model = model
