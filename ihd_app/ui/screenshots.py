@@ -64,7 +64,10 @@ async def shoot_all(model: DisplayModel, outdir: Path, screens: list[str],
             window.show_screen(key)
             name = f"{key}-{language}-{theme}-{int(scale * 100)}-{size[0]}x{size[1]}.png"
             await shoot(window, outdir / name)
-            written.append(outdir / name)
+            # and the whole scrolled content, to check nothing below the fold is cut off
+            full = outdir / name.replace(".png", "-full.png")
+            window.screens[key].body.grab().save(str(full))
+            written += [outdir / name, full]
     window.close()
     return written
 

@@ -24,7 +24,7 @@ from ihd_app.ui.widgets.common import label
 from shared.i18n import LANGUAGES, _, get_translator, set_language
 from shared.i18n import ihd_strings as s
 from shared.ui.accessibility import Announcer
-from shared.ui.theme import apply_theme
+from shared.ui.theme import Palette, apply_theme
 
 SCREEN_CLASSES = {
     "now": "ihd_app.ui.screens.now:NowScreen",
@@ -34,6 +34,21 @@ SCREEN_CLASSES = {
     "messages": "ihd_app.ui.screens.messages:MessagesScreen",
     "settings": "ihd_app.ui.screens.settings:SettingsScreen",
 }
+
+
+def indicator_qss(p: Palette, indicator_px: int) -> str:
+    """Radio and check indicators with a visible border when off (under a style sheet Qt
+    draws an unchecked indicator with no outline, invisible on the high-contrast black)."""
+    return f"""
+QRadioButton::indicator, QCheckBox::indicator {{
+    border: 2px solid {p.control_border}; background-color: {p.surface};
+}}
+QRadioButton::indicator {{ border-radius: {indicator_px // 2}px; }}
+QCheckBox::indicator {{ border-radius: 4px; }}
+QRadioButton::indicator:checked, QCheckBox::indicator:checked {{
+    background-color: {p.accent}; border-color: {p.text};
+}}
+"""
 
 
 def screen_class(key: str) -> type[Screen]:
@@ -70,7 +85,7 @@ class MainWindow(QWidget):
             screen = screen_class(key)(self.ctx)
             self.screens[key] = screen
             self.stack.addWidget(screen)
-        self.nav = NavBar(self.show_screen)
+        self.nav = NavBar(self._occupier_chose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
@@ -106,11 +121,14 @@ class MainWindow(QWidget):
         self.ctx.settings = settings
         self.model.settings = settings  # ambient thresholds and budget live in the model
         apply_theme(self, settings.theme, settings.text_scale, kiosk=self.ctx.kiosk)
+        indicator = round((28 if self.ctx.kiosk else 20) * settings.text_scale)  # as theme.py
+        self.setStyleSheet(self.styleSheet() + indicator_qss(self.ctx.palette, indicator))
         if get_translator().language != settings.language:
             set_language(settings.language)  # the translator listener re-renders
         for screen in self.screens.values():
             screen.rescale()
         self.render_all()
+        self.nav.refresh()  # same texts, new font size: the columns may no longer fit
 
     def render_all(self) -> None:
         self._dirty.clear()
@@ -127,6 +145,8 @@ class MainWindow(QWidget):
     # ---- internals ------------------------------------------------------------------
     def _render_chrome(self) -> None:
         self.title.setText(s.screen_title(self._current))
+        for key, screen in self.screens.items():
+            screen.setAccessibleName(s.screen_title(key))
         self.setWindowTitle(_(s.IN_HOME_DISPLAY))
         self.clock.setText(t.clock_time(self.model.now(), self.ctx.settings))
         self.clock.setAccessibleName(_("Time now"))
@@ -167,6 +187,12 @@ class MainWindow(QWidget):
         if "stale" in sections:
             announcer.announce(self, _("Some readings are out of date: this display has not "
                                        "heard from the meter recently."), key="stale")
+
+    def _occupier_chose(self, key: str) -> None:
+        self.show_screen(key)
+        if self.ctx.settings.screen != key:  # remembered, so a restart opens the same screen
+            self.ctx.settings = self.ctx.settings.changed(screen=key)
+            self.on_settings_changed(self.ctx.settings)
 
     def _toggle_language(self) -> None:
         other = "en" if self.ctx.settings.language == "cy" else "cy"

@@ -4,7 +4,7 @@ its text from the model and the current language whenever ``render()`` is called
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from ihd_app.ui.context import UiContext
 from ihd_app.ui.widgets.grid import ResponsiveGrid
@@ -30,6 +30,10 @@ class Screen(QScrollArea):
         self.column.setContentsMargins(8, 8, 8, 8)
         self.column.setSpacing(10)
         self.setWidget(self.body)
+        # Touch: drag to scroll. Keyboard: the screen takes focus so arrows / Page Down
+        # scroll content that has no focusable control (tiles) at 200 % text.
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
 
     def tile_grid(self, max_columns: int = 4) -> ResponsiveGrid:

@@ -48,16 +48,25 @@ class BarChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def label_font(self) -> QFont:
-        """The widget font, shrunk until every bar label fits its slot (never below 9 px)."""
+    def label_lines(self) -> list[list[str]]:
+        """Each bar's label lines: one line if every label fits its slot, else split at
+        spaces ("Sun" / "25") so large text stays large (WCAG 1.4.4), then the note."""
+        metrics, slot = self.fontMetrics(), self._slot_width()
+        fits = all(metrics.horizontalAdvance(b.label) <= slot - 2 for b in self.bars)
+        lines = [[b.label] if fits else b.label.split(" ") for b in self.bars]
+        return [parts + ([b.note] if b.note else []) for parts, b in zip(lines, self.bars,
+                                                                       strict=True)]
+
+    def label_font(self, lines: list[list[str]]) -> QFont:
+        """The widget font, shrunk only if a label line still does not fit (never below 9 px)."""
         font = QFont(self.font())
         slot = self._slot_width()
         size = font.pixelSize() if font.pixelSize() > 0 else int(font.pointSizeF() * 4 / 3)
-        texts = [t for b in self.bars for t in (b.label, b.note) if t]
+        texts = [text for bar in lines for text in bar]
         while size > 9:
             font.setPixelSize(size)
             metrics = QFontMetrics(font)
-            if all(metrics.horizontalAdvance(t) <= slot - 2 for t in texts):
+            if all(metrics.horizontalAdvance(text) <= slot - 2 for text in texts):
                 break
             size -= 1
         font.setPixelSize(size)
@@ -68,7 +77,7 @@ class BarChart(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         line = self.fontMetrics().height()
-        return QSize(400, line * 10)
+        return QSize(400, line * 12)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         line = self.fontMetrics().height()
@@ -77,19 +86,21 @@ class BarChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = self.label_font()
-        painter.setFont(font)
+        scale_line = self.fontMetrics().height()
+        lines = self.label_lines()
+        font = self.label_font(lines)
         line = QFontMetrics(font).height()
-        label_lines = 2 if any(b.note for b in self.bars) else 1
-        top = PAD + line  # room for the scale text
-        bottom = self.height() - PAD - label_lines * line - PAD
+        rows = max((len(bar) for bar in lines), default=1)
+        top = PAD + scale_line + PAD  # room for the scale text
+        bottom = self.height() - PAD - rows * line - PAD
         painter.setPen(self.text_colour)
-        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, line),
+        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, scale_line),
                          int(Qt.AlignmentFlag.AlignLeft), self.scale_text)
         painter.setPen(QPen(self.axis_colour, 2))
         painter.drawLine(PAD, int(bottom), self.width() - PAD, int(bottom))
         highest = max((b.value for b in self.bars), default=Decimal(0))
         slot = self._slot_width()
+        painter.setFont(font)
         for index, bar in enumerate(self.bars):
             x = PAD + index * slot
             if highest > 0 and bar.value > 0:
@@ -97,9 +108,7 @@ class BarChart(QWidget):
                 painter.fillRect(QRectF(x + slot * 0.15, bottom - height, slot * 0.7, height),
                                  self.bar_colour)
             painter.setPen(self.text_colour)
-            painter.drawText(QRectF(x, bottom + PAD, slot, line),
-                             int(Qt.AlignmentFlag.AlignHCenter), bar.label)
-            if bar.note:
-                painter.drawText(QRectF(x, bottom + PAD + line, slot, line),
-                                 int(Qt.AlignmentFlag.AlignHCenter), bar.note)
+            for row, text in enumerate(lines[index]):
+                painter.drawText(QRectF(x, bottom + PAD + row * line, slot, line),
+                                 int(Qt.AlignmentFlag.AlignHCenter), text)
         painter.end()
