@@ -182,33 +182,15 @@ async def _commission(args: argparse.Namespace) -> int:
 
 
 def progress_line(event: Any) -> str:
-    from shared.han.client import DeviceEventKind
+    from installer_app.texts import event_text
 
-    params = {"eui64": event.eui64, "lqi": event.lqi if event.lqi is not None else "—",
-              "rssi": event.rssi if event.rssi is not None else "—"}
-    if event.kind == DeviceEventKind.REFUSED:
-        if event.detail == "wrong_key":
-            return _("Refused %(eui64)s: its key does not match the install code entered "
-                     "(LQI %(lqi)s, RSSI %(rssi)s dBm).") % params
-        return _("Refused %(eui64)s: not on the device list (LQI %(lqi)s, RSSI %(rssi)s dBm)."
-                 ) % params
-    if event.kind == DeviceEventKind.JOINED:
-        return _("%(eui64)s joined.") % params
-    if event.kind == DeviceEventKind.INTERVIEWED:
-        return _("%(eui64)s answered its interview.") % params
-    if event.kind == DeviceEventKind.CONFIGURED:
-        return _("%(eui64)s is configured.") % params
-    return _("%(eui64)s left the network.") % params
+    return event_text(event.kind.value, event.eui64, event.detail, event.lqi, event.rssi)
 
 
 def radio_line(event: Any) -> str:
-    from shared.han.client import RadioState
+    from installer_app.texts import event_text
 
-    if event.state == RadioState.LOST:
-        return _("The radio was lost: the job is paused until it comes back.")
-    if event.state == RadioState.RECONNECTING:
-        return _("Reconnecting to the radio…")
-    return _("The radio is connected.")
+    return event_text("radio_" + event.state.value)
 
 
 def _setup_logging(path: Path | None) -> None:
