@@ -83,7 +83,8 @@ def update(pot: Path = POT, directory: Path = TRANSLATIONS_DIR) -> list[Path]:
                 language_team=f"{LANGUAGES[language]} <han-home translators>",
                 fuzzy=False,
             )
-        catalog.update(template)
+        # no fuzzy guesses: a guessed translation of a different sentence is worse than none
+        catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()  # the strings are in git history if they come back
         if language == "en":
             _fill_english_plurals(catalog)
