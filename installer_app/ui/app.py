@@ -37,7 +37,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         window.show()
-        qt_app.lastWindowClosed.connect(done.set)
+        qt_app.lastWindowClosed.connect(done.set)  # type: ignore[attr-defined]
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, done.set)
         await ctl.start()
