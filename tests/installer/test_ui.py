@@ -1,0 +1,178 @@
+"""Installer screens (pytest-qt, offscreen): names on every control, live validation,
+masking, the whole job through the GUI on the virtual home, screenshots at 200 %."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableWidget, QWidget
+
+from installer_app.codes import link_key_of
+from installer_app.job import DeviceType
+from installer_app.report import find_secrets
+from installer_app.ui.controller import Controller
+from installer_app.ui.pages import DevicesPage, PairPage, ReportPage
+from installer_app.ui.screens import render_all
+from installer_app.ui.window import InstallerWindow
+from shared.han.setup import RadioOptions, build_gateway
+from shared.i18n import catalog as cat
+from shared.i18n import set_language
+from shared.ui.accessibility import unnamed_controls
+
+VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[cat.Translator]:
+    translator = cat.Translator("en")
+    previous = cat.set_translator(translator)
+    yield translator
+    cat.set_translator(previous)
+
+
+def texts(root: QWidget) -> str:
+    out = []
+    for w in root.findChildren(QWidget):
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append(w.text())
+        if isinstance(w, QTableWidget):
+            out += [w.item(r, c).text() for r in range(w.rowCount()) for c in
+                    range(w.columnCount()) if w.item(r, c) is not None]
+    return "\n".join(out)
+
+
+def offline_window(qtbot, theme: str = "normal", scale: float = 1.0) -> InstallerWindow:
+    window = InstallerWindow(Controller(None), theme, scale)
+    qtbot.addWidget(window)
+    window.resize(1280, 860)
+    window.show()
+    return window
+
+
+def page(window: InstallerWindow, cls: type):
+    return next(p for p in window.pages if isinstance(p, cls))
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_control_on_every_page_has_an_accessible_name(qtbot, language):
+    set_language(language)
+    window = offline_window(qtbot)
+    for index in range(len(window.pages)):
+        window.go(index)
+        QApplication.processEvents()
+        assert unnamed_controls(window) == [], window.pages[index].key
+
+
+def test_language_switch_rerenders_with_own_button_texts(qtbot):
+    window = offline_window(qtbot)
+    assert window.next.text() == "&Next >"
+    window.language.setCurrentIndex(window.language.findData("cy"))
+    assert window.next.text() == "&Nesaf >" and window.steps.item(2).text() == "3. Paru"
+    assert window.language.itemText(0) == "Cymraeg"  # Welsh first
+
+
+def test_typing_validates_as_you_go_and_masks_the_code(qtbot):
+    window = offline_window(qtbot)
+    devices = page(window, DevicesPage)
+    window.go(1)
+    qtbot.keyClicks(devices.eui, "00:1b:c5:0c:60:00:00:99")
+    assert "looks right" in devices.eui_error.text()
+    qtbot.keyClicks(devices.code, VECTOR[:20])
+    assert "20 digits typed" in devices.code_error.text()  # no nagging while typing
+    devices.code.clear()
+    qtbot.keyClicks(devices.code, VECTOR[:-1] + "4")
+    assert "check digits at the end" in devices.code_error.text()
+    assert devices.code.accessibleDescription() == devices.code_error.text()
+    devices.code.clear()
+    qtbot.keyClicks(devices.code, VECTOR)
+    assert "valid" in devices.code_error.text()
+    assert devices.code.echoMode() == devices.code.EchoMode.PasswordEchoOnEdit
+    qtbot.mouseClick(devices.add, Qt.MouseButton.LeftButton)
+    assert len(window.ctl.job.devices) == 1 and devices.code.text() == ""
+    shown = texts(window)
+    assert find_secrets(shown, [VECTOR, link_key_of(bytes.fromhex(VECTOR)).hex()]) == []
+    # a duplicate is caught as the EUI-64 is typed
+    qtbot.keyClicks(devices.eui, "001BC50C60000099")
+    assert "already on the device list (row 1)" in devices.eui_error.text()
+
+
+def test_one_scan_adds_a_device_and_a_bad_scan_says_why(qtbot):
+    window = offline_window(qtbot)
+    devices = page(window, DevicesPage)
+    qtbot.keyClicks(devices.scan, f"Z:001BC50C60000099$I:{VECTOR}")
+    qtbot.keyClick(devices.scan, Qt.Key.Key_Return)
+    assert [d.eui64 for d in window.ctl.job.devices] == ["00:1b:c5:0c:60:00:00:99"]
+    assert window.ctl.job.devices[0].entered_type == DeviceType.OTHER
+    qtbot.keyClicks(devices.scan, "not a label")
+    qtbot.keyClick(devices.scan, Qt.Key.Key_Return)
+    assert "not a device label format" in devices.scan_status.text()
+
+
+async def pump(seconds: float) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    while loop.time() < end:
+        QApplication.processEvents()
+        await asyncio.sleep(0.02)
+
+
+async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path):
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_speed=60), commission_home=False)
+    ctl = Controller(gw)
+    window = InstallerWindow(ctl, "normal", 1.0)
+    qtbot.addWidget(window)
+    window.show()
+    await ctl.start()
+    try:
+        devices = page(window, DevicesPage)
+        home = gw.config.sim_home
+        for label in home.labels():  # one scan per device, nothing else
+            devices.scan.setText(label.qr)
+            devices.scan.returnPressed.emit()
+        pair = page(window, PairPage)
+        window.go(2)
+        pair.length.setValue(60)
+        qtbot.mouseClick(pair.open_button, Qt.MouseButton.LeftButton)
+        for _ in range(300):
+            await pump(0.05)
+            if ctl.outcome is not None and not ctl.pairing:
+                break
+        assert ctl.ok(), [(d.eui64, d.stage) for d in ctl.job.devices]
+        refused = {pair.refused.item(r, 0).text() for r in range(pair.refused.rowCount())}
+        assert refused and refused <= {str(d.ieee) for d in home.neighbours}
+        assert "every listed device has joined" in pair.countdown.text()
+        report_page = page(window, ReportPage)
+        report_page.folder.setText(str(tmp_path))
+        json_path = report_page.save("json")
+        html_path = report_page.save("html")
+        pdf_path = report_page.save("pdf")
+        data = json.loads(json_path.read_text())
+        assert data["result"] == "pass" and len(data["devices"]) == 3
+        assert pdf_path.read_bytes()[:5] == b"%PDF-"
+        codes = [label.install_code for label in home.labels()]
+        keys = [link_key_of(bytes.fromhex(c)).hex() for c in codes]
+        for text in (json_path.read_text(), html_path.read_text(), texts(window)):
+            assert find_secrets(text, codes + keys) == []
+        await ctl.energy_scan()
+        await pump(0.1)
+        assert ctl.scan is not None and 11 <= ctl.scan.recommended <= 26
+        shots = await render_all(window, tmp_path / "shots", 2.0)
+        assert len(shots) == 2 * 2 * len(window.pages)
+        assert all(p.stat().st_size > 1000 for p in shots)
+    finally:
+        await ctl.stop()
+
+
+def test_saving_needs_no_dialog_and_names_the_file_after_the_site(qtbot, tmp_path):
+    window = offline_window(qtbot)
+    window.ctl.job.site_ref = "AB/12 3"
+    report_page = page(window, ReportPage)
+    report_page.folder.setText(str(tmp_path))
+    path = report_page.save("json")
+    assert path == Path(tmp_path) / "commissioning-AB123.json"
+    assert json.loads(path.read_text())["site_ref"] == "AB/12 3"
