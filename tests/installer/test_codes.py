@@ -89,7 +89,8 @@ def test_any_single_byte_corruption_is_caught(body, where, flip):
 @pytest.mark.parametrize(("text", "kind"), [
     ("", FaultKind.EUI_EMPTY), ("00:1b:c5:0c:60:00:00", FaultKind.EUI_LENGTH),
     ("00:1b:c5:0c:60:00:00:0z", FaultKind.EUI_NOT_HEX),
-    ("0000000000000000", FaultKind.EUI_RESERVED), ("ff-ff-ff-ff-ff-ff-ff-ff", FaultKind.EUI_RESERVED),
+    ("0000000000000000", FaultKind.EUI_RESERVED),
+    ("ff-ff-ff-ff-ff-ff-ff-ff", FaultKind.EUI_RESERVED),
 ])
 def test_eui64_faults(text, kind):
     assert check_eui64(text).kind == kind
