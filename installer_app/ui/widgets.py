@@ -54,6 +54,11 @@ def set_rows(widget: QTableWidget, headers: list[str], rows: list[list[str]]) ->
                 widget.setItem(r, c, item)
             item.setText(text)
     widget.resizeRowsToContents()
+    # Show up to four rows without scrolling, whatever the text size (WCAG 1.4.4 at 200 %).
+    shown = sum(widget.rowHeight(r) for r in range(min(4, len(rows))))
+    line = widget.fontMetrics().height()
+    widget.setMinimumHeight(max(120, widget.horizontalHeader().sizeHint().height() + shown
+                                + (line if not rows else 0) + line))
 
 
 class ChannelChart(QWidget):
