@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -24,7 +25,7 @@ from ihd_app.ui.widgets.common import label
 from shared.i18n import LANGUAGES, _, get_translator, set_language
 from shared.i18n import ihd_strings as s
 from shared.ui.accessibility import Announcer
-from shared.ui.theme import Palette, apply_theme
+from shared.ui.theme import Palette, qpalette, stylesheet
 
 SCREEN_CLASSES = {
     "now": "ihd_app.ui.screens.now:NowScreen",
@@ -49,6 +50,22 @@ QRadioButton::indicator:checked, QCheckBox::indicator:checked {{
     background-color: {p.accent}; border-color: {p.text};
 }}
 """
+
+
+class _LazyScreens(dict[str, Screen]):
+    """Screens are built on first use: the first frame builds only the one on view, and the
+    rest are built in idle moments after it has painted (a kiosk board starts faster)."""
+
+    def __init__(self, build: Callable[[str], Screen]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key: str) -> Screen:
+        if key not in SCREENS:
+            raise KeyError(key)
+        screen = self._build(key)
+        self[key] = screen
+        return screen
 
 
 def screen_class(key: str) -> type[Screen]:
@@ -80,11 +97,7 @@ class MainWindow(QWidget):
         self.status = label("muted")
         self.status.setObjectName("status")
         self.stack = QStackedWidget()
-        self.screens: dict[str, Screen] = {}
-        for key in SCREENS:
-            screen = screen_class(key)(self.ctx)
-            self.screens[key] = screen
-            self.stack.addWidget(screen)
+        self.screens: dict[str, Screen] = _LazyScreens(self._build_screen)
         self.nav = NavBar(self._occupier_chose)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -99,13 +112,29 @@ class MainWindow(QWidget):
                              get_translator().add_listener(lambda _lang: self.render_all())]
         self.apply_settings(settings)
         self.show_screen(self._current)
+        QTimer.singleShot(400, self._build_next_screen)
+
+    def _build_screen(self, key: str) -> Screen:
+        screen = screen_class(key)(self.ctx)
+        self.stack.addWidget(screen)
+        screen.rescale()
+        screen.render_view()
+        screen.setAccessibleName(s.screen_title(key))
+        return screen
+
+    def _build_next_screen(self) -> None:
+        """One screen per idle tick until all exist, so switching is instant later."""
+        missing = [key for key in SCREENS if key not in self.screens]
+        if missing:
+            self.screens[missing[0]]  # noqa: B018  (builds it)
+            QTimer.singleShot(50, self._build_next_screen)
 
     # ---- public API -----------------------------------------------------------------
     def show_screen(self, key: str) -> None:
-        if key not in self.screens:
+        if key not in SCREENS:
             raise ValueError(f"unknown screen {key!r}")
         self._current = key
-        if key in self._dirty:
+        if key in self._dirty and key in self.screens:
             self._dirty.discard(key)
             self.screens[key].render_view()
         self.stack.setCurrentWidget(self.screens[key])
@@ -120,19 +149,21 @@ class MainWindow(QWidget):
         """Theme, text size and language, live; then re-render everything."""
         self.ctx.settings = settings
         self.model.settings = settings  # ambient thresholds and budget live in the model
-        apply_theme(self, settings.theme, settings.text_scale, kiosk=self.ctx.kiosk)
         indicator = round((28 if self.ctx.kiosk else 20) * settings.text_scale)  # as theme.py
-        self.setStyleSheet(self.styleSheet() + indicator_qss(self.ctx.palette, indicator))
+        # one style sheet, parsed once (each setStyleSheet re-styles the whole tree)
+        self.setPalette(qpalette(settings.theme))
+        self.setStyleSheet(stylesheet(settings.theme, settings.text_scale, self.ctx.kiosk)
+                           + indicator_qss(self.ctx.palette, indicator))
         if get_translator().language != settings.language:
             set_language(settings.language)  # the translator listener re-renders
-        for screen in self.screens.values():
+        for screen in list(self.screens.values()):
             screen.rescale()
         self.render_all()
         self.nav.refresh()  # same texts, new font size: the columns may no longer fit
 
     def render_all(self) -> None:
         self._dirty.clear()
-        for screen in self.screens.values():
+        for screen in list(self.screens.values()):
             screen.render_view()
         self._render_chrome()
 
