@@ -6,7 +6,6 @@ zigpy (the heaviest import) is even loaded (issue 3, "Kiosk and start-up").
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from datetime import UTC, datetime
@@ -40,7 +39,7 @@ class IhdApp:
         self.model: DisplayModel | None = None
         self.window: Any = None
         self.marks: dict[str, float] = {"start": time.perf_counter()}
-        self.live = asyncio.Event()  # set when the first live reading has arrived
+        self.live: Any = None  # asyncio.Event, set when the first live reading arrives
         self.latency: Any = None  # bench.RepaintLatency when HAN_HOME_BENCH=1
 
     def _initial_settings(self) -> Settings:
@@ -74,29 +73,34 @@ class IhdApp:
             return self.gateway.now()
         return self.options.sim_start or datetime.now(UTC)
 
-    async def open_history(self) -> None:
-        from shared.store.async_history import AsyncHistory
-
+    def history_path(self) -> Path:
         path = self.options.db or data_dir() / "ihd-history.db"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.history = AsyncHistory(path)
-        await self.history.ready()
+        return path
 
-    async def first_frame(self) -> None:
-        """Build the window with the last known values, marked with their age, and paint."""
+    def first_frame(self) -> None:
+        """Build and paint the window with the last known values, marked with their age,
+        before asyncio, qasync or zigpy are imported (issue 3: first frame budget)."""
+        from PySide6.QtWidgets import QApplication
+
+        from ihd_app.first_frame import SyncHistory, run_now
         from shared.i18n.catalog import set_language
         from shared.i18n.compile import ensure_compiled
+        from shared.store.history import HistoryStore
 
         ensure_compiled()
         set_language(self.settings.language)
-        await self.open_history()
-        self.model = DisplayModel(self.history, default_tariffs(), self._clock, self.settings)
-        await self.model.load_last_known()
+        store = HistoryStore(self.history_path())
+        try:
+            self.model = DisplayModel(SyncHistory(store), default_tariffs(), self._clock,
+                                      self.settings)
+            run_now(self.model.load_last_known())
+        finally:
+            store.close()
         from ihd_app.ui.window import MainWindow
 
-        self.window = MainWindow(
-            self.model, self.settings, self.settings_changed, kiosk=self.options.kiosk
-        )
+        self.window = MainWindow(self.model, self.settings, self.settings_changed,
+                                 kiosk=self.options.kiosk)
         if self.options.size:
             self.window.resize(*self.options.size)
         elif not self.options.kiosk:
@@ -106,27 +110,34 @@ class IhdApp:
         else:
             self.window.show()
         self.window.show_screen(self.settings.screen)
-        # Let Qt paint from its own loop (processEvents inside a coroutine would re-enter
-        # qasync); the first frame is when the window's first paint has happened.
-        from ihd_app.bench import FirstPaint
-
-        await FirstPaint(self.window).wait(timeout=2.0)
+        QApplication.processEvents()  # paint now: no event loop is running yet
         self.marks["first_frame"] = time.perf_counter()
         from ihd_app import bench
 
         bench.emit("first_frame")
         if bench.ENABLED:
-            from PySide6.QtWidgets import QApplication
-
             self.latency = bench.RepaintLatency()
             qt_app = QApplication.instance()
             if qt_app is not None:
                 qt_app.installEventFilter(self.latency)
 
+    async def open_history(self) -> None:
+        """From here on the model reads history on a worker thread, off the UI thread."""
+        from shared.store.async_history import AsyncHistory
+
+        self.history = AsyncHistory(self.history_path())
+        await self.history.ready()
+        assert self.model is not None
+        self.model.history = self.history
+
     async def start_han(self) -> None:
         """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""
+        import asyncio
+
         from shared.han.history_feed import HistoryFeed
         from shared.han.setup import RadioOptions, build_gateway
+
+        self.live = asyncio.Event()
 
         o = self.options
         self.gateway = build_gateway(
@@ -139,7 +150,8 @@ class IhdApp:
         self.gateway.subscribe(self._on_event)
         await self.gateway.start()
         self.marks["han_up"] = time.perf_counter()
-        asyncio.get_running_loop().create_task(self.gateway.commission_expected())
+        self._commissioning = asyncio.get_running_loop().create_task(
+            self.gateway.commission_expected())
 
     def _on_event(self, event: Any) -> None:
         from shared.han.client import ReadingEvent
@@ -147,7 +159,7 @@ class IhdApp:
         if isinstance(event, ReadingEvent) and event.reading.kind == "demand":
             if self.latency is not None:
                 self.latency.reading_arrived()
-            if not self.live.is_set():
+            if self.live is not None and not self.live.is_set():
                 self.marks["first_live_value"] = time.perf_counter()
                 from ihd_app import bench
 
@@ -167,6 +179,8 @@ class IhdApp:
 
     async def screenshot(self, path: Path) -> None:
         """Wait for live data (and the usage history it brings), then save the window."""
+        import asyncio
+
         await asyncio.wait_for(self.live.wait(), self.options.timeout)
         assert self.model is not None
         await self.model.refresh_usage()

@@ -17,34 +17,6 @@ from PySide6.QtCore import QEvent, QObject
 ENABLED = os.environ.get("HAN_HOME_BENCH") == "1"
 
 
-class FirstPaint(QObject):
-    """Resolves when a widget (or any child) has been painted once."""
-
-    def __init__(self, widget: QObject) -> None:
-        super().__init__()
-        import asyncio
-
-        self._done = asyncio.get_running_loop().create_future()
-        self._widget = widget
-        for child in [widget, *widget.findChildren(QObject)]:
-            child.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Paint and not self._done.done():
-            self._done.set_result(time.perf_counter())
-        return False
-
-    async def wait(self, timeout: float) -> None:
-        import asyncio
-
-        try:
-            await asyncio.wait_for(asyncio.shield(self._done), timeout)
-        except TimeoutError:
-            pass  # a hidden or minimised window never paints: carry on regardless
-        for child in [self._widget, *self._widget.findChildren(QObject)]:
-            child.removeEventFilter(self)
-
-
 def emit(name: str, **values: Any) -> None:
     if ENABLED:
         print(

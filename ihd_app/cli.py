@@ -49,7 +49,7 @@ def _scale(text: str) -> float:
 
 
 def parse(argv: list[str] | None = None) -> Options:
-    from shared.han.cli import parse_utc, positive_float
+    from shared.cli_args import parse_utc, positive_float
 
     p = argparse.ArgumentParser(prog="ihd-app", description="In-home display for the HAN.")
     p.add_argument("--radio", choices=RADIOS, default="sim")

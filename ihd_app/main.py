@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import sys
@@ -14,22 +13,28 @@ def main(argv: list[str] | None = None) -> int:
     options = parse(argv)  # exits 2 with a message on bad arguments
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from ihd_app.app import IhdApp
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("ihd-app")
+    ihd = IhdApp(options)
+    ihd.first_frame()  # painted before the event loop, asyncio and zigpy are loaded
+
+    import asyncio
+
+    import qasync
+
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
-    ihd = IhdApp(options)
     done = asyncio.Event()
     exit_code = 0
 
     async def run() -> None:
         nonlocal exit_code
-        await ihd.first_frame()
+        await ihd.open_history()
         qt_app.lastWindowClosed.connect(done.set)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, done.set)

@@ -7,14 +7,13 @@ Values older than three times their expected interval are stale, shown with thei
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.energy.calendar import Period, local_date, local_midnight_utc, period_start_date
 from shared.energy.carbon import DEFAULT_INTENSITY, carbon_kg
@@ -25,6 +24,9 @@ from shared.han.client import RadioEvent, RadioState, ReadingEvent, StaleEvent
 from shared.han.intervals import EXPECTED_INTERVAL_S
 from shared.han.tariffs import Tariffs
 from shared.store.history import PeriodTotal
+
+if TYPE_CHECKING:
+    import asyncio
 
 LOGGER = logging.getLogger(__name__)
 Listener = Callable[[set[str]], None]
@@ -312,6 +314,8 @@ class DisplayModel:
 
     # ---- usage ----------------------------------------------------------------
     def schedule_usage_refresh(self) -> None:
+        import asyncio  # not at import time: the first frame is painted before asyncio loads
+
         if self._usage_task is None or self._usage_task.done():
             self._usage_task = asyncio.get_running_loop().create_task(self.refresh_usage())
 
