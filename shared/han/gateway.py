@@ -17,7 +17,7 @@ from zigpy.zcl import ReportingConfig
 
 from shared.energy.readings import Fuel, Reading, ReadingKind
 from shared.han import radios
-from shared.han.adapters import MESSAGING, METERING, PREPAYMENT, PRICE, ReadingAdapter, fuel_of
+from shared.han.adapters import MESSAGING, METERING, PREPAYMENT, PRICE, ReadingAdapter
 from shared.han.client import (
     DeviceEvent,
     DeviceEventKind,
@@ -508,10 +508,6 @@ class Gateway:
                 )  # 2: in-home display
                 return True
         return False
-
-    def fuel_of(self, eui: str) -> Fuel:
-        record = self.registry.get(eui)
-        return fuel_of(record) if record else Fuel.ELECTRICITY
 
 
 _ZCL_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
