@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from shared.energy.calendar import Period, half_hours_between, local_midnight_utc
-from shared.store.history import HalfHourRow, HistoryStore
+from han_home.shared.energy.calendar import Period, half_hours_between, local_midnight_utc
+from han_home.shared.store.history import HalfHourRow, HistoryStore
 
 START_DAY = date(2025, 10, 1)
 DAYS = 397  # 13 months
@@ -89,7 +89,7 @@ def store_figures() -> dict[str, Any]:
 
 
 async def _air_figures(sim_hours: float, speed: float) -> dict[str, Any]:
-    from shared.han.setup import RadioOptions, build_gateway
+    from han_home.shared.han.setup import RadioOptions, build_gateway
 
     gateway = build_gateway(
         RadioOptions(sim_seed=7, sim_speed=speed, sim_start=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))

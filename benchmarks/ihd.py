@@ -81,7 +81,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             t, proc = _time_to_mark([sys.executable, "-c", BARE], env, "first_frame")
             proc.wait()
             bare.append(t)
-        ihd = [sys.executable, "-m", "ihd_app.main", "--size", "800x480"]
+        ihd = [sys.executable, "-m", "han_home.ihd_app.main", "--size", "800x480"]
         firsts = []
         for _ in range(2):  # the second start has last-known values to show
             t, proc = _time_to_mark(ihd, env, "first_frame")

@@ -16,10 +16,10 @@ TARGET_S = 60.0
 
 
 async def _one(seed: int) -> dict[str, Any]:
-    from installer_app.commission import JobRunner
-    from installer_app.job import Job, Stage
-    from shared.han.client import DeviceEvent, DeviceEventKind
-    from shared.han.setup import RadioOptions, build_gateway
+    from han_home.installer_app.commission import JobRunner
+    from han_home.installer_app.job import Job, Stage
+    from han_home.shared.han.client import DeviceEvent, DeviceEventKind
+    from han_home.shared.han.setup import RadioOptions, build_gateway
 
     gw = build_gateway(RadioOptions(sim_seed=seed, sim_speed=1.0), commission_home=False)
     await gw.start()

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ihd_app.settings import Settings
-from ihd_app.ui.live import LiveHome, LiveOptions, start_live_home
-from ihd_app.ui.window import MainWindow
-from shared.i18n import catalog as cat
+from han_home.ihd_app.settings import Settings
+from han_home.ihd_app.ui.live import LiveHome, LiveOptions, start_live_home
+from han_home.ihd_app.ui.window import MainWindow
+from han_home.shared.i18n import catalog as cat
 
 WARM_UP_S = 3.5  # real seconds at 600x: the first half-hour closes, credit is reported
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from ihd_app.ui.widgets.value_tile import ValueTile
+from han_home.ihd_app.ui.widgets.value_tile import ValueTile
 
 
 def visible_texts(root: QWidget) -> list[str]:

@@ -13,11 +13,11 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
-from ihd_app.settings import SCREENS
-from ihd_app.ui.live import LiveHome, LiveOptions
-from shared.i18n import catalog as cat
-from shared.ui.accessibility import unnamed_controls
-from shared.ui.theme import KIOSK_TARGET_PX
+from han_home.ihd_app.settings import SCREENS
+from han_home.ihd_app.ui.live import LiveHome, LiveOptions
+from han_home.shared.i18n import catalog as cat
+from han_home.shared.ui.accessibility import unnamed_controls
+from han_home.shared.ui.theme import KIOSK_TARGET_PX
 from tests.ihd.conftest import live_home, open_window, pump
 from tests.ihd.helpers import visible_texts
 
@@ -172,7 +172,7 @@ async def test_important_changes_are_announced_once(qtbot: QtBot, tmp_path: Path
 
 def test_buttons_have_own_texts() -> None:
     """No Qt standard buttons (they have no Welsh): every button is ours."""
-    from ihd_app.ui import window as w
+    from han_home.ihd_app.ui import window as w
 
     source = Path(w.__file__).parent
     for path in source.rglob("*.py"):

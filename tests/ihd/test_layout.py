@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from ihd_app.settings import SCREENS
-from ihd_app.ui.live import LiveHome
-from ihd_app.ui.window import MainWindow
+from han_home.ihd_app.settings import SCREENS
+from han_home.ihd_app.ui.live import LiveHome
+from han_home.ihd_app.ui.window import MainWindow
 from tests.ihd.conftest import open_window
 
 

@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from ihd_app.model import DisplayModel
-from ihd_app.settings import Settings
-from ihd_app.ui.live import LiveHome, LiveOptions
-from ihd_app.ui.screens.usage import UsageScreen
-from ihd_app.ui.widgets.bar_chart import BarChart
-from shared.han.tariffs import from_home_tariff
-from shared.sim.tariff import HomeTariff
-from shared.store.async_history import AsyncHistory
+from han_home.ihd_app.model import DisplayModel
+from han_home.ihd_app.settings import Settings
+from han_home.ihd_app.ui.live import LiveHome, LiveOptions
+from han_home.ihd_app.ui.screens.usage import UsageScreen
+from han_home.ihd_app.ui.widgets.bar_chart import BarChart
+from han_home.shared.han.tariffs import from_home_tariff
+from han_home.shared.sim.tariff import HomeTariff
+from han_home.shared.store.async_history import AsyncHistory
 from tests.ihd.conftest import live_home, open_window, pump
 from tests.ihd.helpers import joined, tiles
 

@@ -6,13 +6,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from ihd_app.model import DisplayModel
-from ihd_app.settings import Settings
-from shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
-from shared.han.history_feed import HistoryFeed
-from shared.han.setup import ROLE_OF_LABEL
-from shared.sim.home import HomeOptions, VirtualHome
-from shared.store.async_history import AsyncHistory
+from han_home.ihd_app.model import DisplayModel
+from han_home.ihd_app.settings import Settings
+from han_home.shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
+from han_home.shared.han.history_feed import HistoryFeed
+from han_home.shared.han.setup import ROLE_OF_LABEL
+from han_home.shared.sim.home import HomeOptions, VirtualHome
+from han_home.shared.store.async_history import AsyncHistory
 
 
 @asynccontextmanager

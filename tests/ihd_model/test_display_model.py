@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from ihd_app.model import Ambient
-from ihd_app.settings import Settings, SettingsStore
-from shared.energy.readings import Fuel, Source
+from han_home.ihd_app.model import Ambient
+from han_home.ihd_app.settings import Settings, SettingsStore
+from han_home.shared.energy.readings import Fuel, Source
 
 from ..integration.sim_helpers import wait_for
 from .live import live_model
@@ -96,8 +96,8 @@ async def test_last_known_values_come_back_after_a_restart_with_their_age(tmp_pa
     async with live_model(tmp_path) as (model, gateway, home):
         await wait_for(lambda: model.credit() is not None, timeout=20)
         balance = model.credit().balance.value
-    from ihd_app.model import DisplayModel
-    from shared.store.async_history import AsyncHistory
+    from han_home.ihd_app.model import DisplayModel
+    from han_home.shared.store.async_history import AsyncHistory
 
     history = AsyncHistory(tmp_path / "ihd.db")
     await history.ready()

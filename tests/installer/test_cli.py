@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from installer_app import main as entry
-from installer_app.report import find_secrets
-from shared.i18n import set_language
-from shared.sim.home import HomeOptions, VirtualHome
+from han_home.installer_app import main as entry
+from han_home.installer_app.report import find_secrets
+from han_home.shared.i18n import set_language
+from han_home.shared.sim.home import HomeOptions, VirtualHome
 
 VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
 VECTOR_KEY = "66B6900981E1EE3CA4206B6B861C02BB"
@@ -87,7 +87,7 @@ def test_commission_headless_on_the_virtual_home(tmp_path):
             writer.writerow([label.qr, label.device_type])
     out, log, html = tmp_path / "out.json", tmp_path / "debug.log", tmp_path / "out.html"
     result = subprocess.run(
-        [sys.executable, "-m", "installer_app.main", "commission", "--radio", "sim",
+        [sys.executable, "-m", "han_home.installer_app.main", "commission", "--radio", "sim",
          "--sim-seed", "5", "--sim-speed", "60", "--devices", str(devices), "--report",
          str(out), "--html", str(html), "--log", str(log), "--site", "S1", "--engineer", "E1"],
         capture_output=True, text=True, timeout=120)
@@ -99,7 +99,7 @@ def test_commission_headless_on_the_virtual_home(tmp_path):
     neighbours = {str(d.ieee) for d in home.neighbours}
     assert {r["eui64"] for r in data["refused_joiners"]} <= neighbours
     codes = [label.install_code for label in home.labels()]
-    from installer_app.codes import link_key_of
+    from han_home.installer_app.codes import link_key_of
 
     secrets = codes + [link_key_of(bytes.fromhex(c)).hex() for c in codes]
     for text in (out.read_text(), html.read_text(), log.read_text(), result.stdout,
@@ -112,7 +112,7 @@ def test_commission_fails_with_exit_1_when_a_device_does_not_join(tmp_path):
     devices = tmp_path / "devices.csv"
     devices.write_text(f"eui64,install_code,type\n00:1b:c5:0c:60:00:00:99,{VECTOR},gas\n")
     result = subprocess.run(
-        [sys.executable, "-m", "installer_app.main", "commission", "--sim-speed", "60",
+        [sys.executable, "-m", "han_home.installer_app.main", "commission", "--sim-speed", "60",
          "--window", "1", "--devices", str(devices), "--report", str(tmp_path / "r.json")],
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 1

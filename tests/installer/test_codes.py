@@ -8,7 +8,7 @@ from crccheck.crc import CrcX25
 from hypothesis import given
 from hypothesis import strategies as st
 
-from installer_app.codes import (
+from han_home.installer_app.codes import (
     CodeError,
     FaultKind,
     check_eui64,
@@ -16,8 +16,8 @@ from installer_app.codes import (
     link_key_of,
     parse_qr,
 )
-from installer_app.job import DeviceType, DuplicateError, Job, load_devices_csv
-from shared.i18n import set_language
+from han_home.installer_app.job import DeviceType, DuplicateError, Job, load_devices_csv
+from han_home.shared.i18n import set_language
 
 VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
 VECTOR_KEY = bytes.fromhex("66B6900981E1EE3CA4206B6B861C02BB")

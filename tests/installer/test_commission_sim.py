@@ -9,12 +9,12 @@ import logging
 import pytest
 from crccheck.crc import CrcX25
 
-from installer_app import report
-from installer_app.commission import JobRunner, run_job, status_message
-from installer_app.job import DeviceType, Job, Stage, parse_type
-from shared.han.client import DeviceEventKind
-from shared.han.setup import RadioOptions, build_gateway
-from shared.i18n import set_language
+from han_home.installer_app import report
+from han_home.installer_app.commission import JobRunner, run_job, status_message
+from han_home.installer_app.job import DeviceType, Job, Stage, parse_type
+from han_home.shared.han.client import DeviceEventKind
+from han_home.shared.han.setup import RadioOptions, build_gateway
+from han_home.shared.i18n import set_language
 
 
 async def _started(speed: float = 60):
@@ -163,7 +163,7 @@ async def test_no_secret_in_logs_or_reports(gw, caplog, tmp_path):
     caplog.set_level(logging.DEBUG)
     home = gw.config.sim_home
     codes = [label.install_code for label in home.labels()]
-    from installer_app.codes import link_key_of
+    from han_home.installer_app.codes import link_key_of
 
     keys = [link_key_of(bytes.fromhex(c)).hex() for c in codes]
     job = home_job(gw)

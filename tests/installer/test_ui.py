@@ -12,17 +12,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableWidget, QWidget
 
-from installer_app.codes import link_key_of
-from installer_app.job import DeviceType
-from installer_app.report import find_secrets
-from installer_app.ui.controller import Controller
-from installer_app.ui.pages import DevicesPage, PairPage, ReportPage
-from installer_app.ui.screens import render_all
-from installer_app.ui.window import InstallerWindow
-from shared.han.setup import RadioOptions, build_gateway
-from shared.i18n import catalog as cat
-from shared.i18n import set_language
-from shared.ui.accessibility import unnamed_controls
+from han_home.installer_app.codes import link_key_of
+from han_home.installer_app.job import DeviceType
+from han_home.installer_app.report import find_secrets
+from han_home.installer_app.ui.controller import Controller
+from han_home.installer_app.ui.pages import DevicesPage, PairPage, ReportPage
+from han_home.installer_app.ui.screens import render_all
+from han_home.installer_app.ui.window import InstallerWindow
+from han_home.shared.han.setup import RadioOptions, build_gateway
+from han_home.shared.i18n import catalog as cat
+from han_home.shared.i18n import set_language
+from han_home.shared.ui.accessibility import unnamed_controls
 
 VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
 

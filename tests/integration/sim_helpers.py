@@ -8,8 +8,8 @@ from typing import Any
 
 import zigpy.config as conf
 
-from shared.sim.home import HomeOptions, VirtualHome
-from shared.sim.radio import SimControllerApplication
+from han_home.shared.sim.home import HomeOptions, VirtualHome
+from han_home.shared.sim.radio import SimControllerApplication
 
 
 async def started_app(home: VirtualHome) -> SimControllerApplication:

@@ -9,11 +9,17 @@ from decimal import Decimal
 
 import pytest
 
-from shared.energy.readings import Fuel, ReadingKind
-from shared.han.client import DeviceEventKind, RadioEvent, RadioState, ReadingEvent, StaleEvent
-from shared.han.gateway import ExpectedDevice
-from shared.han.registry import InstallState, Role
-from shared.han.setup import RadioOptions, build_gateway
+from han_home.shared.energy.readings import Fuel, ReadingKind
+from han_home.shared.han.client import (
+    DeviceEventKind,
+    RadioEvent,
+    RadioState,
+    ReadingEvent,
+    StaleEvent,
+)
+from han_home.shared.han.gateway import ExpectedDevice
+from han_home.shared.han.registry import InstallState, Role
+from han_home.shared.han.setup import RadioOptions, build_gateway
 
 from .sim_helpers import wait_for
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from shared.energy.calendar import Period, local_midnight_utc
-from shared.han.history_feed import HistoryFeed
-from shared.han.setup import RadioOptions, build_gateway
-from shared.store.async_history import AsyncHistory
+from han_home.shared.energy.calendar import Period, local_midnight_utc
+from han_home.shared.han.history_feed import HistoryFeed
+from han_home.shared.han.setup import RadioOptions, build_gateway
+from han_home.shared.store.async_history import AsyncHistory
 
 from .sim_helpers import wait_for
 

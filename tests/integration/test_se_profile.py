@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from zigpy.device import Device as PlainZigpyDevice
 from zigpy.zcl import foundation
 
-from shared.han.se_clusters import SE_PROFILE_ID
-from shared.han.se_device import SmartEnergyDevice
-from shared.sim import codec
+from han_home.shared.han.se_clusters import SE_PROFILE_ID
+from han_home.shared.han.se_device import SmartEnergyDevice
+from han_home.shared.sim import codec
 
 from .sim_helpers import home, started_app, wait_for
 
@@ -110,7 +110,7 @@ async def shared_meter():
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def shared_gateway():
-    from shared.han.setup import RadioOptions, build_gateway
+    from han_home.shared.han.setup import RadioOptions, build_gateway
 
     gw = build_gateway(RadioOptions(sim_seed=5, sim_speed=1))
     await gw.start()
@@ -164,7 +164,7 @@ _SHARED: dict[str, object] = {}
 async def test_mutated_frames_through_the_whole_gateway_never_stop_live_readings(
     shared_gateway, data
 ) -> None:
-    from shared.han.client import ReadingEvent
+    from han_home.shared.han.client import ReadingEvent
 
     gw = shared_gateway
     home = gw.config.sim_home

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.ui.contrast import (
+from han_home.shared.ui.contrast import (
     AA_TEXT,
     AAA_TEXT,
     NON_TEXT,
@@ -12,7 +12,7 @@ from shared.ui.contrast import (
     parse_hex,
     relative_luminance,
 )
-from shared.ui.theme import HIGH_CONTRAST, NORMAL, THEMES, Theme
+from han_home.shared.ui.theme import HIGH_CONTRAST, NORMAL, THEMES, Theme
 
 
 def test_contrast_maths() -> None:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from shared.ui import accessibility, theme
+from han_home.shared.ui import accessibility, theme
 
 
 def font_sizes(qss: str) -> list[int]:

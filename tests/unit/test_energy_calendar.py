@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.energy.calendar import (
+from han_home.shared.energy.calendar import (
     Period,
     half_hour_start,
     half_hours_between,

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
-from shared.energy.carbon import CarbonIntensity, carbon_kg
-from shared.energy.gas import VOLUME_CORRECTION, gas_kwh, quantize_kwh
-from shared.energy.readings import Fuel
+from han_home.shared.energy.carbon import CarbonIntensity, carbon_kg
+from han_home.shared.energy.gas import VOLUME_CORRECTION, gas_kwh, quantize_kwh
+from han_home.shared.energy.readings import Fuel
 
 
 def test_gas_kwh_10_m3_at_cv_39_5() -> None:

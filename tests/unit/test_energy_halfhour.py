@@ -4,8 +4,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.energy.halfhour import HalfHourAccumulator, HalfHourUsage
-from shared.energy.readings import Fuel
+from han_home.shared.energy.halfhour import HalfHourAccumulator, HalfHourUsage
+from han_home.shared.energy.readings import Fuel
 
 D = Decimal
 E = Fuel.ELECTRICITY

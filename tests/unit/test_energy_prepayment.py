@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.energy.prepayment import PrepaymentState
+from han_home.shared.energy.prepayment import PrepaymentState
 
 D = Decimal
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.energy.calendar import HALF_HOUR, period_bounds_utc
-from shared.energy.tariff import (
+from han_home.shared.energy.calendar import HALF_HOUR, period_bounds_utc
+from han_home.shared.energy.tariff import (
     BlockTariff,
     FlatTariff,
     RateBand,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.energy.zcl_format import (
+from han_home.shared.energy.zcl_format import (
     UTC_EPOCH_2000,
     datetime_to_zcl_utc,
     format_register,

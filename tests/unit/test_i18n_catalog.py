@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -12,9 +11,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from shared.i18n import catalog as cat
-from shared.i18n.compile import CatalogError, compile_all, ensure_compiled
-from shared.i18n.formatting import format_age, format_duration
+from han_home.shared.i18n import catalog as cat
+from han_home.shared.i18n.compile import CatalogError, compile_all
+from han_home.shared.i18n.formatting import format_age, format_duration
 
 PO = {lang: cat.TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po" for lang in cat.LANGUAGES}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -183,19 +182,18 @@ def test_translator_falls_back_to_po_when_mo_missing(tmp_path: Path) -> None:
     assert translator.gettext("Power now") == "Pŵer nawr"
 
 
-def test_ensure_compiled_on_a_copy(tmp_path: Path) -> None:
+def test_loading_catalogues_writes_nothing(tmp_path: Path) -> None:
+    """An installed app reads its catalogues and never compiles into its own install."""
     root = tmp_path / "t"
     shutil.copytree(cat.TRANSLATIONS_DIR, root, ignore=shutil.ignore_patterns("*.mo"))
-    cy_po = root / "cy" / "LC_MESSAGES" / "messages.po"
-    cy_mo = cy_po.with_suffix(".mo")
-    written = ensure_compiled(root)
-    assert sorted(p.name for p in written) == ["messages.mo", "messages.mo"]
-    assert cy_mo.exists()
-    assert ensure_compiled(root) == []  # up to date: nothing to do
-    old = cy_po.stat().st_mtime - 100  # copytree keeps the .po's own (maybe old) mtime
-    os.utime(cy_mo, (old, old))  # .po now newer than .mo
-    assert ensure_compiled(root) == [cy_mo]
-    assert cat.Translator("cy", directory=root).gettext("Today") == "Heddiw"
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    root.chmod(0o555)
+    try:
+        translator = cat.Translator("cy", directory=root)
+        assert translator.gettext("Today") == "Heddiw"
+    finally:
+        root.chmod(0o755)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 
 def test_bad_catalogue_fails_clearly(tmp_path: Path) -> None:

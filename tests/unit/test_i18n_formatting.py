@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from shared.i18n import catalog as cat
-from shared.i18n import formatting as f
-from shared.i18n import ihd_strings as s
+from han_home.shared.i18n import catalog as cat
+from han_home.shared.i18n import formatting as f
+from han_home.shared.i18n import ihd_strings as s
 
 FRIDAY = dt.date(2025, 3, 7)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.energy.calendar import HALF_HOUR, Period
-from shared.energy.readings import Fuel, Reading, ReadingKind
-from shared.store.async_history import AsyncHistory
-from shared.store.history import HalfHourRow, HistoryStore, StoreError
+from han_home.shared.energy.calendar import HALF_HOUR, Period
+from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
+from han_home.shared.store.async_history import AsyncHistory
+from han_home.shared.store.history import HalfHourRow, HistoryStore, StoreError
 
 D = Decimal
 T = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.energy.calendar import HALF_HOUR, Period, local_date, period_bounds_utc
-from shared.energy.readings import Fuel, Reading, ReadingKind, Source
-from shared.store.history import HalfHourRow, HistoryStore, StoreError
-from shared.store.migrations import LATEST_VERSION, MIGRATIONS
+from han_home.shared.energy.calendar import HALF_HOUR, Period, local_date, period_bounds_utc
+from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
+from han_home.shared.store.history import HalfHourRow, HistoryStore, StoreError
+from han_home.shared.store.migrations import LATEST_VERSION, MIGRATIONS
 
 D = Decimal
 E, G = Fuel.ELECTRICITY, Fuel.GAS

@@ -21,6 +21,14 @@ def test_every_named_test_exists() -> None:
                        for f in files), f"{ref} named in TRACEABILITY.md does not exist"
 
 
+def test_every_named_source_path_exists() -> None:
+    table = (ROOT / "seeds" / "TRACEABILITY.md").read_text(encoding="utf-8")
+    refs = re.findall(r"`(han_home/[\w/]+(?:\.py)?/?)`", table)
+    assert len(refs) > 5
+    for ref in refs:
+        assert (ROOT / ref).exists(), f"{ref} named in TRACEABILITY.md does not exist"
+
+
 def test_the_seed_document_is_kept() -> None:
     seed = next((ROOT / "seeds").glob("*.txt"))
     assert "IH.2" in seed.read_text(encoding="utf-8")

@@ -1,0 +1,188 @@
+"""Start-up: first frame from the last known values, then the HAN, then live values.
+
+Order matters on a small kiosk board: the window paints from the history database before
+zigpy (the heaviest import) is even loaded (issue 3, "Kiosk and start-up").
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from han_home.ihd_app.cli import Options
+from han_home.ihd_app.model import DisplayModel
+from han_home.ihd_app.settings import Settings, SettingsStore, data_dir
+
+LOGGER = logging.getLogger(__name__)
+
+
+def default_tariffs() -> Any:
+    from han_home.shared.han.tariffs import from_home_tariff
+    from han_home.shared.sim.tariff import HomeTariff
+
+    return from_home_tariff(HomeTariff())
+
+
+class IhdApp:
+    """Owns the model, the window and (once started) the gateway."""
+
+    def __init__(self, options: Options, settings_store: SettingsStore | None = None) -> None:
+        self.options = options
+        self.settings_store = settings_store or SettingsStore()
+        self.settings = self._initial_settings()
+        self.gateway: Any = None
+        self.feed: Any = None
+        self.history: Any = None
+        self.model: DisplayModel | None = None
+        self.window: Any = None
+        self.marks: dict[str, float] = {"start": time.perf_counter()}
+        self.live: Any = None  # asyncio.Event, set when the first live reading arrives
+        self.latency: Any = None  # bench.RepaintLatency when HAN_HOME_BENCH=1
+
+    def _initial_settings(self) -> Settings:
+        s = self.settings_store.load()
+        o = self.options
+        changes: dict[str, object] = {}
+        if o.lang:
+            changes["language"] = o.lang
+        if o.theme:
+            changes["theme"] = o.theme
+        if o.text_scale:
+            changes["text_scale"] = o.text_scale
+        if o.screen:
+            changes["screen"] = o.screen
+        return s.changed(**changes) if changes else s
+
+    def settings_changed(self, settings: Settings) -> None:
+        from han_home.shared.i18n.catalog import set_language
+
+        language_changed = settings.language != self.settings.language
+        self.settings = settings
+        if self.model is not None:
+            self.model.settings = settings
+        if language_changed:
+            set_language(settings.language)
+        if self.options.screenshot is None:  # a documentation run must not move the kiosk
+            self.settings_store.save(settings)
+
+    def _clock(self) -> datetime:
+        if self.gateway is not None:
+            return self.gateway.now()
+        return self.options.sim_start or datetime.now(UTC)
+
+    def history_path(self) -> Path:
+        path = self.options.db or data_dir() / "ihd-history.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def first_frame(self) -> None:
+        """Build and paint the window with the last known values, marked with their age,
+        before asyncio, qasync or zigpy are imported (issue 3: first frame budget)."""
+        from PySide6.QtWidgets import QApplication
+
+        from han_home.ihd_app.first_frame import SyncHistory, run_now
+        from han_home.shared.i18n.catalog import set_language
+        from han_home.shared.store.history import HistoryStore
+
+        set_language(self.settings.language)
+        store = HistoryStore(self.history_path())
+        try:
+            self.model = DisplayModel(SyncHistory(store), default_tariffs(), self._clock,
+                                      self.settings)
+            run_now(self.model.load_last_known())
+        finally:
+            store.close()
+        from han_home.ihd_app.ui.window import MainWindow
+
+        self.window = MainWindow(self.model, self.settings, self.settings_changed,
+                                 kiosk=self.options.kiosk)
+        if self.options.size:
+            self.window.resize(*self.options.size)
+        elif not self.options.kiosk:
+            self.window.resize(800, 480)
+        if self.options.kiosk:
+            self.window.showFullScreen()
+        else:
+            self.window.show()
+        self.window.show_screen(self.settings.screen)
+        QApplication.processEvents()  # paint now: no event loop is running yet
+        self.marks["first_frame"] = time.perf_counter()
+        from han_home.ihd_app import bench
+
+        bench.emit("first_frame")
+        if bench.ENABLED:
+            self.latency = bench.RepaintLatency()
+            qt_app = QApplication.instance()
+            if qt_app is not None:
+                qt_app.installEventFilter(self.latency)
+
+    async def open_history(self) -> None:
+        """From here on the model reads history on a worker thread, off the UI thread."""
+        from han_home.shared.store.async_history import AsyncHistory
+
+        self.history = AsyncHistory(self.history_path())
+        await self.history.ready()
+        assert self.model is not None
+        self.model.history = self.history
+
+    async def start_han(self) -> None:
+        """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""
+        import asyncio
+
+        from han_home.shared.han.history_feed import HistoryFeed
+        from han_home.shared.han.setup import RadioOptions, build_gateway
+
+        self.live = asyncio.Event()
+
+        o = self.options
+        self.gateway = build_gateway(
+            RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start, o.sim_speed)
+        )
+        self.feed = HistoryFeed(self.history, self.gateway.tariffs)
+        self.gateway.reading_hooks.append(self.feed.on_reading)
+        assert self.model is not None
+        self.model.attach(self.gateway, self.gateway.tariffs, self.feed)
+        self.gateway.subscribe(self._on_event)
+        await self.gateway.start()
+        self.marks["han_up"] = time.perf_counter()
+        self._commissioning = asyncio.get_running_loop().create_task(
+            self.gateway.commission_expected())
+
+    def _on_event(self, event: Any) -> None:
+        from han_home.shared.han.client import ReadingEvent
+
+        if isinstance(event, ReadingEvent) and event.reading.kind == "demand":
+            if self.latency is not None:
+                self.latency.reading_arrived()
+            if self.live is not None and not self.live.is_set():
+                self.marks["first_live_value"] = time.perf_counter()
+                from han_home.ihd_app import bench
+
+                bench.emit("first_live_value")
+                self.live.set()
+
+    async def stop(self) -> None:
+        if self.latency is not None:
+            self.latency.report()
+        if self.gateway is not None:
+            await self.gateway.stop()
+        if self.feed is not None:
+            self.feed.flush(self.gateway.now())
+            await self.feed.drain()
+        if self.history is not None:
+            await self.history.close()
+
+    async def screenshot(self, path: Path) -> None:
+        """Wait for live data (and the usage history it brings), then save the window."""
+        import asyncio
+
+        await asyncio.wait_for(self.live.wait(), self.options.timeout)
+        assert self.model is not None
+        await self.model.refresh_usage()
+        await asyncio.sleep(0.3)  # let the last repaint land, from Qt's own loop
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grab().save(str(path)):
+            raise OSError(f"could not write {path}")

@@ -1,0 +1,100 @@
+"""ihd-app command line (parsed before Qt is imported, so bad arguments fail fast)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from han_home.ihd_app.settings import SCREENS
+
+RADIOS = ("sim", "znp", "ezsp", "deconz")
+
+
+@dataclass
+class Options:
+    radio: str
+    device: str | None
+    sim_seed: int
+    sim_start: datetime | None
+    sim_speed: float
+    lang: str | None
+    theme: str | None
+    text_scale: float | None
+    size: tuple[int, int] | None
+    screen: str | None
+    screenshot: Path | None
+    kiosk: bool
+    db: Path | None
+    timeout: float
+    kiosk_files: Path | None = None
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{3,4})x(\d{3,4})", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r}: use WIDTHxHEIGHT, e.g. 800x480")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if not 1.0 <= value <= 2.0:
+        raise argparse.ArgumentTypeError(f"text scale must be 1.0 to 2.0, not {text}")
+    return value
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    from han_home.shared.cli_args import parse_utc, positive_float
+
+    p = argparse.ArgumentParser(prog="ihd-app", description="In-home display for the HAN.")
+    p.add_argument("--radio", choices=RADIOS, default="sim")
+    p.add_argument("--device", help="serial port of a real radio")
+    p.add_argument("--sim-seed", type=int, default=7)
+    p.add_argument("--sim-start", type=parse_utc, default=None)
+    p.add_argument("--sim-speed", type=positive_float, default=1.0)
+    p.add_argument("--lang", choices=("en", "cy"))
+    p.add_argument("--theme", choices=("normal", "high-contrast"))
+    p.add_argument("--text-scale", type=_scale)
+    p.add_argument("--size", type=_size, help="window size, e.g. 800x480 or 1024x600")
+    p.add_argument("--screen", choices=SCREENS)
+    p.add_argument("--screenshot", type=Path, help="render once live data arrives, save, exit")
+    p.add_argument("--kiosk", action="store_true", help="full screen, no frame")
+    p.add_argument("--db", type=Path, help="history database (default: XDG data dir)")
+    p.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=120.0,
+        help="with --screenshot: give up after this many seconds",
+    )
+    p.add_argument(
+        "--kiosk-files",
+        type=Path,
+        metavar="DIR",
+        help="write the kiosk's systemd user unit and .desktop file for this install into DIR",
+    )
+    a = p.parse_args(argv)
+    if a.radio != "sim" and not a.device:
+        p.error(f"--radio {a.radio} needs --device PORT")
+    return Options(
+        a.radio,
+        a.device,
+        a.sim_seed,
+        a.sim_start,
+        a.sim_speed,
+        a.lang,
+        a.theme,
+        a.text_scale,
+        a.size,
+        a.screen,
+        a.screenshot,
+        a.kiosk,
+        a.db,
+        a.timeout,
+        a.kiosk_files,
+    )

@@ -1,0 +1,68 @@
+"""ihd-app entry point: the in-home display, on the virtual home by default."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from han_home.ihd_app.cli import parse
+
+    options = parse(argv)  # exits 2 with a message on bad arguments
+    if options.kiosk_files is not None:
+        from han_home.ihd_app.kiosk import write_kiosk_files
+
+        try:
+            for path in write_kiosk_files(options.kiosk_files):
+                print(path)
+        except OSError as exc:
+            print(f"ihd-app: error: cannot write the kiosk files: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtWidgets import QApplication
+
+    from han_home.ihd_app.app import IhdApp
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("ihd-app")
+    ihd = IhdApp(options)
+    ihd.first_frame()  # painted before the event loop, asyncio and zigpy are loaded
+
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    done = asyncio.Event()
+    exit_code = 0
+
+    async def run() -> None:
+        nonlocal exit_code
+        await ihd.open_history()
+        qt_app.lastWindowClosed.connect(done.set)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, done.set)
+        await ihd.start_han()
+        if options.screenshot is not None:
+            try:
+                await ihd.screenshot(options.screenshot)
+            except TimeoutError:
+                print(f"ihd-app: error: no live data within {options.timeout:g} s", file=sys.stderr)
+                exit_code = 1
+            done.set()
+        await done.wait()
+        await ihd.stop()
+
+    with loop:
+        loop.run_until_complete(run())
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

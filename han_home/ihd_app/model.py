@@ -1,0 +1,521 @@
+"""What the display shows, worked out from the HAN client and the history. No Qt here.
+
+Every value says where it came from: the meter's own registers, credit and bill are
+authoritative (seed IH.2); the display's arithmetic (tariff x energy) is an estimate.
+Values older than three times their expected interval are stale, shown with their age.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from han_home.shared.energy.calendar import (
+    Period,
+    local_date,
+    local_midnight_utc,
+    period_start_date,
+)
+from han_home.shared.energy.carbon import DEFAULT_INTENSITY, carbon_kg
+from han_home.shared.energy.gas import gas_kwh
+from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
+from han_home.shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
+from han_home.shared.han.client import RadioEvent, RadioState, ReadingEvent, StaleEvent
+from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
+from han_home.shared.han.tariffs import Tariffs
+from han_home.shared.store.history import PeriodTotal
+
+if TYPE_CHECKING:
+    import asyncio
+
+LOGGER = logging.getLogger(__name__)
+Listener = Callable[[set[str]], None]
+CREDIT_LOW, CREDIT_EMERGENCY_AVAILABLE, CREDIT_EMERGENCY_IN_USE = 0x02, 0x08, 0x20
+CREDIT_EMERGENCY_SELECTED = 0x10
+# The meter and the display round differently; beyond this they really disagree.
+DISCREPANCY_MIN_GBP = Decimal("0.05")
+DISCREPANCY_SHARE = Decimal("0.02")
+
+
+class Ambient(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One figure on screen: value and unit, whose figure it is, and how old."""
+
+    value: Decimal | None
+    unit: str
+    source: Source = Source.METER
+    received: datetime | None = None
+    age_s: float | None = None
+    stale: bool = False
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+MISSING = Shown(None, "")
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    period: str  # period key
+    start: date
+    hours: int
+    kwh: Decimal
+    cost_gbp: Decimal  # energy + standing charge
+    carbon_kg: Decimal
+    m3: Decimal | None
+
+
+@dataclass(frozen=True)
+class CreditView:
+    balance: Shown
+    emergency_remaining: Shown
+    emergency_limit_gbp: Decimal
+    emergency_available: bool
+    emergency_in_use: bool
+    low: bool
+    low_level_gbp: Decimal
+    debt: Shown
+    recovery_gbp_per_day: Decimal
+    days_left: Decimal | None  # estimate
+
+
+@dataclass
+class Message:
+    id: str
+    text: str
+    received: datetime
+    read: bool = False
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    meter_gbp: Decimal  # the meter's bill since this display started watching
+    estimate_gbp: Decimal  # this display's estimate over the same time
+    differs: bool
+
+
+@dataclass
+class _UsageCache:
+    periods: dict[tuple[Fuel, str], PeriodTotal | None] = field(default_factory=dict)
+    charts: dict[tuple[Fuel, str], list[ChartBar]] = field(default_factory=dict)
+
+
+class DisplayModel:
+    def __init__(
+        self, history: Any, tariffs: Tariffs, clock: Callable[[], datetime], settings: Any
+    ) -> None:
+        self.history = history  # AsyncHistory
+        self.tariffs = tariffs
+        self.clock = clock
+        self.settings = settings
+        self.client: Any = None  # HanClient once the HAN is up
+        self.feed: Any = None  # HistoryFeed, for the display's running estimate
+        self.radio = RadioState.LOST
+        self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
+        self._stale: set[tuple[Fuel, ReadingKind]] = set()
+        self._listeners: list[Listener] = []
+        self._usage = _UsageCache()
+        self._usage_task: asyncio.Task[None] | None = None
+        self._half_hours_seen = -1
+        self.messages: list[Message] = []
+        self._bill_base: tuple[Decimal, Decimal] | None = None  # (meter bill, estimate) at start
+        self.from_history = False  # values so far come from the last run's database
+
+    # ---- wiring ---------------------------------------------------------------
+    def add_listener(self, callback: Listener) -> Callable[[], None]:
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    def _notify(self, sections: set[str]) -> None:
+        for callback in list(self._listeners):
+            callback(sections)
+
+    async def load_last_known(self) -> None:
+        """First frame: the values the last run saved, with their (possibly large) age."""
+        for reading in await self.history.latest_readings():
+            self._take(reading)
+        self.from_history = bool(self._latest)
+        await self.refresh_usage()
+        self._notify({"now", "usage", "tariff", "credit", "messages"})
+
+    def attach(self, client: Any, tariffs: Tariffs, feed: Any = None) -> None:
+        self.client, self.tariffs, self.feed = client, tariffs, feed
+        self.radio = client.radio_state
+        for reading in client.latest().values():
+            self._take(reading)
+        client.subscribe(self.on_event)
+
+    def on_event(self, event: Any) -> None:
+        if isinstance(event, ReadingEvent):
+            sections = self._take(event.reading)
+            self.from_history = False
+            if self.feed is not None and self.feed.half_hours_written != self._half_hours_seen:
+                self._half_hours_seen = self.feed.half_hours_written
+                self.schedule_usage_refresh()
+            self._notify(sections)
+        elif isinstance(event, StaleEvent):
+            self._stale.add((event.fuel, event.kind))
+            self._notify({"now", "credit", "stale"})
+        elif isinstance(event, RadioEvent):
+            self.radio = event.state
+            self._notify({"radio"})
+
+    def _take(self, reading: Reading) -> set[str]:
+        key = (reading.fuel, reading.kind)
+        if reading.kind == ReadingKind.MESSAGE:
+            msg_id = reading.extra.get("id", str(reading.value))
+            if all(m.id != msg_id for m in self.messages):
+                self.messages.insert(0, Message(msg_id, reading.text or "", reading.received))
+            return {"messages"}
+        if reading.kind == ReadingKind.TIER_SUMMATION:
+            return set()
+        self._latest[key] = reading
+        self._stale.discard(key)
+        if reading.kind == ReadingKind.BILL_TO_DATE and self.feed is not None:
+            if self._bill_base is None or reading.value < self._bill_base[0]:
+                # first bill seen, or the meter started a new billing month: re-base
+                self._bill_base = (reading.value, self._estimate_since_start())
+        if reading.kind in (ReadingKind.CREDIT, ReadingKind.EMERGENCY_CREDIT, ReadingKind.DEBT):
+            return {"credit"}
+        if reading.kind in (
+            ReadingKind.PRICE,
+            ReadingKind.STANDING_CHARGE,
+            ReadingKind.CALORIFIC_VALUE,
+        ):
+            return {"tariff", "now"}
+        return {"now"}
+
+    # ---- ages -----------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    def shown(self, fuel: Fuel, kind: ReadingKind) -> Shown:
+        reading = self._latest.get((fuel, kind))
+        if reading is None:
+            return MISSING
+        age = max(0.0, reading.age_seconds(self.now()))
+        interval = EXPECTED_INTERVAL_S.get((fuel, kind))
+        stale = (fuel, kind) in self._stale or (interval is not None and age > 3 * interval)
+        return Shown(reading.value, reading.unit, reading.source, reading.received, age, stale)
+
+    def _estimate(self, value: Decimal | None, unit: str, *parts: Shown) -> Shown:
+        if value is None:
+            return MISSING
+        known = [p for p in parts if not p.missing]
+        oldest = max((p.age_s or 0.0 for p in known), default=None)
+        return Shown(value, unit, Source.ESTIMATE, None, oldest, any(p.stale for p in known))
+
+    # ---- now ------------------------------------------------------------------
+    def power(self) -> Shown:
+        return self.shown(Fuel.ELECTRICITY, ReadingKind.DEMAND)
+
+    def rate_now(self, fuel: Fuel = Fuel.ELECTRICITY) -> Shown:
+        """The unit rate in force: the meter's published price if we have it."""
+        if fuel == Fuel.ELECTRICITY:
+            meter = self.shown(fuel, ReadingKind.PRICE)
+            if not meter.missing and not meter.stale:
+                return meter
+        try:
+            rate = self.tariffs.for_fuel(fuel).tariff_at(self.now()).rate_at(self.now())
+        except LookupError:
+            return MISSING
+        return Shown(rate, "GBP/kWh", Source.ESTIMATE)
+
+    def cost_per_hour(self) -> Shown:
+        power, rate = self.power(), self.rate_now()
+        if power.missing or rate.missing:
+            return MISSING
+        cost = (power.value or Decimal(0)) * (rate.value or Decimal(0))
+        return self._estimate(cost, "GBP/h", power, rate)
+
+    def ambient(self) -> Ambient | None:
+        power = self.power()
+        if power.missing or power.stale:
+            return None
+        kw = power.value or Decimal(0)
+        if kw >= self.settings.ambient_high_kw:
+            return Ambient.HIGH
+        if kw < self.settings.ambient_low_kw:
+            return Ambient.LOW
+        return Ambient.MEDIUM
+
+    def gas_latest_half_hour(self) -> tuple[Shown, Shown, Shown]:
+        """(m3, kWh, cost) of the last complete half-hour of gas, from the mirror's history."""
+        bar = self._usage.periods.get((Fuel.GAS, "last_half_hour"))
+        if bar is None or bar.m3 is None:
+            return MISSING, MISSING, MISSING
+        summation = self.shown(Fuel.GAS, ReadingKind.SUMMATION)
+        age = summation.age_s
+        return (
+            Shown(bar.m3, "m3", Source.METER, None, age, summation.stale),
+            Shown(bar.kwh, "kWh", Source.ESTIMATE, None, age, summation.stale),
+            Shown(bar.cost_gbp, "GBP", Source.ESTIMATE, None, age, summation.stale),
+        )
+
+    def today(self, fuel: Fuel) -> tuple[Shown, Shown]:
+        """(energy today, cost today including the standing charge)."""
+        total = self._usage.periods.get((fuel, "today"))
+        if fuel == Fuel.ELECTRICITY:
+            energy = self.shown(fuel, ReadingKind.DAY_CONSUMPTION)  # the meter's own
+        elif total is not None:
+            energy = Shown(total.kwh, "kWh", Source.ESTIMATE)
+        else:
+            energy = MISSING
+        if total is None:
+            standing = self._standing_today(fuel)
+            shown = self._estimate(standing, "GBP", energy) if standing is not None else MISSING
+            return energy, shown
+        cost = total.cost_gbp + total.standing_charge_gbp
+        if fuel == Fuel.ELECTRICITY and not energy.missing and energy.value is not None:
+            # energy the meter has counted but history has not closed into a half-hour yet
+            pending = max(Decimal(0), energy.value - total.kwh)
+            rate = self.rate_now().value or Decimal(0)
+            cost += pending * rate
+        return energy, self._estimate(cost, "GBP", energy)
+
+    def _standing_today(self, fuel: Fuel) -> Decimal | None:
+        try:
+            day = local_date(self.now())
+            return (
+                self.tariffs.for_fuel(fuel)
+                .tariff_at(local_midnight_utc(day))
+                .standing_charge_gbp_per_day
+            )
+        except LookupError:
+            return None
+
+    def budget_used_share(self) -> Decimal | None:
+        _, elec = self.today(Fuel.ELECTRICITY)
+        _, gas = self.today(Fuel.GAS)
+        spent = (elec.value or 0) + (gas.value or 0)
+        budget = self.settings.budget_gbp_per_day
+        return None if not budget else Decimal(spent) / budget
+
+    # ---- meter vs display -----------------------------------------------------
+    def _estimate_since_start(self) -> Decimal:
+        return self.feed.cost_since_start(Fuel.ELECTRICITY, self.rate_now().value or Decimal(0))
+
+    def discrepancy(self) -> Discrepancy | None:
+        bill = self._latest.get((Fuel.ELECTRICITY, ReadingKind.BILL_TO_DATE))
+        if bill is None or self._bill_base is None or self.feed is None:
+            return None
+        meter = bill.value - self._bill_base[0]
+        estimate = self._estimate_since_start() - self._bill_base[1]
+        allowed = max(DISCREPANCY_MIN_GBP, abs(meter) * DISCREPANCY_SHARE)
+        return Discrepancy(meter, estimate, abs(meter - estimate) > allowed)
+
+    # ---- usage ----------------------------------------------------------------
+    def schedule_usage_refresh(self) -> None:
+        import asyncio  # not at import time: the first frame is painted before asyncio loads
+
+        if self._usage_task is None or self._usage_task.done():
+            self._usage_task = asyncio.get_running_loop().create_task(self.refresh_usage())
+
+    async def refresh_usage(self) -> None:
+        """Reload period totals and charts from history (on the store's worker thread)."""
+        today = local_date(self.now())
+        cache = _UsageCache()
+        for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
+            days = {
+                t.period: t
+                for t in await self.history.aggregate(
+                    fuel, Period.DAY, today - timedelta(days=7), today
+                )
+            }
+            weeks = {
+                t.period: t
+                for t in await self.history.aggregate(
+                    fuel, Period.WEEK, today - timedelta(weeks=4), today
+                )
+            }
+            months = {
+                t.period: t
+                for t in await self.history.aggregate(
+                    fuel, Period.MONTH, _months_back(today, 12), today
+                )
+            }
+            years = {
+                t.period: t for t in await self.history.aggregate(fuel, Period.YEAR, today, today)
+            }
+            cache.periods[(fuel, "today")] = days.get(today.isoformat())
+            cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
+            cache.periods[(fuel, "this_week")] = weeks.get(
+                period_start_date(today, Period.WEEK).isoformat()
+            )
+            cache.periods[(fuel, "this_month")] = months.get(today.strftime("%Y-%m"))
+            cache.periods[(fuel, "this_year")] = years.get(str(today.year))
+            cache.charts[(fuel, "8d")] = [
+                self._bar(fuel, d, days.get(d.isoformat()), Period.DAY)
+                for d in (today - timedelta(days=7 - i) for i in range(8))
+            ]
+            week0 = period_start_date(today, Period.WEEK)
+            cache.charts[(fuel, "5w")] = [
+                self._bar(fuel, w, weeks.get(w.isoformat()), Period.WEEK)
+                for w in (week0 - timedelta(weeks=4 - i) for i in range(5))
+            ]
+            cache.charts[(fuel, "13m")] = [
+                self._bar(fuel, m, months.get(m.strftime("%Y-%m")), Period.MONTH)
+                for m in (_months_back(today, 12 - i) for i in range(13))
+            ]
+            now = self.now()
+            last_hh = now.replace(
+                minute=(now.minute // 30) * 30, second=0, microsecond=0
+            ) - timedelta(minutes=30)
+            rows = await self.history.half_hours(fuel, last_hh, last_hh + timedelta(minutes=30))
+            if rows:
+                row = rows[-1]
+                cache.periods[(fuel, "last_half_hour")] = PeriodTotal(
+                    row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp, Decimal(0), row.m3, row.cv
+                )
+        self._usage = cache
+        self._notify({"usage", "now"})
+
+    def _bar(self, fuel: Fuel, start: date, total: PeriodTotal | None, by: Period) -> ChartBar:
+        from han_home.shared.energy.calendar import hours_in_period, period_key
+
+        if total is None:
+            return ChartBar(
+                period_key(start, by),
+                start,
+                hours_in_period(start, by),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                None,
+            )
+        return ChartBar(
+            total.period,
+            start,
+            total.hours,
+            total.kwh,
+            total.cost_gbp + total.standing_charge_gbp,
+            carbon_kg(total.kwh, fuel, DEFAULT_INTENSITY),
+            total.m3,
+        )
+
+    def period_total(self, fuel: Fuel, name: str) -> PeriodTotal | None:
+        """name: today, yesterday, this_week, this_month, this_year."""
+        return self._usage.periods.get((fuel, name))
+
+    def chart(self, fuel: Fuel, span: str) -> list[ChartBar]:
+        """span: 8d, 5w or 13m."""
+        return self._usage.charts.get((fuel, span), [])
+
+    # ---- tariff ---------------------------------------------------------------
+    def next_rate(self, fuel: Fuel = Fuel.ELECTRICITY) -> tuple[datetime, Decimal] | None:
+        change = next_rate_change(self.tariffs.for_fuel(fuel), self.now())
+        return (change.when_utc, change.rate_gbp_per_kwh) if change else None
+
+    def bands_today(self, fuel: Fuel = Fuel.ELECTRICITY) -> list[BandSpan]:
+        return bands_for_day(self.tariffs.for_fuel(fuel), local_date(self.now()))
+
+    def standing_charge(self, fuel: Fuel) -> Shown:
+        meter = self.shown(fuel, ReadingKind.STANDING_CHARGE)
+        if not meter.missing:
+            return meter
+        value = self._standing_today(fuel)
+        return Shown(value, "GBP/day", Source.ESTIMATE) if value is not None else MISSING
+
+    def calorific_value(self) -> Shown:
+        meter = self.shown(Fuel.GAS, ReadingKind.CALORIFIC_VALUE)
+        return meter if not meter.missing else Shown(self.tariffs.gas_cv, "MJ/m3", Source.ESTIMATE)
+
+    def gas_kwh_per_m3(self) -> Decimal:
+        return gas_kwh(Decimal(1), self.calorific_value().value or self.tariffs.gas_cv)
+
+    # ---- credit ---------------------------------------------------------------
+    def credit(self) -> CreditView | None:
+        """None for a credit (pay later) home: the Credit screen says so."""
+        reading = self._latest.get((Fuel.ELECTRICITY, ReadingKind.CREDIT))
+        if reading is None:
+            return None
+        extra = reading.extra
+        status = int(extra.get("status", "0"))
+        recovery = Decimal(extra.get("recovery_per_day", "0"))
+        balance = self.shown(Fuel.ELECTRICITY, ReadingKind.CREDIT)
+        emergency = self.shown(Fuel.ELECTRICITY, ReadingKind.EMERGENCY_CREDIT)
+        debt = self.shown(Fuel.ELECTRICITY, ReadingKind.DEBT)
+        return CreditView(
+            balance=balance,
+            emergency_remaining=emergency,
+            emergency_limit_gbp=Decimal(extra.get("emergency_limit", "0")),
+            emergency_available=bool(status & CREDIT_EMERGENCY_AVAILABLE),
+            emergency_in_use=bool(status & (CREDIT_EMERGENCY_IN_USE | CREDIT_EMERGENCY_SELECTED)),
+            low=bool(status & CREDIT_LOW),
+            low_level_gbp=Decimal(extra.get("low_credit_level", "0")),
+            debt=debt,
+            recovery_gbp_per_day=recovery,
+            days_left=self._days_left(balance, emergency, debt, recovery),
+        )
+
+    def _days_left(
+        self, balance: Shown, emergency: Shown, debt: Shown, recovery: Decimal
+    ) -> Decimal | None:
+        spend = self._average_daily_spend()
+        if spend is None:
+            return None
+        daily = spend + (recovery if (debt.value or 0) > 0 else 0)
+        if daily <= 0:
+            return None
+        available = max(Decimal(0), balance.value or 0) + max(Decimal(0), emergency.value or 0)
+        return (available / daily).quantize(Decimal("0.1"))
+
+    def _average_daily_spend(self) -> Decimal | None:
+        bars = [b for b in self.chart(Fuel.ELECTRICITY, "8d")[:-1] if b.kwh > 0]
+        if bars:
+            return sum((b.cost_gbp for b in bars), Decimal(0)) / len(bars)
+        _, today = self.today(Fuel.ELECTRICITY)
+        hours = (
+            Decimal((self.now() - local_midnight_utc(local_date(self.now()))).total_seconds())
+            / 3600
+        )
+        if today.missing or hours < 1:
+            return None
+        return (today.value or Decimal(0)) * 24 / hours
+
+    async def activate_emergency_credit(self) -> bool:
+        if self.client is None:
+            return False
+        return bool(await self.client.activate_emergency_credit())
+
+    # ---- messages -------------------------------------------------------------
+    @property
+    def unread(self) -> int:
+        return sum(not m.read for m in self.messages)
+
+    def mark_read(self, message_id: str) -> None:
+        for message in self.messages:
+            if message.id == message_id and not message.read:
+                message.read = True
+                self._notify({"messages"})
+
+
+def _months_back(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+__all__ = [
+    "Ambient",
+    "ChartBar",
+    "CreditView",
+    "DisplayModel",
+    "Discrepancy",
+    "Message",
+    "Shown",
+    "MISSING",
+    "UTC",
+]

@@ -1,0 +1,57 @@
+"""A screen: a vertical scroll area (text at 200 % on 800x480 needs it) that re-renders all
+its text from the model and the current language whenever ``render()`` is called."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
+
+from han_home.ihd_app.ui.context import UiContext
+from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
+
+TILE_MIN_PX = 230  # a tile's narrowest column at 100 % text
+
+
+class Screen(QScrollArea):
+    key = ""
+    # model sections ('now', 'usage', ...) that make this screen re-render
+    sections: frozenset[str] = frozenset()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(f"screen-{self.key}")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget()
+        self.body.setObjectName(f"body-{self.key}")
+        self.column = QVBoxLayout(self.body)
+        self.column.setContentsMargins(8, 8, 8, 8)
+        self.column.setSpacing(10)
+        self.setWidget(self.body)
+        # Touch: drag to scroll. Keyboard: the screen takes focus so arrows / Page Down
+        # scroll content that has no focusable control (tiles) at 200 % text.
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
+
+    def tile_grid(self, max_columns: int = 4) -> ResponsiveGrid:
+        grid = ResponsiveGrid(self._tile_px(), max_columns)
+        self.grids.append(grid)
+        return grid
+
+    def _tile_px(self) -> int:
+        return int(TILE_MIN_PX * self.ctx.settings.text_scale)
+
+    def rescale(self) -> None:
+        for grid in self.grids:
+            grid.min_column_px = self._tile_px()
+            grid.refresh()
+
+    def render_view(self) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Call at the end of a subclass __init__: push the content to the top."""
+        self.column.addStretch(1)

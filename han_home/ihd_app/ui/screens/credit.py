@@ -1,0 +1,116 @@
+"""Credit (prepayment): balance, emergency credit (available / activate / in use), debt and
+recovery, an estimate of days left, the low-credit alert. A credit home is told so."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from han_home.ihd_app.model import CreditView
+from han_home.ihd_app.ui import text as t
+from han_home.ihd_app.ui.context import UiContext
+from han_home.ihd_app.ui.screens.base import Screen
+from han_home.ihd_app.ui.screens.now import show
+from han_home.ihd_app.ui.widgets.common import label
+from han_home.ihd_app.ui.widgets.value_tile import ValueTile
+from han_home.shared.i18n import _
+from han_home.shared.i18n import ihd_strings as s
+
+
+class CreditScreen(Screen):
+    key = "credit"
+    sections = frozenset({"credit", "usage", "stale"})
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.alert = label("warning")
+        self.alert.setObjectName("low-credit-alert")
+        self.not_prepay = label()
+        self.grid = self.tile_grid(max_columns=3)
+        self.balance, self.emergency, self.debt, self.days = (ValueTile() for _ in range(4))
+        for tile in (self.balance, self.emergency, self.debt, self.days):
+            self.grid.add(tile)
+        self.activate = QPushButton()
+        self.activate.setObjectName("activate-emergency")
+        self.activate.setProperty("role", "primary")
+        self.activate.clicked.connect(self._activate)
+        self.result = label()
+        self._result_key = ""
+        self._task: asyncio.Task[None] | None = None
+        for widget in (self.alert, self.not_prepay, self.grid, self.activate, self.result):
+            self.column.addWidget(widget)
+        self.finish()
+
+    def render_view(self) -> None:
+        credit = self.ctx.model.credit()
+        self.not_prepay.setVisible(credit is None)
+        self.grid.setVisible(credit is not None)
+        if credit is None:
+            self.not_prepay.setText(_("This home does not have a prepayment meter: you pay for "
+                                      "your energy after you use it, so there is no credit "
+                                      "to show."))
+            self.alert.hide()
+            self.activate.hide()
+            self.result.hide()
+            return
+        self.alert.setVisible(credit.low)
+        self.alert.setText(" ".join([_(s.LOW_CREDIT_ALERT), _(
+            "Your supplier warns you when credit is below %(amount)s.") % {
+            "amount": t.money(credit.low_level_gbp)}]))
+        show(self.balance, _(s.CREDIT_BALANCE), credit.balance, t.money)
+        self._render_emergency(credit)
+        show(self.debt, _(s.DEBT), credit.debt, t.money,
+             s.debt_recovery_per_day(t.money(credit.recovery_gbp_per_day))
+             if (credit.debt.value or 0) > 0 else "")
+        self._render_days(credit)
+        self.result.setVisible(bool(self._result_key))
+        self.result.setText(self._result_text())
+
+    def _render_emergency(self, credit: CreditView) -> None:
+        limit = t.money(credit.emergency_limit_gbp)
+        if credit.emergency_in_use:
+            detail = _("Emergency credit is in use. You will pay it back when you top up.")
+        elif credit.emergency_available:
+            detail = s.emergency_credit_available(limit)
+        else:
+            detail = _("Emergency credit of %(amount)s becomes available when your credit "
+                       "runs low.") % {"amount": limit}
+        show(self.emergency, _(s.EMERGENCY_CREDIT), credit.emergency_remaining, t.money, detail)
+        can_activate = credit.emergency_available and not credit.emergency_in_use
+        self.activate.setVisible(can_activate)
+        self.activate.setText(_(s.ACTIVATE_EMERGENCY_CREDIT))
+        self.activate.setAccessibleName(_(s.ACTIVATE_EMERGENCY_CREDIT))
+        self.activate.setAccessibleDescription(s.emergency_credit_available(limit))
+
+    def _render_days(self, credit: CreditView) -> None:
+        title = _("Credit left, in days")
+        if credit.days_left is None:
+            self.days.set_content(title, _(s.NO_DATA_YET), _(s.ESTIMATED_BY_DISPLAY), missing=True)
+            return
+        days = int(math.floor(credit.days_left))
+        self.days.set_content(title, s.days_of_credit_left(days), _(
+            "Estimated by this display from your recent spending."))
+
+    def _activate(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._result_key = "asking"
+        self.render_view()
+        self._task = asyncio.get_event_loop().create_task(self._ask_meter())
+
+    async def _ask_meter(self) -> None:
+        ok = await self.ctx.model.activate_emergency_credit()
+        self._result_key = "ok" if ok else "refused"
+        self.render_view()
+        text = self._result_text()
+        self.ctx.announcer.announce(self, text, assertive=not ok, key="emergency-credit")
+
+    def _result_text(self) -> str:
+        return {"asking": _("Asking the meter to turn on emergency credit."),
+                "ok": _("The meter has turned on emergency credit."),
+                "refused": _("The meter did not turn on emergency credit. Please try again or "
+                             "contact your supplier."),
+                "": ""}[self._result_key]
+

@@ -1,0 +1,110 @@
+"""Now: power and cost per hour, ambient level, gas for the latest half-hour, today so far."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import QWidget
+
+from han_home.ihd_app.model import Ambient, Shown
+from han_home.ihd_app.ui import text as t
+from han_home.ihd_app.ui.context import UiContext
+from han_home.ihd_app.ui.screens.base import Screen
+from han_home.ihd_app.ui.widgets.ambient import AmbientIndicator
+from han_home.ihd_app.ui.widgets.common import label
+from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
+from han_home.ihd_app.ui.widgets.value_tile import ValueTile
+from han_home.shared.energy.readings import Fuel
+from han_home.shared.i18n import _
+from han_home.shared.i18n import ihd_strings as s
+from han_home.shared.i18n.formatting import format_kw, format_percent
+
+
+def show(tile: ValueTile, title: str, shown: Shown, fmt: t.Formatter, detail: str = "") -> None:
+    tile.set_content(title, t.value_text(shown, fmt), t.source_text(shown),
+                     detail=detail if not shown.missing else "", stale=shown.stale,
+                     missing=shown.missing)
+
+
+class NowScreen(Screen):
+    key = "now"
+    sections = frozenset({"now", "usage", "tariff", "stale"})
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.notice = label("warning")
+        self.elec_heading = label("heading")
+        self.elec_grid, self.elec = self.tiles(4)
+        self.ambient = AmbientIndicator()
+        self.budget = label()
+        self.gas_heading = label("heading")
+        self.gas_grid, self.gas = self.tiles(3)
+        for widget in (self.notice, self.elec_heading, self.elec_grid, self.ambient,
+                       self.budget, self.gas_heading, self.gas_grid):
+            self.column.addWidget(widget)
+        self.finish()
+
+    def tiles(self, count: int) -> tuple[ResponsiveGrid, list[ValueTile]]:
+        grid = self.tile_grid()
+        tiles = [ValueTile() for _ in range(count)]
+        for tile in tiles:
+            grid.add(tile)
+        return grid, tiles
+
+    def render_view(self) -> None:
+        model = self.ctx.model
+        self._render_notice()
+        self.elec_heading.setText(_(s.ELECTRICITY))
+        power, cost_hour, elec_today, elec_cost = self.elec
+        power.figure_role = "figure"  # the one big number on the display
+        show(power, _(s.POWER_NOW), model.power(), t.kw)
+        show(cost_hour, _(s.COST_PER_HOUR), model.cost_per_hour(), t.money)
+        energy, cost = model.today(Fuel.ELECTRICITY)
+        show(elec_today, _("Electricity used today"), energy, t.kwh)
+        show(elec_cost, _("Electricity cost today"), cost, t.money,
+             self._standing(Fuel.ELECTRICITY))
+        self._render_ambient(model.ambient())
+        share = model.budget_used_share()
+        self.budget.setVisible(share is not None)
+        if share is not None:
+            self.budget.setText(_("Estimated spend today is %(percent)s of your daily budget "
+                                  "of %(budget)s.") % {
+                "percent": format_percent(share.quantize(Decimal("0.01"))),
+                "budget": t.money(self.ctx.settings.budget_gbp_per_day)})
+        self.gas_heading.setText(_(s.GAS))
+        half_hour, gas_today, gas_cost = self.gas
+        volume, gas_kwh, gas_gbp = model.gas_latest_half_hour()
+        detail = "" if gas_kwh.missing else _(
+            "%(energy)s, about %(cost)s (estimated by this display)") % {
+            "energy": t.kwh(gas_kwh.value or Decimal(0)),
+            "cost": t.money(gas_gbp.value or Decimal(0))}
+        show(half_hour, _(s.GAS_LATEST_HALF_HOUR), volume, t.m3, detail)
+        energy, cost = model.today(Fuel.GAS)
+        show(gas_today, _("Gas used today"), energy, t.kwh)
+        show(gas_cost, _("Gas cost today"), cost, t.money, self._standing(Fuel.GAS))
+
+    def _standing(self, fuel: Fuel) -> str:
+        standing = self.ctx.model.standing_charge(fuel)
+        if standing.missing or standing.value is None:
+            return ""
+        return _("Includes the standing charge of %(amount)s a day.") % {
+            "amount": t.money(standing.value)}
+
+    def _render_notice(self) -> None:
+        gap = self.ctx.model.discrepancy()
+        differs = gap is not None and gap.differs
+        self.notice.setVisible(differs)
+        if gap is not None and differs:
+            self.notice.setText(" ".join([_(s.METER_IS_AUTHORITATIVE), _(
+                "Since this display started, your meter's bill has gone up by %(meter)s; "
+                "this display's estimate is %(estimate)s.") % {
+                "meter": t.money(gap.meter_gbp), "estimate": t.money(gap.estimate_gbp)}]))
+
+    def _render_ambient(self, level: Ambient | None) -> None:
+        texts = {Ambient.LOW: s.AMBIENT_LOW, Ambient.MEDIUM: s.AMBIENT_MEDIUM,
+                 Ambient.HIGH: s.AMBIENT_HIGH}
+        text = _(texts[level]) if level else _("No live power reading")
+        settings = self.ctx.settings
+        description = _("Usage is low below %(low)s and high from %(high)s.") % {
+            "low": format_kw(settings.ambient_low_kw), "high": format_kw(settings.ambient_high_kw)}
+        self.ambient.set_level(level, text, description, self.ctx.palette)

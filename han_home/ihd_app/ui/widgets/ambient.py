@@ -1,0 +1,93 @@
+"""Ambient feedback: low / medium / high told by shape AND words AND colour (WCAG 1.4.1).
+
+Low is a circle, medium a square, high a triangle with an exclamation mark; with no live
+power reading the shape is an empty outline and the text says so.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from han_home.ihd_app.model import Ambient
+from han_home.shared.ui.theme import NORMAL, Palette
+
+PAD = 8
+
+
+class AmbientIndicator(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.level: Ambient | None = None
+        self.text = ""
+        self.theme_palette: Palette = NORMAL.palette
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_level(self, level: Ambient | None, text: str, description: str,
+                  palette: Palette) -> None:
+        self.level, self.text, self.theme_palette = level, text, palette
+        self.setAccessibleName(text)
+        self.setAccessibleDescription(description)
+        self.updateGeometry()
+        self.update()
+
+    def _shape_px(self) -> int:
+        return int(self.fontMetrics().height() * 1.8)
+
+    def _text_rect(self, width: int) -> QRectF:
+        left = PAD * 2 + self._shape_px()
+        return QRectF(left, PAD, max(10, width - left - PAD), 10_000)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        rect = self._text_rect(width).toRect()
+        text_h = self.fontMetrics().boundingRect(rect, Qt.TextFlag.TextWordWrap, self.text).height()
+        return max(self._shape_px(), text_h) + 2 * PAD
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        width = self.fontMetrics().horizontalAdvance(self.text) + self._shape_px() + 4 * PAD
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self._shape_px() * 3, self._shape_px() + 2 * PAD)
+
+    def colour(self) -> QColor:
+        p = self.theme_palette
+        return QColor({Ambient.LOW: p.ambient_low, Ambient.MEDIUM: p.ambient_medium,
+                       Ambient.HIGH: p.ambient_high}.get(self.level, p.control_border)) \
+            if self.level else QColor(p.control_border)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        size = self._shape_px()
+        top = (self.height() - size) / 2
+        box = QRectF(PAD, top, size, size)
+        colour = self.colour()
+        painter.setPen(QPen(colour, 3))
+        painter.setBrush(colour if self.level else Qt.BrushStyle.NoBrush)
+        if self.level == Ambient.LOW:
+            painter.drawEllipse(box)
+        elif self.level == Ambient.MEDIUM:
+            painter.drawRect(box.adjusted(size * 0.08, size * 0.08, -size * 0.08, -size * 0.08))
+        elif self.level == Ambient.HIGH:
+            painter.drawPolygon(QPolygonF([QPointF(box.center().x(), box.top()),
+                                           box.bottomRight(), box.bottomLeft()]))
+            painter.setPen(QPen(QColor(self.theme_palette.background), max(2, size / 10)))
+            cx = box.center().x()
+            painter.drawLine(QPointF(cx, box.top() + size * 0.38),
+                             QPointF(cx, box.top() + size * 0.7))
+            painter.drawPoint(QPointF(cx, box.top() + size * 0.85))
+        else:
+            painter.setPen(QPen(colour, 3, Qt.PenStyle.DashLine))
+            painter.drawEllipse(box)
+        painter.setPen(QColor(self.theme_palette.text))
+        rect = self._text_rect(self.width())
+        rect.setTop(0)
+        rect.setHeight(self.height())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextWordWrap),
+                         self.text)
+        painter.end()

@@ -1,0 +1,114 @@
+"""A bar chart painted by hand: one bar per period, a label under each (two lines when the
+day had 23 or 25 hours), the value of the tallest bar as the scale.
+
+Screen readers get the chart's name and a description listing every bar's value. Bar and
+axis colours come from the theme, chosen for >= 3:1 contrast (WCAG 1.4.11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from han_home.shared.ui.theme import NORMAL
+
+PAD = 6
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # short, under the bar
+    note: str  # second line under the bar ("25 hours"), or ""
+    value: Decimal
+    spoken: str  # the whole entry for the accessible description
+    value_text: str = ""
+
+
+class BarChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bars: list[Bar] = []
+        self.scale_text = ""
+        self.bar_colour = QColor(NORMAL.palette.chart_electricity)
+        self.text_colour = QColor(NORMAL.palette.text)
+        self.axis_colour = QColor(NORMAL.palette.control_border)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_bars(self, name: str, bars: list[Bar], scale_text: str, description_head: str,
+                 bar_colour: str, text_colour: str, axis_colour: str) -> None:
+        self.bars, self.scale_text = bars, scale_text
+        self.bar_colour, self.text_colour = QColor(bar_colour), QColor(text_colour)
+        self.axis_colour = QColor(axis_colour)
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(" ".join([description_head, *(b.spoken for b in bars)]))
+        self.updateGeometry()
+        self.update()
+
+    def label_lines(self) -> list[list[str]]:
+        """Each bar's label lines: one line if every label fits its slot, else split at
+        spaces ("Sun" / "25") so large text stays large (WCAG 1.4.4), then the note."""
+        metrics, slot = self.fontMetrics(), self._slot_width()
+        fits = all(metrics.horizontalAdvance(b.label) <= slot - 2 for b in self.bars)
+        lines = [[b.label] if fits else b.label.split(" ") for b in self.bars]
+        return [parts + ([b.note] if b.note else []) for parts, b in zip(lines, self.bars,
+                                                                       strict=True)]
+
+    def label_font(self, lines: list[list[str]]) -> QFont:
+        """The widget font, shrunk only if a label line still does not fit (never below 9 px)."""
+        font = QFont(self.font())
+        slot = self._slot_width()
+        size = font.pixelSize() if font.pixelSize() > 0 else int(font.pointSizeF() * 4 / 3)
+        texts = [text for bar in lines for text in bar]
+        while size > 9:
+            font.setPixelSize(size)
+            metrics = QFontMetrics(font)
+            if all(metrics.horizontalAdvance(text) <= slot - 2 for text in texts):
+                break
+            size -= 1
+        font.setPixelSize(size)
+        return font
+
+    def _slot_width(self) -> float:
+        return (self.width() - 2 * PAD) / max(1, len(self.bars))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        line = self.fontMetrics().height()
+        return QSize(400, line * 12)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        line = self.fontMetrics().height()
+        return QSize(200, line * 7)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scale_line = self.fontMetrics().height()
+        lines = self.label_lines()
+        font = self.label_font(lines)
+        line = QFontMetrics(font).height()
+        rows = max((len(bar) for bar in lines), default=1)
+        top = PAD + scale_line + PAD  # room for the scale text
+        bottom = self.height() - PAD - rows * line - PAD
+        painter.setPen(self.text_colour)
+        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, scale_line),
+                         int(Qt.AlignmentFlag.AlignLeft), self.scale_text)
+        painter.setPen(QPen(self.axis_colour, 2))
+        painter.drawLine(PAD, int(bottom), self.width() - PAD, int(bottom))
+        highest = max((b.value for b in self.bars), default=Decimal(0))
+        slot = self._slot_width()
+        painter.setFont(font)
+        for index, bar in enumerate(self.bars):
+            x = PAD + index * slot
+            if highest > 0 and bar.value > 0:
+                height = float(bar.value / highest) * (bottom - top)
+                painter.fillRect(QRectF(x + slot * 0.15, bottom - height, slot * 0.7, height),
+                                 self.bar_colour)
+            painter.setPen(self.text_colour)
+            for row, text in enumerate(lines[index]):
+                painter.drawText(QRectF(x, bottom + PAD + row * line, slot, line),
+                                 int(Qt.AlignmentFlag.AlignHCenter), text)
+        painter.end()

@@ -1,0 +1,225 @@
+"""installer-app command line: check-code, labels, commission (headless), gui (default).
+
+  installer-app check-code "83FE D340 7A93 9723 A5C6 39B2 6916 D505 C3B5"
+  installer-app labels --radio sim --sim-seed 7 > devices.csv
+  installer-app commission --radio sim --sim-seed 7 --devices devices.csv --report out.json
+  installer-app [gui] --radio sim --lang cy --theme high-contrast --text-scale 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from han_home.shared.i18n import _, set_language
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("check-code", "labels", "commission", "gui")
+
+
+class UsageError(Exception):
+    """Bad input: a translated message for the engineer, exit status 2."""
+
+
+def default_language() -> str:
+    for var in ("INSTALLER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "cy" if value.lower().startswith("cy") else "en"
+    return "en"
+
+
+def _radio_args(p: argparse.ArgumentParser) -> None:
+    from han_home.shared.han.radios import RADIOS
+
+    p.add_argument("--radio", choices=RADIOS, default="sim",
+                   help="sim (the virtual home, default) or a real radio")
+    p.add_argument("--device", help="serial port of a real radio, e.g. /dev/ttyUSB0")
+    p.add_argument("--sim-seed", type=int, default=7, help="which virtual home")
+    p.add_argument("--sim-speed", type=float, default=1.0,
+                   help="virtual home clock speed (1 = real time)")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "cy"), default=None,
+                   help="language: en (English) or cy (Cymraeg)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="installer-app", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check-code", help="validate an install code (exit 0 OK, 2 fault)")
+    check.add_argument("code", nargs="+", help="hex digits; spaces and dashes are ignored")
+    _common(check)
+    labels = sub.add_parser("labels", help="print the virtual home's device labels as CSV")
+    _radio_args(labels)
+    _common(labels)
+    com = sub.add_parser("commission", help="run the whole job headless")
+    _radio_args(com)
+    _common(com)
+    com.add_argument("--devices", type=Path, required=True,
+                     help="CSV: eui64, install_code, type (or a qr column)")
+    com.add_argument("--report", type=Path, required=True, help="JSON report to write")
+    com.add_argument("--html", type=Path, default=None, help="also write an HTML report")
+    com.add_argument("--pdf", type=Path, default=None, help="also write a PDF report (Qt)")
+    com.add_argument("--window", type=float, default=180.0, help="join window in seconds")
+    com.add_argument("--site", default="", help="site reference")
+    com.add_argument("--engineer", default="", help="engineer id")
+    com.add_argument("--log", type=Path, default=None, help="write a debug log here")
+    com.add_argument("--quiet", action="store_true")
+    gui = sub.add_parser("gui", help="the installer tool window (default)")
+    _radio_args(gui)
+    _common(gui)
+    gui.add_argument("--theme", choices=("normal", "high-contrast"), default="normal")
+    gui.add_argument("--text-scale", type=float, default=1.0, help="1.0 to 2.0")
+    gui.add_argument("--screenshots", type=Path, default=None,
+                     help="render every screen to PNG files in this folder and exit")
+    return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        argv = ["gui", *argv]
+    return build_parser().parse_args(argv)
+
+
+# ---- check-code -------------------------------------------------------------
+def check_code(args: argparse.Namespace) -> int:
+    from han_home.installer_app.codes import check_install_code
+
+    fault = check_install_code(" ".join(args.code))
+    if fault is None:
+        print(_("OK"))
+        return EXIT_OK
+    print(fault.message(), file=sys.stderr)
+    return EXIT_USAGE
+
+
+# ---- labels -------------------------------------------------------------------
+def labels(args: argparse.Namespace) -> int:
+    if args.radio != "sim":
+        raise UsageError(_("Labels come from the boxes of real devices; only the virtual "
+                           "home (--radio sim) can print its own."))
+    from han_home.shared.sim.home import HomeOptions, VirtualHome
+
+    home = VirtualHome(HomeOptions(seed=args.sim_seed))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["eui64", "install_code", "type", "qr"])
+    for label in home.labels():  # the home's own devices, never the neighbours'
+        writer.writerow([label.eui64, label.install_code, label.device_type, label.qr])
+    return EXIT_OK
+
+
+# ---- commission ---------------------------------------------------------------
+def _check_radio(args: argparse.Namespace) -> None:
+    if args.radio != "sim" and not args.device:
+        raise UsageError(_("A real radio needs its serial port: add --device PORT "
+                           "(for example /dev/ttyUSB0)."))
+
+
+async def _commission(args: argparse.Namespace) -> int:
+    from han_home.installer_app import report
+    from han_home.installer_app.commission import run_job
+    from han_home.installer_app.job import Job, load_devices_csv
+    from han_home.shared.han.client import DeviceEvent, RadioEvent
+    from han_home.shared.han.setup import RadioOptions, build_gateway
+
+    _check_radio(args)
+    try:
+        text = args.devices.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(_("Cannot read the device list %(path)s: %(reason)s") % {
+            "path": str(args.devices), "reason": exc.strerror or str(exc)}) from exc
+    job = Job(site_ref=args.site, engineer_id=args.engineer)
+    problems = load_devices_csv(text, job)
+    if problems or not job.devices:
+        for problem in problems:
+            print(problem.message(), file=sys.stderr)
+        if not job.devices and not problems:
+            print(_("The device list has no devices."), file=sys.stderr)
+        job.wipe_secrets()
+        return EXIT_USAGE
+    if args.window <= 0:
+        raise UsageError(_("The join window must be longer than 0 seconds."))
+    gw = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, args.sim_speed),
+                       commission_home=False)
+
+    def say(event: Any) -> None:
+        if args.quiet:
+            return
+        if isinstance(event, DeviceEvent):
+            print(progress_line(event), file=sys.stderr)
+        elif isinstance(event, RadioEvent):
+            print(radio_line(event), file=sys.stderr)
+
+    gw.subscribe(say)
+    await gw.start()
+    try:
+        job.started_at = gw.now()
+        ok, _runner = await run_job(gw, job, args.window)
+    finally:
+        job.wipe_secrets()
+        await gw.stop()
+    data = report.build(job, ok=ok, radio=args.radio)
+    args.report.write_text(report.to_json(data), encoding="utf-8")
+    if args.html is not None:
+        args.html.write_text(report.to_html(data), encoding="utf-8")
+    if args.pdf is not None:
+        from han_home.installer_app.ui.pdf import write_pdf
+
+        write_pdf(report.to_html(data), args.pdf)
+    if not args.quiet:
+        print(_("Commissioning passed: every listed device joined and was configured.") if ok
+              else _("Commissioning failed: see the report for the devices that did not join "
+                     "or were not configured."), file=sys.stderr)
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def progress_line(event: Any) -> str:
+    from han_home.installer_app.texts import event_text
+
+    return event_text(event.kind.value, event.eui64, event.detail, event.lqi, event.rssi)
+
+
+def radio_line(event: Any) -> str:
+    from han_home.installer_app.texts import event_text
+
+    return event_text("radio_" + event.state.value)
+
+
+def _setup_logging(path: Path | None) -> None:
+    from han_home.installer_app import logsafe
+
+    if path is None:
+        logging.basicConfig(level=logging.WARNING,
+                            format="%(levelname)s %(name)s: %(message)s")
+    else:
+        logging.basicConfig(level=logging.DEBUG, filename=str(path), encoding="utf-8",
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logsafe.install()
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = parse(list(sys.argv[1:] if argv is None else argv))
+    set_language(args.lang or default_language())
+    try:
+        if args.command == "check-code":
+            return check_code(args)
+        if args.command == "labels":
+            return labels(args)
+        if args.command == "commission":
+            _setup_logging(args.log)
+            return asyncio.run(_commission(args))
+        _check_radio(args)
+        from han_home.installer_app.ui.app import run_gui
+
+        return run_gui(args)
+    except UsageError as exc:
+        print(f"installer-app: {exc}", file=sys.stderr)
+        return EXIT_USAGE

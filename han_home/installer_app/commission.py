@@ -1,0 +1,413 @@
+"""Headless commissioning over the gateway: pair, configure, verify (no Qt).
+
+``JobRunner`` drives one ``Job`` on a started ``Gateway``:
+
+* ``pair()`` opens one join window; each listed device is permitted with its own link key;
+  arrivals are tracked through joined -> interviewed -> configured; unlisted joiners are
+  refused by the trust centre and recorded; expiry and an early ``close_window()`` end it;
+  a radio loss pauses the countdown and the window is re-opened on reconnection.
+  The keys are wiped as soon as the window closes.
+* ``verify()`` takes a live reading from each device and grades its link.
+
+The GUI and ``installer-app commission`` use the same runner, so their reports agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import zigpy.types as t
+
+from han_home.installer_app.job import TYPE_OF_ROLE, DeviceEntry, Job, RefusedJoiner, Stage
+from han_home.shared.energy.readings import Reading, ReadingKind
+from han_home.shared.han.client import (
+    DeviceEvent,
+    DeviceEventKind,
+    HanEvent,
+    RadioEvent,
+    RadioState,
+    ReadingEvent,
+)
+from han_home.shared.han.gateway import Gateway
+from han_home.shared.han.registry import Role
+
+LOGGER = logging.getLogger(__name__)
+DEFAULT_WINDOW_S = 180
+CONFIGURE_GRACE_S = 60.0  # after the last join, how long configuration may take
+METERING, BASIC = 0x0702, 0x0000
+
+Listener = Callable[[str], None]
+
+_PROGRESS = {Stage.LISTED: 0, Stage.WAITING: 0, Stage.NOT_JOINED: 0, Stage.LEFT: 0,
+             Stage.JOINED: 40, Stage.INTERVIEWED: 70, Stage.CONFIGURED: 100,
+             Stage.VERIFIED: 100}
+
+
+def progress_of(entry: DeviceEntry) -> int:
+    """Interview progress in percent, for a progress bar per device."""
+    return _PROGRESS[entry.stage]
+
+
+@dataclass
+class PairOutcome:
+    all_configured: bool
+    reason: str  # all_joined | expired | closed
+    unlisted_admitted: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.all_configured and not self.unlisted_admitted
+
+
+class JobRunner:
+    def __init__(self, gateway: Gateway, job: Job) -> None:
+        self.gw = gateway
+        self.job = job
+        self.listeners: list[Listener] = []
+        self.readings: dict[str, list[Reading]] = {}
+        self.window_open = False
+        self.paused = False
+        self.wrong_key: set[str] = set()  # listed devices refused for a key mismatch
+        self.unlisted_admitted: list[str] = []
+        self._deadline = 0.0
+        self._paused_at: float | None = None
+        self._remaining_at_pause = 0.0
+        self._close = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._permit_tasks: list[asyncio.Task[None]] = []
+        self._side_tasks: set[asyncio.Task[Any]] = set()
+        self._unsubscribe = gateway.subscribe(self._on_event)
+
+    # ---- plumbing -------------------------------------------------------------
+    def detach(self) -> None:
+        self._unsubscribe()
+        for task in [*self._permit_tasks, *self._side_tasks]:
+            task.cancel()
+
+    def _notify(self, what: str) -> None:
+        self._changed.set()
+        for listener in list(self.listeners):
+            try:
+                listener(what)
+            except Exception:  # noqa: BLE001  a bad screen must not stop the job
+                LOGGER.exception("Runner listener failed")
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+    def window_remaining(self) -> float:
+        """Seconds left in the join window (frozen while the radio is away)."""
+        if not self.window_open:
+            return 0.0
+        if self.paused:
+            return self._remaining_at_pause
+        return max(0.0, self._deadline - asyncio.get_running_loop().time())
+
+    def close_window(self) -> None:
+        """The engineer closes the window early."""
+        self._close.set()
+        self._changed.set()
+
+    def pending(self) -> list[DeviceEntry]:
+        return [d for d in self.job.devices
+                if d.stage in (Stage.LISTED, Stage.WAITING, Stage.NOT_JOINED, Stage.LEFT)]
+
+    # ---- gateway events -------------------------------------------------------
+    def _on_event(self, event: HanEvent) -> None:
+        if isinstance(event, DeviceEvent):
+            self._device_event(event)
+        elif isinstance(event, RadioEvent):
+            self._radio_event(event)
+        elif isinstance(event, ReadingEvent):
+            self.readings.setdefault(event.reading.device, []).append(event.reading)
+
+    def _device_event(self, event: DeviceEvent) -> None:
+        job, eui = self.job, event.eui64
+        entry = job.find(eui)
+        job.add_log(event.at, event.kind.value, eui, event.detail)
+        if event.kind == DeviceEventKind.REFUSED:
+            if entry is not None and event.detail == "wrong_key":
+                self.wrong_key.add(eui)
+                LOGGER.info("Listed device %s refused: key does not match", eui)
+            else:
+                LOGGER.info("Refused unlisted joiner %s (lqi %s, rssi %s)", eui, event.lqi,
+                            event.rssi)
+            job.refused.append(RefusedJoiner(eui, event.at, event.lqi, event.rssi,
+                                             event.detail or "not_listed"))
+            self._notify("refused")
+            return
+        if entry is None:
+            if event.kind == DeviceEventKind.JOINED:
+                LOGGER.error("Unlisted device %s was admitted", eui)
+                self.unlisted_admitted.append(eui)
+            self._notify("device")
+            return
+        if event.kind == DeviceEventKind.JOINED:
+            entry.stage = Stage.JOINED
+            entry.joined_at = event.at
+            entry.lqi, entry.rssi = event.lqi, event.rssi
+            entry.last_seen = event.at
+            self.wrong_key.discard(eui)
+        elif event.kind == DeviceEventKind.INTERVIEWED:
+            entry.stage = Stage.INTERVIEWED
+            record = self.gw.registry.get(eui)
+            if record is not None:
+                entry.model, entry.manufacturer = record.model, record.manufacturer
+            self._spawn(self._read_battery(entry))
+        elif event.kind == DeviceEventKind.CONFIGURED:
+            entry.stage = Stage.CONFIGURED
+            entry.configured_at = event.at
+            record = self.gw.registry.get(eui)
+            if record is not None:
+                entry.read_type = TYPE_OF_ROLE.get(record.role)
+                entry.firmware = record.firmware
+                entry.model = record.model or entry.model
+                entry.manufacturer = record.manufacturer or entry.manufacturer
+                entry.lqi = record.lqi if record.lqi is not None else entry.lqi
+                entry.rssi = record.rssi if record.rssi is not None else entry.rssi
+                entry.last_seen = record.last_seen or entry.last_seen
+        elif event.kind == DeviceEventKind.LEFT:
+            entry.stage = Stage.LEFT
+        self._notify("device")
+
+    def _radio_event(self, event: RadioEvent) -> None:
+        loop = asyncio.get_running_loop()
+        self.job.add_log(event.at, "radio_" + event.state.value)
+        if event.state == RadioState.LOST:
+            self.job.radio_interruptions += 1
+            if self.window_open and not self.paused:
+                self._remaining_at_pause = max(0.0, self._deadline - loop.time())
+            self.paused = True
+        elif event.state == RadioState.CONNECTED and self.paused:
+            self.paused = False
+            if self.window_open:
+                self._deadline = loop.time() + self._remaining_at_pause
+            self._spawn(self._reopen())
+        self._notify("radio")
+
+    async def _reopen(self) -> None:
+        # The radio forgot its permits when it went away: permit the rest again.
+        await asyncio.sleep(0)
+        if self.window_open and not self.paused:
+            self._permit(self.pending(), self.window_remaining())
+            self.job.add_log(self.gw.now(), "window_reopened")
+            self._notify("window")
+        self._resume_interrupted()
+
+    def _resume_interrupted(self) -> None:
+        """Devices caught mid-interview or mid-configuration by the radio loss: redo them."""
+        app = self.gw.app
+        for entry in self.job.devices:
+            device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
+            if device is None:
+                continue
+            if entry.stage == Stage.JOINED and not device.is_initialized:
+                device.schedule_initialize()
+            elif entry.stage in (Stage.JOINED, Stage.INTERVIEWED):
+                self.gw.device_initialized(device)  # configures again (retries are bounded)
+
+    def _permit(self, entries: list[DeviceEntry], seconds: float) -> None:
+        window = max(1, int(round(seconds)))
+        for entry in entries:
+            if entry.link_key.wiped:
+                continue
+            entry.stage = Stage.WAITING
+            # One task per device: some radio libraries hold the call for the whole window.
+            task = asyncio.get_running_loop().create_task(
+                self._permit_one(entry.expected(), window))
+            self._permit_tasks.append(task)
+
+    async def _permit_one(self, device: Any, window: int) -> None:
+        try:
+            await self.gw.permit([device], window)
+        except Exception as exc:  # noqa: BLE001  radio gone: re-permitted on reconnection
+            LOGGER.warning("Permit for %s failed: %s", device.eui64, type(exc).__name__)
+
+    async def _read_battery(self, entry: DeviceEntry) -> None:
+        """The gas meter is awake until configured: read its battery while we can."""
+        app = self.gw.app
+        device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
+        if device is None:
+            return
+        for ep_id, ep in device.endpoints.items():
+            if ep_id == 0 or METERING not in ep.in_clusters:
+                continue
+            try:
+                got, _ = await asyncio.wait_for(
+                    ep.in_clusters[METERING].read_attributes([0x0201]), timeout=10)
+            except Exception:  # noqa: BLE001  not every meter has a battery
+                return
+            value = got.get(0x0201, got.get("remaining_battery_life"))
+            if value is not None:
+                entry.battery_pct = int(value)
+                self._notify("device")
+            return
+
+    # ---- pairing --------------------------------------------------------------
+    async def pair(self, window_s: float = DEFAULT_WINDOW_S,
+                   configure_grace_s: float = CONFIGURE_GRACE_S) -> PairOutcome:
+        """Open the join window for the listed devices and wait for them."""
+        loop = asyncio.get_running_loop()
+        job = self.job
+        self._close.clear()
+        job.window_opened_at = self.gw.now()
+        job.window_end_reason = None
+        job.add_log(job.window_opened_at, "window_opened", detail=str(int(window_s)))
+        self._deadline = loop.time() + window_s
+        self.window_open = True
+        self._permit(self.pending(), window_s)
+        self._notify("window")
+        reason = "expired"
+        while True:
+            if not self.pending():
+                reason = "all_joined"
+                break
+            if self._close.is_set():
+                reason = "closed"
+                break
+            if not self.paused and loop.time() >= self._deadline:
+                break
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout=0.1)
+            except TimeoutError:
+                pass
+        await self._end_window(reason)
+        # Joined devices finish their interview and configuration after the window closes.
+        grace_end = loop.time() + configure_grace_s
+        while loop.time() < grace_end or self.paused:
+            joined = [d for d in job.devices if d.stage in (Stage.JOINED, Stage.INTERVIEWED)]
+            if not joined:
+                break
+            await asyncio.sleep(0.05)
+        for entry in job.devices:
+            if entry.stage in (Stage.WAITING, Stage.LISTED):
+                entry.stage = Stage.NOT_JOINED
+        self._notify("done")
+        ok = all(d.stage == Stage.CONFIGURED for d in job.devices) and bool(job.devices)
+        return PairOutcome(ok, reason, list(self.unlisted_admitted))
+
+    async def _end_window(self, reason: str) -> None:
+        self.window_open = False
+        for task in self._permit_tasks:
+            task.cancel()
+        self._permit_tasks.clear()
+        try:
+            await asyncio.wait_for(self.gw.close_window(), timeout=5)
+        except Exception as exc:  # noqa: BLE001  radio away: it closed the window itself
+            LOGGER.warning("Closing the join window failed: %s", type(exc).__name__)
+        self.job.wipe_secrets()  # keys live only as long as the window
+        self.job.window_closed_at = self.gw.now()
+        self.job.window_end_reason = reason
+        self.job.add_log(self.job.window_closed_at, "window_closed", detail=reason)
+        self._notify("window")
+
+    # ---- verification ---------------------------------------------------------
+    async def verify(self, timeout_s: float = 10.0) -> bool:
+        """A live reading from each configured device, and its link graded. True if all."""
+        results = await asyncio.gather(*(self._verify_one(d, timeout_s)
+                                         for d in self.job.devices
+                                         if d.stage in (Stage.CONFIGURED, Stage.VERIFIED)))
+        self._notify("verified")
+        return bool(results) and all(results) and len(results) == len(self.job.devices)
+
+    async def _verify_one(self, entry: DeviceEntry, timeout_s: float) -> bool:
+        reading = self._latest_reading(entry)
+        app = self.gw.app
+        device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
+        live: tuple[str, datetime] | None = None
+        if reading is not None:
+            live = (f"{reading.value} {reading.unit}".strip(), reading.received)
+        elif device is not None and entry.read_type != TYPE_OF_ROLE[Role.GAS]:
+            # a sleeping gas meter is never polled (its mirror has its values)
+            live = await self._poll(entry, device, timeout_s)
+        if device is not None:
+            entry.lqi = device.lqi if device.lqi is not None else entry.lqi
+            entry.rssi = device.rssi if device.rssi is not None else entry.rssi
+        if live is None:
+            return False
+        entry.live_reading, entry.live_reading_at = live
+        entry.last_seen = max(filter(None, [entry.last_seen, live[1]]))
+        entry.stage = Stage.VERIFIED
+        self._notify("device")
+        return True
+
+    def _latest_reading(self, entry: DeviceEntry) -> Reading | None:
+        wanted = (ReadingKind.SUMMATION, ReadingKind.DEMAND)
+        got = [r for r in self.readings.get(entry.eui64, []) if r.kind in wanted]
+        return got[-1] if got else None
+
+    async def _poll(self, entry: DeviceEntry, device: Any, timeout_s: float
+                    ) -> tuple[str, datetime] | None:
+        """Ask the device now: its Basic cluster's software build (every device has one)."""
+        for ep_id, ep in device.endpoints.items():
+            cluster = ep.in_clusters.get(BASIC) if ep_id else None
+            if cluster is None:
+                continue
+            try:
+                got, _ = await asyncio.wait_for(cluster.read_attributes(["sw_build_id"]),
+                                                timeout_s)
+            except Exception:  # noqa: BLE001
+                return None
+            if "sw_build_id" not in got:
+                return None
+            entry.firmware = entry.firmware or str(got["sw_build_id"])
+            return f"sw_build_id {got['sw_build_id']}", self.gw.now()
+        return None
+
+
+def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
+    """One sentence on where a device stands, and what to do if it is stuck."""
+    from han_home.shared.i18n import _
+
+    stage = entry.stage
+    if stage in (Stage.NOT_JOINED, Stage.WAITING, Stage.LISTED) and runner is not None \
+            and entry.eui64 in runner.wrong_key:
+        return _("The device tried to join, but its key does not match the install code "
+                 "entered: check the code on its label and re-type it.")
+    if stage == Stage.NOT_JOINED:
+        return _("The device did not join before the window closed: check it is powered and "
+                 "in pairing mode, then open the window again.")
+    if stage == Stage.LISTED:
+        return _("Listed, waiting for the join window.")
+    if stage == Stage.WAITING:
+        return _("Waiting for the device to join…")
+    if stage == Stage.JOINED:
+        return _("Joined; answering the interview…")
+    if stage == Stage.INTERVIEWED:
+        return _("Interviewed; setting up bindings and reporting…")
+    if stage == Stage.CONFIGURED:
+        return _("Configured.")
+    if stage == Stage.VERIFIED:
+        return _("Configured and verified with a live reading.")
+    return _("The device left the network.")
+
+
+async def run_job(gateway: Gateway, job: Job, window_s: float = DEFAULT_WINDOW_S,
+                  on_runner: Callable[[JobRunner], None] | None = None) -> tuple[bool, JobRunner]:
+    """Pair, then verify. True only if every listed device joined, was configured and
+    answered, and no unlisted device was admitted."""
+    runner = JobRunner(gateway, job)
+    if on_runner is not None:
+        on_runner(runner)
+    try:
+        outcome = await runner.pair(window_s)
+        verified = await runner.verify()  # the devices that did arrive are still checked
+        return outcome.ok and verified and not runner.unlisted_admitted, runner
+    finally:
+        runner.detach()
+
+
+def now_pair(gw: Gateway) -> tuple[datetime, datetime]:
+    """(UTC, local) now for the job header."""
+    from zoneinfo import ZoneInfo
+
+    utc = gw.now()
+    return utc, utc.astimezone(ZoneInfo("Europe/London"))

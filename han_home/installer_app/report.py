@@ -1,0 +1,201 @@
+"""The commissioning report: one dict, written as JSON and as HTML (PDF via ui.pdf).
+
+Plain Python (no Qt). The report never carries a secret: install codes and link keys are not
+fields of it, and ``assert_no_secrets`` checks the finished text against the job's codes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from han_home.installer_app.job import (
+    LQI_MARGINAL,
+    LQI_PASS,
+    RSSI_MARGINAL,
+    RSSI_PASS,
+    DeviceEntry,
+    Job,
+    LinkVerdict,
+    Stage,
+    type_name,
+)
+from han_home.shared.i18n import _, current_language
+from han_home.shared.i18n.formatting import format_date_long
+
+SCHEMA = "han-home/installer-report/1"
+LONDON = ZoneInfo("Europe/London")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _device(entry: DeviceEntry) -> dict[str, Any]:
+    return {
+        "eui64": entry.eui64,
+        "type_entered": entry.entered_type.value,
+        "type_read": entry.read_type.value if entry.read_type else None,
+        "type_mismatch": entry.type_mismatch,
+        "stage": entry.stage.value,
+        "joined": entry.joined_at is not None,
+        "configured": entry.stage in (Stage.CONFIGURED, Stage.VERIFIED),
+        "verified": entry.stage == Stage.VERIFIED,
+        "model": entry.model,
+        "manufacturer": entry.manufacturer,
+        "firmware": entry.firmware,
+        "lqi": entry.lqi,
+        "rssi": entry.rssi,
+        "link": entry.verdict.value,
+        "battery_pct": entry.battery_pct,
+        "joined_at": _iso(entry.joined_at),
+        "configured_at": _iso(entry.configured_at),
+        "last_seen": _iso(entry.last_seen),
+        "live_reading": entry.live_reading,
+        "live_reading_at": _iso(entry.live_reading_at),
+        "entered_by": entry.source,
+    }
+
+
+def build(job: Job, *, ok: bool | None = None, radio: str = "sim",
+          diagnostics: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report as plain data (the JSON file is exactly this)."""
+    refused: dict[str, dict[str, Any]] = {}
+    for r in job.refused:
+        item = refused.setdefault(r.eui64, {"eui64": r.eui64, "attempts": 0, "reason": r.reason,
+                                            "first_at": _iso(r.at), "lqi": r.lqi,
+                                            "rssi": r.rssi})
+        item["attempts"] += 1
+        item["last_at"] = _iso(r.at)
+    listed = {d.eui64 for d in job.devices}
+    passed = ok if ok is not None else (
+        bool(job.devices) and all(d.stage == Stage.VERIFIED for d in job.devices))
+    return {
+        "schema": SCHEMA,
+        "site_ref": job.site_ref,
+        "engineer_id": job.engineer_id,
+        "started_at_utc": _iso(job.started_at),
+        "started_at_local": _iso(job.started_at.astimezone(LONDON)),
+        "radio": radio,
+        "channel": job.channel,
+        "window": {"opened_at": _iso(job.window_opened_at),
+                   "closed_at": _iso(job.window_closed_at),
+                   "end_reason": job.window_end_reason},
+        "radio_interruptions": job.radio_interruptions,
+        "result": "pass" if passed else "fail",
+        "thresholds": {"lqi_pass": LQI_PASS, "lqi_marginal": LQI_MARGINAL,
+                       "rssi_pass_dbm": RSSI_PASS, "rssi_marginal_dbm": RSSI_MARGINAL},
+        "devices": [_device(d) for d in job.devices],
+        "refused_joiners": [
+            {**v, "listed": v["eui64"] in listed} for v in refused.values()],
+        "events": [{"at": _iso(e.at), "kind": e.kind, "eui64": e.eui64 or None,
+                    "detail": e.detail or None} for e in job.log],
+        "diagnostics": diagnostics or {},
+        "secrets_wiped": job.secrets_wiped,
+    }
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _verdict_text(verdict: str) -> str:
+    return {LinkVerdict.PASS.value: _("Pass"), LinkVerdict.MARGINAL.value: _("Marginal"),
+            LinkVerdict.FAIL.value: _("Fail")}.get(verdict, _("Not known"))
+
+
+def _reason_text(reason: str) -> str:
+    if reason == "wrong_key":
+        return _("Listed, but its key did not match the install code entered")
+    return _("Not on the device list")
+
+
+def _local(moment: str | None) -> str:
+    if not moment:
+        return "—"
+    when = datetime.fromisoformat(moment).astimezone(LONDON)
+    return f"{format_date_long(when.date())} {when:%H:%M:%S}"
+
+
+def _num(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def to_html(report: dict[str, Any]) -> str:
+    """A self-contained HTML page in the current language (every value escaped)."""
+    e = html.escape
+    lang = current_language()
+    result = _("Pass") if report["result"] == "pass" else _("Fail")
+    rows = []
+    from han_home.installer_app.job import DeviceType
+
+    for d in report["devices"]:
+        type_text = type_name(DeviceType(d["type_entered"]))
+        if d["type_mismatch"] and d["type_read"]:
+            type_text = _("%(entered)s (the device says: %(read)s)") % {
+                "entered": type_text, "read": type_name(DeviceType(d["type_read"]))}
+        rows.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in (
+            d["eui64"], type_text, _num(d["firmware"]), _num(d["lqi"]), _num(d["rssi"]),
+            _verdict_text(d["link"]), _local(d["joined_at"]), _num(d["live_reading"]),
+            _("Yes") if d["configured"] else _("No"))) + "</tr>")
+    refused_rows = ["<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in (
+        r["eui64"], _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),
+        _local(r["first_at"]))) + "</tr>" for r in report["refused_joiners"]]
+    heads = [_("EUI-64"), _("Type"), _("Firmware"), _("LQI"), _("RSSI (dBm)"), _("Link"),
+             _("Joined (UK time)"), _("Live reading"), _("Configured")]
+    refused_heads = [_("EUI-64"), _("Why refused"), _("Attempts"), _("LQI"), _("RSSI (dBm)"),
+                     _("First attempt (UK time)")]
+    t = report["thresholds"]
+    thresholds = _("Link pass: LQI at least %(lqi_pass)d and RSSI at least %(rssi_pass)d dBm; "
+                   "marginal: LQI at least %(lqi_marginal)d and RSSI at least %(rssi_marginal)d "
+                   "dBm; otherwise fail.") % {
+        "lqi_pass": t["lqi_pass"], "rssi_pass": t["rssi_pass_dbm"],
+        "lqi_marginal": t["lqi_marginal"], "rssi_marginal": t["rssi_marginal_dbm"]}
+
+    def table(head: list[str], body: list[str], caption: str) -> str:
+        if not body:
+            return f"<p>{e(_('None.'))}</p>"
+        return (f"<table border='1' cellpadding='4' cellspacing='0'><caption>{e(caption)}"
+                "</caption><thead><tr>" + "".join(f"<th scope='col'>{e(h)}</th>" for h in head)
+                + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+
+    facts = [
+        (_("Site reference"), report["site_ref"] or "—"),
+        (_("Engineer"), report["engineer_id"] or "—"),
+        (_("Started (UTC)"), report["started_at_utc"]),
+        (_("Started (UK time)"), _local(report["started_at_utc"])),
+        (_("Radio"), report["radio"]),
+        (_("Result"), result),
+    ]
+    return (
+        f"<!DOCTYPE html>\n<html lang='{e(lang)}'><head><meta charset='utf-8'>"
+        f"<title>{e(_('Commissioning report'))}</title></head><body>"
+        f"<h1>{e(_('Commissioning report'))}</h1><dl>"
+        + "".join(f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in facts)
+        + f"</dl><h2>{e(_('Devices'))}</h2>"
+        + table(heads, rows, _("Devices on this home's network"))
+        + f"<p>{e(thresholds)}</p>"
+        + f"<h2>{e(_('Refused joiners'))}</h2>"
+        + table(refused_heads, refused_rows, _("Devices that tried to join and were refused"))
+        + "</body></html>\n")
+
+
+def secret_strings(codes_hex: list[str]) -> list[str]:
+    """Spellings a secret could leak in: upper/lower hex, with and without separators."""
+    out: list[str] = []
+    for h in codes_hex:
+        clean = "".join(c for c in h if c.isalnum())
+        if not clean:
+            continue
+        for v in (clean.lower(), clean.upper()):
+            out += [v, " ".join(v[i:i + 2] for i in range(0, len(v), 2)),
+                    ":".join(v[i:i + 2] for i in range(0, len(v), 2))]
+        out.append(repr(bytes.fromhex(clean)))
+    return out
+
+
+def find_secrets(text: str, codes_hex: list[str]) -> list[str]:
+    return [s for s in secret_strings(codes_hex) if s in text]

@@ -1,0 +1,52 @@
+"""Whole translated sentences for events, stages and verdicts (shared by CLI and GUI; no Qt)."""
+
+from __future__ import annotations
+
+from han_home.installer_app.job import LinkVerdict, LogEntry
+from han_home.shared.i18n import _
+
+
+def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
+               rssi: object = None) -> str:
+    p = {"eui64": eui64, "lqi": "—" if lqi is None else lqi,
+         "rssi": "—" if rssi is None else rssi, "detail": detail}
+    if kind == "refused":
+        if detail == "wrong_key":
+            return _("Refused %(eui64)s: its key does not match the install code entered "
+                     "(LQI %(lqi)s, RSSI %(rssi)s dBm).") % p
+        return _("Refused %(eui64)s: not on the device list (LQI %(lqi)s, RSSI %(rssi)s dBm)."
+                 ) % p
+    if kind == "joined":
+        return _("%(eui64)s joined.") % p
+    if kind == "interviewed":
+        return _("%(eui64)s answered its interview.") % p
+    if kind == "configured":
+        return _("%(eui64)s is configured.") % p
+    if kind == "left":
+        return _("%(eui64)s left the network.") % p
+    if kind == "radio_lost":
+        return _("The radio was lost: the job is paused until it comes back.")
+    if kind == "radio_reconnecting":
+        return _("Reconnecting to the radio…")
+    if kind == "radio_connected":
+        return _("The radio is connected.")
+    if kind == "window_opened":
+        return _("Join window opened for %(detail)s seconds.") % p
+    if kind == "window_reopened":
+        return _("Join window opened again after the radio came back.")
+    if kind == "window_closed":
+        return {"all_joined": _("Join window closed: every listed device has joined."),
+                "expired": _("Join window closed: the time ran out."),
+                "closed": _("Join window closed by the engineer.")}.get(
+            detail, _("Join window closed."))
+    return f"{kind} {eui64} {detail}".strip()
+
+
+def log_text(entry: LogEntry) -> str:
+    return event_text(entry.kind, entry.eui64, entry.detail)
+
+
+def verdict_text(verdict: LinkVerdict) -> str:
+    """Symbol and word: colour is never the only cue."""
+    return {LinkVerdict.PASS: _("✓ Pass"), LinkVerdict.MARGINAL: _("! Marginal"),
+            LinkVerdict.FAIL: _("✗ Fail")}.get(verdict, _("? Not known"))

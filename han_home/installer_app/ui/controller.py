@@ -1,0 +1,145 @@
+"""The bridge between the asyncio job (gateway, runner) and the Qt screens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from han_home.installer_app import report
+from han_home.installer_app.commission import DEFAULT_WINDOW_S, JobRunner, PairOutcome
+from han_home.installer_app.diagnostics import ScanResult, energy_scan
+from han_home.installer_app.job import Job
+from han_home.shared.han.client import DeviceEvent, HanEvent, RadioEvent, RadioState
+from han_home.shared.han.gateway import Gateway
+
+LOGGER = logging.getLogger(__name__)
+
+
+class Controller(QObject):
+    """Owns the job and its gateway; screens listen to ``changed(what)``."""
+
+    changed = Signal(str)  # device | window | refused | radio | verified | scan | log | done
+    scan_progress = Signal(int, int)
+
+    def __init__(self, gateway: Gateway | None, job: Job | None = None, radio: str = "sim"
+                 ) -> None:
+        super().__init__()
+        self.gw = gateway
+        self.job = job or Job()
+        self.radio = radio
+        self.runner: JobRunner | None = None
+        self.outcome: PairOutcome | None = None
+        self.verified: bool | None = None
+        self.scan: ScanResult | None = None
+        self.scanning = False
+        self.pairing = False
+        self.radio_state = RadioState.LOST if gateway is not None else None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        if gateway is not None:
+            gateway.subscribe(self._on_event)
+
+    # ---- life -------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.gw is not None:
+            await self.gw.start()
+            self.job.started_at = self.gw.now()
+            self.radio_state = self.gw.radio_state
+            self.changed.emit("radio")
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        self.job.wipe_secrets()
+        if self.gw is not None:
+            await self.gw.stop()
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            LOGGER.error("Background task failed: %r", task.exception())
+
+    def _on_event(self, event: HanEvent) -> None:
+        if isinstance(event, RadioEvent):
+            self.radio_state = event.state
+            if self.runner is None:
+                self.job.add_log(event.at, "radio_" + event.state.value)
+            self.changed.emit("radio")
+        elif isinstance(event, DeviceEvent) and self.runner is None:
+            self.job.add_log(event.at, event.kind.value, event.eui64, event.detail)
+            self.changed.emit("log")
+
+    # ---- job --------------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        return self.radio_state in (RadioState.LOST, RadioState.RECONNECTING)
+
+    def window_remaining(self) -> float:
+        return self.runner.window_remaining() if self.runner is not None else 0.0
+
+    async def pair(self, window_s: float = DEFAULT_WINDOW_S) -> PairOutcome | None:
+        if self.gw is None or self.pairing or not self.job.devices:
+            return None
+        self.pairing = True
+        self.outcome = None
+        runner = JobRunner(self.gw, self.job)
+        runner.listeners.append(self.changed.emit)
+        self.runner = runner
+        try:
+            self.outcome = await runner.pair(window_s)
+            self.verified = await runner.verify()
+        finally:
+            runner.detach()
+            self.pairing = False
+            self.changed.emit("done")
+        return self.outcome
+
+    def close_window(self) -> None:
+        if self.runner is not None:
+            self.runner.close_window()
+
+    async def verify(self) -> bool:
+        if self.runner is None:
+            return False
+        runner = JobRunner(self.gw, self.job) if self.gw is not None else None
+        if runner is None:
+            return False
+        runner.readings = self.runner.readings
+        try:
+            self.verified = await runner.verify()
+        finally:
+            runner.detach()
+        self.changed.emit("verified")
+        return bool(self.verified)
+
+    async def energy_scan(self) -> ScanResult | None:
+        if self.gw is None or self.scanning:
+            return None
+        self.scanning = True
+        self.changed.emit("scan")
+        try:
+            self.scan = await energy_scan(self.gw, lambda i, n: self.scan_progress.emit(i, n))
+            self.job.channel = self.scan.current
+        finally:
+            self.scanning = False
+            self.changed.emit("scan")
+        return self.scan
+
+    def ok(self) -> bool:
+        return bool(self.outcome and self.outcome.ok and self.verified)
+
+    def report_data(self) -> dict[str, Any]:
+        diagnostics = {"energy_scan": self.scan.as_dict()} if self.scan else {}
+        return report.build(self.job, ok=self.ok() if self.outcome else False, radio=self.radio,
+                            diagnostics=diagnostics)
+
+    def battery(self) -> dict[str, int]:
+        return {d.eui64: d.battery_pct for d in self.job.devices if d.battery_pct is not None}

@@ -1,0 +1,685 @@
+"""The installer's steps: Job, Devices, Pair, Configure, Verify, Report, Diagnostics.
+
+Each page renders from the controller's job in the current language (``refresh``) and sets
+its own texts (``retranslate``); no Qt standard button texts are used.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from han_home.installer_app import report
+from han_home.installer_app.codes import (
+    CodeError,
+    Fault,
+    FaultKind,
+    check_eui64,
+    check_install_code,
+    format_eui64,
+    looks_like_qr,
+    mask,
+)
+from han_home.installer_app.commission import DEFAULT_WINDOW_S, progress_of, status_message
+from han_home.installer_app.diagnostics import link_table
+from han_home.installer_app.job import DeviceType, Stage, type_name
+from han_home.installer_app.texts import log_text, verdict_text
+from han_home.installer_app.ui.controller import Controller
+from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
+from han_home.shared.i18n import _
+from han_home.shared.i18n.formatting import format_date_long, format_time
+from han_home.shared.ui.accessibility import Announcer
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _dash(value: object) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return f"{format_date_long(moment.astimezone(LONDON).date())} {format_time(moment)}"
+
+
+class Page(QWidget):
+    key = ""
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__()
+        self.ctl = ctl
+        self.announcer = announcer
+        self.heading = label("heading")
+        self.intro = label()
+        self.box = QVBoxLayout(self)
+        self.box.addWidget(self.heading)
+        self.box.addWidget(self.intro)
+        ctl.changed.connect(lambda _what: self.refresh())
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.title())
+
+    def refresh(self) -> None:
+        """Re-render values from the job."""
+
+
+# ---- 1 Job ----------------------------------------------------------------------------
+class JobPage(Page):
+    key = "job"
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__(ctl, announcer)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.site = QLineEdit(ctl.job.site_ref)
+        self.engineer = QLineEdit(ctl.job.engineer_id)
+        self.site_label, self.engineer_label = label(), label()
+        self.site_label.setBuddy(self.site)
+        self.engineer_label.setBuddy(self.engineer)
+        self.utc, self.local = label(), label()
+        self.utc_label, self.local_label = label(), label()
+        form.addRow(self.site_label, self.site)
+        form.addRow(self.engineer_label, self.engineer)
+        form.addRow(self.utc_label, self.utc)
+        form.addRow(self.local_label, self.local)
+        self.box.addLayout(form)
+        self.box.addStretch(1)
+        self.site.textChanged.connect(lambda text: setattr(ctl.job, "site_ref", text.strip()))
+        self.engineer.textChanged.connect(
+            lambda text: setattr(ctl.job, "engineer_id", text.strip()))
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(1000)
+
+    def title(self) -> str:
+        return _("1. Job")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("Who is doing the job, where and when. The report carries these."))
+        self.site_label.setText(_("&Site reference"))
+        self.engineer_label.setText(_("&Engineer ID"))
+        self.utc_label.setText(_("Date and time (UTC)"))
+        self.local_label.setText(_("Date and time (UK)"))
+        self.site.setAccessibleName(_("Site reference"))
+        self.engineer.setAccessibleName(_("Engineer ID"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self.ctl.gw.now() if self.ctl.gw is not None else datetime.now(UTC)
+        self.utc.setText(f"{now.astimezone(UTC):%Y-%m-%d} {format_time(now, utc=True)}")
+        self.local.setText(_when(now))
+
+
+# ---- 2 Devices ------------------------------------------------------------------------
+class DevicesPage(Page):
+    key = "devices"
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__(ctl, announcer)
+        self.scan_label = label()
+        self.scan = QLineEdit()
+        self.scan.setObjectName("scan")
+        self.scan_label.setBuddy(self.scan)
+        self.scan.returnPressed.connect(self._scanned)
+        self.scan_status = label()
+        self.scan_status.setVisible(False)
+        self.manual_heading = label()
+        form = QVBoxLayout()
+        self.eui = QLineEdit()
+        self.code = QLineEdit()
+        # Shown while typed, masked as soon as the field is left (keys are masked after entry)
+        self.code.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.type = QComboBox()
+        for device_type in DeviceType:
+            self.type.addItem("", device_type.value)
+        self.eui_label, self.code_label, self.type_label = label(), label(), label()
+        self.eui_label.setBuddy(self.eui)
+        self.code_label.setBuddy(self.code)
+        self.type_label.setBuddy(self.type)
+        self.eui_error, self.code_error = label("error"), label("error")
+        self.eui_error.setVisible(False)
+        self.code_error.setVisible(False)
+        eui_box, code_box = QVBoxLayout(), QVBoxLayout()
+        eui_box.addWidget(self.eui)
+        eui_box.addWidget(self.eui_error)
+        code_box.addWidget(self.code)
+        code_box.addWidget(self.code_error)
+        for caption, field in ((self.eui_label, eui_box), (self.code_label, code_box),
+                               (self.type_label, self.type)):
+            form.addWidget(caption)
+            if isinstance(field, QVBoxLayout):
+                form.addLayout(field)
+            else:
+                form.addWidget(field)
+        self.add = QPushButton()
+        self.add.setProperty("role", "primary")
+        self.add.clicked.connect(self._add_typed)
+        self.remove = QPushButton()
+        self.remove.clicked.connect(self._remove)
+        self.table = table(5)
+        self.box.addWidget(self.scan_label)
+        self.box.addWidget(self.scan)
+        self.box.addWidget(self.scan_status)
+        self.box.addWidget(self.manual_heading)
+        self.box.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.remove)
+        buttons.addStretch(1)
+        self.box.addLayout(buttons)
+        self.box.addWidget(self.table, 1)
+        self.eui.textChanged.connect(self._check_eui)
+        self.code.textChanged.connect(self._check_code)
+        self.code.editingFinished.connect(lambda: self._check_code(self.code.text(), final=True))
+        self.eui.returnPressed.connect(self.code.setFocus)
+        self.code.returnPressed.connect(self._add_typed)
+
+    def title(self) -> str:
+        return _("2. Devices")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("Scan each device’s label. The device type is read from the "
+                             "device when it joins, so one scan is all each device needs."))
+        self.scan_label.setText(_("S&can or paste the label’s QR code, then press Enter"))
+        self.scan.setAccessibleName(_("Scan or paste the label’s QR code"))
+        self.manual_heading.setText(_("Or type the EUI-64 and install code from the label:"))
+        self.eui_label.setText(_("E&UI-64 (16 digits)"))
+        self.code_label.setText(_("&Install code (16, 20, 28 or 36 digits)"))
+        self.type_label.setText(_("Device &type"))
+        self.eui.setAccessibleName(_("EUI-64"))
+        self.code.setAccessibleName(_("Install code"))
+        self.type.setAccessibleName(_("Device type"))
+        for i in range(self.type.count()):
+            self.type.setItemText(i, type_name(DeviceType(self.type.itemData(i))))
+        self.add.setText(_("&Add device"))
+        self.add.setAccessibleName(_("Add device"))
+        self.remove.setText(_("&Remove selected device"))
+        self.remove.setAccessibleName(_("Remove selected device"))
+        self.table.setAccessibleName(_("Device list"))
+        self._check_eui(self.eui.text())
+        self._check_code(self.code.text())
+        self.refresh()
+
+    def _show(self, target: QLabel, field: QLineEdit, fault: Fault | None, ok_text: str = "",
+              ) -> None:
+        text = fault.message() if fault is not None else ok_text
+        target.setText(text)
+        target.setVisible(bool(text))
+        target.setProperty("role", "error" if fault is not None else "muted")
+        target.style().unpolish(target)
+        target.style().polish(target)
+        field.setAccessibleDescription(text)
+        if fault is not None:
+            self.announcer.announce(field, text, assertive=True, key=field.objectName() or "f")
+
+    def _check_eui(self, text: str) -> None:
+        if not text.strip():
+            self._show(self.eui_error, self.eui, None)
+            return
+        fault = check_eui64(text)
+        if fault is not None and fault.kind == FaultKind.EUI_LENGTH \
+                and fault.params["digits"] < 16:  # type: ignore[operator]
+            fault = None if all(c in "0123456789abcdefABCDEF:- " for c in text) else fault
+            self._show(self.eui_error, self.eui, fault)
+            return
+        if fault is None:
+            fault = self.ctl.job.check_duplicate(format_eui64(text))
+        self._show(self.eui_error, self.eui, fault,
+                   _("✓ EUI-64 looks right.") if fault is None else "")
+
+    def _check_code(self, text: str, final: bool = False) -> None:
+        if not text.strip():
+            self._show(self.code_error, self.code, None)
+            return
+        if looks_like_qr(text):
+            self._show(self.code_error, self.code, None, _("This is a QR payload: press Enter "
+                                                             "to add the device from it."))
+            return
+        fault = check_install_code(text)
+        digits = sum(c in "0123456789abcdefABCDEF" for c in text)
+        if fault is not None and not final and fault.kind in (
+                FaultKind.ODD_DIGITS, FaultKind.BAD_LENGTH, FaultKind.BAD_CRC) and digits < 36:
+            # still typing: only say how far they have got
+            self._show(self.code_error, self.code, None,
+                       _("%(digits)d digits typed.") % {"digits": digits})
+            return
+        self._show(self.code_error, self.code, fault,
+                   _("✓ Install code is valid (check digits match).") if fault is None else "")
+
+    def _scanned(self) -> None:
+        text = self.scan.text()
+        if not text.strip():
+            return
+        try:
+            entry = self.ctl.job.add_qr(text)
+        except CodeError as exc:
+            self._show(self.scan_status, self.scan, exc.fault)
+            return
+        self.scan.clear()
+        self._added(entry.eui64)
+
+    def _add_typed(self) -> None:
+        text = self.code.text()
+        device_type = DeviceType(self.type.currentData())
+        try:
+            if looks_like_qr(text):
+                entry = self.ctl.job.add_qr(text, device_type)
+            else:
+                entry = self.ctl.job.add_typed(self.eui.text(), text, device_type)
+        except CodeError as exc:
+            target = self.code_error if exc.fault.kind in (
+                FaultKind.EMPTY, FaultKind.NOT_HEX, FaultKind.ODD_DIGITS, FaultKind.BAD_LENGTH,
+                FaultKind.BAD_CRC, FaultKind.DUPLICATE_CODE) else self.eui_error
+            self._show(target, self.code if target is self.code_error else self.eui, exc.fault)
+            return
+        self.eui.clear()
+        self.code.clear()  # the code itself is not kept in the field
+        self._added(entry.eui64)
+
+    def _added(self, eui64: str) -> None:
+        text = _("Added %(eui64)s. %(count)d devices on the list.") % {
+            "eui64": eui64, "count": len(self.ctl.job.devices)}
+        self._show(self.scan_status, self.scan, None, text)
+        self.announcer.announce(self, text, key="added-" + eui64)
+        self.refresh()
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.ctl.job.devices) and not self.ctl.pairing:
+            self.ctl.job.remove(self.ctl.job.devices[row].eui64)
+            self.refresh()
+
+    def refresh(self) -> None:
+        rows = []
+        for d in self.ctl.job.devices:
+            secret = d.install_code or d.link_key
+            rows.append([d.eui64, type_name(d.entered_type),
+                         mask(b"x") if secret else _("Wiped after the join window"),
+                         type_name(d.read_type) if d.read_type else "—",
+                         status_message(d, self.ctl.runner)])
+        set_rows(self.table, [_("EUI-64"), _("Type entered"), _("Install code"),
+                              _("Type read from device"), _("Status")], rows)
+
+
+# ---- 3 Pair ---------------------------------------------------------------------------
+class PairPage(Page):
+    key = "pair"
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__(ctl, announcer)
+        row = QHBoxLayout()
+        self.length_label = label(wrap=False)
+        self.length = QSpinBox()
+        self.length.setRange(30, 900)
+        self.length.setSingleStep(30)
+        self.length.setValue(int(DEFAULT_WINDOW_S))
+        self.length.setMinimumWidth(self.length.fontMetrics().horizontalAdvance("0000") * 4)
+        self.length_label.setBuddy(self.length)
+        self.open_button = QPushButton()
+        self.open_button.setProperty("role", "primary")
+        self.open_button.clicked.connect(self._open)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(ctl.close_window)
+        row.addWidget(self.length_label)
+        row.addWidget(self.length)
+        row.addStretch(1)
+        self.box.addLayout(row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
+        self.box.addLayout(buttons)
+        self.countdown = label("heading")
+        self.countdown_bar = QProgressBar()
+        self.countdown_bar.setTextVisible(False)
+        self.banner = label("warning")
+        self.box.addWidget(self.countdown)
+        self.box.addWidget(self.countdown_bar)
+        self.box.addWidget(self.banner)
+        self.devices = table(4)
+        self.refused_heading = label()
+        self.refused = table(4)
+        self.box.addWidget(self.devices, 2)
+        self.box.addWidget(self.refused_heading)
+        self.box.addWidget(self.refused, 1)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(250)
+        self._window_s = float(DEFAULT_WINDOW_S)
+        self._last_minute = -1
+
+    def title(self) -> str:
+        return _("3. Pair")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("One join window admits exactly the listed devices, each with its "
+                             "own key. Any other device that tries is refused and listed below."))
+        self.length_label.setText(_("&Window length (seconds)"))
+        self.length.setAccessibleName(_("Window length in seconds"))
+        self.open_button.setText(_("&Open join window"))
+        self.open_button.setAccessibleName(_("Open join window"))
+        self.close_button.setText(_("&Close window now"))
+        self.close_button.setAccessibleName(_("Close window now"))
+        self.devices.setAccessibleName(_("Listed devices and their progress"))
+        self.refused_heading.setText(_("Refused joiners (never admitted):"))
+        self.refused.setAccessibleName(_("Refused joiners"))
+        self.countdown_bar.setAccessibleName(_("Time left in the join window"))
+        self.refresh()
+
+    def _open(self) -> None:
+        self._window_s = float(self.length.value())
+        self.ctl.spawn(self.ctl.pair(self._window_s))
+        self.announcer.announce(self, _("Join window opened."), key="window")
+
+    def _tick(self) -> None:
+        remaining = self.ctl.window_remaining()
+        open_ = self.ctl.runner is not None and self.ctl.runner.window_open
+        self.open_button.setEnabled(not self.ctl.pairing and bool(self.ctl.job.devices)
+                             and self.ctl.gw is not None)
+        self.close_button.setEnabled(open_)
+        self.countdown_bar.setRange(0, max(1, int(self._window_s)))
+        self.countdown_bar.setValue(int(remaining))
+        if open_:
+            minutes, seconds = divmod(int(remaining + 0.999), 60)
+            text = _("Join window open: %(time)s left") % {"time": f"{minutes}:{seconds:02d}"}
+            if minutes != self._last_minute:  # announce once a minute, not every second
+                self._last_minute = minutes
+                self.announcer.announce(self.countdown, text, key="countdown")
+        elif self.ctl.job.window_end_reason:
+            text = {
+                "all_joined": _("Join window closed: every listed device has joined."),
+                "expired": _("Join window closed: the time ran out."),
+                "closed": _("Join window closed by the engineer.")}.get(
+                self.ctl.job.window_end_reason, "")
+        else:
+            text = _("Join window closed.")
+        self.countdown.setText(text)
+        self.countdown_bar.setAccessibleDescription(text)
+        paused = self.ctl.paused
+        self.banner.setVisible(paused)
+        if paused:
+            self.banner.setText(_("The radio was lost: the job is paused until it comes back. "
+                                  "Check the radio’s cable; nothing needs to be entered again."))
+
+    def refresh(self) -> None:
+        job = self.ctl.job
+        rows = [[d.eui64, type_name(d.read_type or d.entered_type), "",
+                 status_message(d, self.ctl.runner)] for d in job.devices]
+        set_rows(self.devices, [_("EUI-64"), _("Type"), _("Progress"), _("Status")], rows)
+        for row, d in enumerate(job.devices):
+            bar = self.devices.cellWidget(row, 2)
+            if not isinstance(bar, QProgressBar):
+                bar = QProgressBar()
+                self.devices.setCellWidget(row, 2, bar)
+            bar.setValue(progress_of(d))
+            bar.setAccessibleName(_("Progress for %(eui64)s") % {"eui64": d.eui64})
+        seen: dict[str, list[str]] = {}
+        for r in job.refused:
+            reason = (_("Key does not match the install code entered")
+                      if r.reason == "wrong_key" else _("Not on the device list"))
+            seen[r.eui64] = [r.eui64, reason, _dash(r.lqi), _dash(r.rssi)]
+        set_rows(self.refused, [_("EUI-64"), _("Why refused"), _("LQI"), _("RSSI (dBm)")],
+                 list(seen.values()))
+        self._tick()
+
+
+# ---- 4 Configure ----------------------------------------------------------------------
+class ConfigurePage(Page):
+    key = "configure"
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__(ctl, announcer)
+        self.table = table(6)
+        self.box.addWidget(self.table, 1)
+        self.mismatch = label("warning")
+        self.box.addWidget(self.mismatch)
+
+    def title(self) -> str:
+        return _("4. Configure")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("As each device joins, the gateway binds its clusters, sets up "
+                             "reporting and reads its identity. Nothing to do here but check."))
+        self.table.setAccessibleName(_("Device identity and configuration"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows, warnings = [], []
+        for d in self.ctl.job.devices:
+            rows.append([d.eui64, type_name(d.read_type) if d.read_type else "—",
+                         _dash(d.manufacturer) + " " + _dash(d.model), _dash(d.firmware),
+                         _dash(d.battery_pct) + (" %" if d.battery_pct is not None else ""),
+                         _("Yes") if d.stage in (Stage.CONFIGURED, Stage.VERIFIED) else _("No")])
+            if d.type_mismatch and d.read_type is not None:
+                warnings.append(_("⚠ %(eui64)s was entered as: %(entered)s. The device says: "
+                                  "%(read)s. Check the label.") % {
+                    "eui64": d.eui64, "entered": type_name(d.entered_type),
+                    "read": type_name(d.read_type)})
+        set_rows(self.table, [_("EUI-64"), _("Type read from device"), _("Make and model"),
+                              _("Firmware"), _("Battery"), _("Configured")], rows)
+        self.mismatch.setText("\n".join(warnings))
+        self.mismatch.setVisible(bool(warnings))
+
+
+# ---- 5 Verify -------------------------------------------------------------------------
+class VerifyPage(Page):
+    key = "verify"
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__(ctl, announcer)
+        self.again = QPushButton()
+        self.again.clicked.connect(lambda: ctl.spawn(ctl.verify()))
+        row = QHBoxLayout()
+        row.addWidget(self.again)
+        row.addStretch(1)
+        self.box.addLayout(row)
+        self.table = table(6)
+        self.box.addWidget(self.table, 1)
+        self.summary = label("heading")
+        self.thresholds = label("muted")
+        self.box.addWidget(self.summary)
+        self.box.addWidget(self.thresholds)
+
+    def title(self) -> str:
+        return _("5. Verify")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("A live reading from each device and its link quality. The gas "
+                             "meter sleeps once configured, so its reading is the one it gave "
+                             "while pairing."))
+        self.again.setText(_("&Check again"))
+        self.again.setAccessibleName(_("Check again"))
+        self.table.setAccessibleName(_("Live readings and link quality"))
+        from han_home.installer_app.job import LQI_MARGINAL, LQI_PASS, RSSI_MARGINAL, RSSI_PASS
+
+        self.thresholds.setText(_(
+            "Link pass: LQI at least %(lqi_pass)d and RSSI at least %(rssi_pass)d dBm; "
+            "marginal: LQI at least %(lqi_marginal)d and RSSI at least %(rssi_marginal)d "
+            "dBm; otherwise fail.") % {"lqi_pass": LQI_PASS, "rssi_pass": RSSI_PASS,
+                                       "lqi_marginal": LQI_MARGINAL,
+                                       "rssi_marginal": RSSI_MARGINAL})
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = [[d.eui64, type_name(d.read_type or d.entered_type), _dash(d.live_reading),
+                 _dash(d.lqi), _dash(d.rssi), verdict_text(d.verdict)]
+                for d in self.ctl.job.devices]
+        set_rows(self.table, [_("EUI-64"), _("Type"), _("Live reading"), _("LQI"),
+                              _("RSSI (dBm)"), _("Link")], rows)
+        self.again.setEnabled(self.ctl.runner is not None and not self.ctl.pairing)
+        if self.ctl.verified is None:
+            self.summary.setText(_("Not checked yet: pair the devices first."))
+        elif self.ctl.ok():
+            self.summary.setText(_("✓ Every listed device joined, was configured and answered."))
+        else:
+            self.summary.setText(_("✗ Not every listed device joined, was configured and "
+                                   "answered: see the status of each device."))
+
+
+# ---- 6 Report -------------------------------------------------------------------------
+class ReportPage(Page):
+    key = "report"
+
+    def __init__(self, ctl: Controller, announcer: Announcer) -> None:
+        super().__init__(ctl, announcer)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.folder = QLineEdit(str(Path.cwd()))
+        self.folder_label = label()
+        self.folder_label.setBuddy(self.folder)
+        form.addRow(self.folder_label, self.folder)
+        self.box.addLayout(form)
+        row = QHBoxLayout()
+        self.save_json, self.save_html, self.save_pdf = QPushButton(), QPushButton(), QPushButton()
+        for button, kind in ((self.save_json, "json"), (self.save_html, "html"),
+                             (self.save_pdf, "pdf")):
+            button.clicked.connect(lambda _c=False, k=kind: self.save(k))
+            row.addWidget(button)
+        row.addStretch(1)
+        self.box.addLayout(row)
+        self.saved = label()
+        self.box.addWidget(self.saved)
+        self.preview = QTextBrowser()
+        self.box.addWidget(self.preview, 1)
+
+    def title(self) -> str:
+        return _("6. Report")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("The commissioning report: devices, link quality, refused "
+                             "joiners, engineer and site. It never contains a code or key."))
+        self.folder_label.setText(_("Save in &folder"))
+        self.folder.setAccessibleName(_("Folder for the report files"))
+        self.save_json.setText(_("Save &JSON"))
+        self.save_html.setText(_("Save &HTML"))
+        self.save_pdf.setText(_("Save &PDF"))
+        for button in (self.save_json, self.save_html, self.save_pdf):
+            button.setAccessibleName(button.text().replace("&", ""))
+        self.preview.setAccessibleName(_("Report preview"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.isVisible() or not self.preview.toPlainText():
+            self.preview.setHtml(report.to_html(self.ctl.report_data()))
+
+    def save(self, kind: str) -> Path:
+        data = self.ctl.report_data()
+        stem = "".join(c for c in (self.ctl.job.site_ref or "job") if c.isalnum() or c in "-_")
+        path = Path(self.folder.text()).expanduser() / f"commissioning-{stem}.{kind}"
+        if kind == "json":
+            path.write_text(report.to_json(data), encoding="utf-8")
+        elif kind == "html":
+            path.write_text(report.to_html(data), encoding="utf-8")
+        else:
+            from han_home.installer_app.ui.pdf import write_pdf
+
+            write_pdf(report.to_html(data), path)
+        text = _("Saved %(path)s") % {"path": str(path)}
+        self.saved.setText(text)
+        self.announcer.announce(self, text, key="saved")
+        return path
+
+
+# ---- Diagnostics ----------------------------------------------------------------------
+class DiagnosticsPage(Page):
+    key = "diagnostics"
+
+    def __init__(self, ctl: Controller, announcer: Announcer, theme: str = "normal") -> None:
+        super().__init__(ctl, announcer)
+        row = QHBoxLayout()
+        self.scan = QPushButton()
+        self.scan.clicked.connect(lambda: ctl.spawn(ctl.energy_scan()))
+        self.progress = QProgressBar()
+        row.addWidget(self.scan)
+        row.addWidget(self.progress, 1)
+        self.box.addLayout(row)
+        self.chart = ChannelChart(theme)
+        self.box.addWidget(self.chart, 2)
+        self.recommended = label("heading")
+        self.box.addWidget(self.recommended)
+        self.links = table(8)
+        self.box.addWidget(self.links, 1)
+        self.log_heading = label()
+        self.log = table(2)
+        self.box.addWidget(self.log_heading)
+        self.box.addWidget(self.log, 1)
+        ctl.scan_progress.connect(self._progress)
+
+    def title(self) -> str:
+        return _("Diagnostics")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.intro.setText(_("Channel energy (2.4 GHz interference), each device’s link, and "
+                             "everything that happened. Available at any time."))
+        self.scan.setText(_("&Scan channels 11–26"))
+        self.scan.setAccessibleName(_("Scan channels 11 to 26"))
+        self.progress.setAccessibleName(_("Channel scan progress"))
+        self.links.setAccessibleName(_("Link quality of each device"))
+        self.log_heading.setText(_("Event log:"))
+        self.log.setAccessibleName(_("Event log"))
+        self.chart.retranslate()
+        self.refresh()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def refresh(self) -> None:
+        ctl = self.ctl
+        self.scan.setEnabled(ctl.gw is not None and not ctl.scanning and not ctl.paused)
+        self.chart.set_result(ctl.scan)
+        if ctl.scan is not None:
+            self.recommended.setText(_("★ Recommended channel: %(channel)d (now on channel "
+                                       "%(current)s). ▲ marks a busy channel.") % {
+                "channel": ctl.scan.recommended, "current": _dash(ctl.scan.current)})
+        else:
+            self.recommended.setText(_("No scan yet."))
+        rows = []
+        if ctl.gw is not None:
+            battery = ctl.battery()
+            for r in link_table(ctl.gw, battery):
+                rows.append([r.eui64, type_name(_type_of_role(r.role)), _dash(r.lqi),
+                             _dash(r.rssi), verdict_text(r.verdict), _when(r.last_seen),
+                             _dash(r.firmware),
+                             _dash(r.battery_pct) + (" %" if r.battery_pct is not None else "")])
+        set_rows(self.links, [_("EUI-64"), _("Type"), _("LQI"), _("RSSI (dBm)"), _("Link"),
+                              _("Last seen"), _("Firmware"), _("Battery")], rows)
+        set_rows(self.log, [_("Time (UK)"), _("Event")],
+                 [[_when(e.at), log_text(e)] for e in reversed(ctl.job.log[-200:])])
+
+
+def _type_of_role(role: str) -> DeviceType:
+    from han_home.installer_app.job import TYPE_OF_ROLE
+    from han_home.shared.han.registry import Role
+
+    return TYPE_OF_ROLE.get(Role(role), DeviceType.OTHER)
+
+
+PAGES = (JobPage, DevicesPage, PairPage, ConfigurePage, VerifyPage, ReportPage, DiagnosticsPage)

@@ -1,0 +1,139 @@
+"""Small widgets for the installer screens: the channel chart, tables, text helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from han_home.installer_app.diagnostics import BUSY_ENERGY, CHANNELS, ScanResult
+from han_home.shared.i18n import _
+from han_home.shared.ui.theme import get_theme
+
+
+def label(role: str | None = None, wrap: bool = True) -> QLabel:
+    widget = QLabel()
+    widget.setWordWrap(wrap)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role:
+        widget.setProperty("role", role)
+    return widget
+
+
+def table(columns: int) -> QTableWidget:
+    widget = QTableWidget(0, columns)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    widget.verticalHeader().setVisible(False)
+    widget.setWordWrap(True)
+    header = widget.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    widget.setMinimumHeight(120)
+    return widget
+
+
+def set_rows(widget: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
+    widget.setHorizontalHeaderLabels(headers)
+    widget.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = widget.item(r, c)
+            if item is None:
+                item = QTableWidgetItem()
+                widget.setItem(r, c, item)
+            item.setText(text)
+    widget.resizeRowsToContents()
+    # Show up to four rows without scrolling, whatever the text size (WCAG 1.4.4 at 200 %).
+    shown = sum(widget.rowHeight(r) for r in range(min(4, len(rows))))
+    line = widget.fontMetrics().height()
+    widget.setMinimumHeight(max(120, widget.horizontalHeader().sizeHint().height() + shown
+                                + (line if not rows else 0) + line))
+
+
+class ChannelChart(QWidget):
+    """Bars of energy per channel 11-26; the recommended channel hatched and starred,
+    busy channels marked with a triangle, so colour is never the only cue."""
+
+    def __init__(self, theme: str = "normal") -> None:
+        super().__init__()
+        self.result: ScanResult | None = None
+        self.theme_key = theme
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.retranslate()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        line = self.fontMetrics().height()
+        return QSize(16 * line * 2, line * 10)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        line = self.fontMetrics().height()
+        return QSize(16 * line, line * 8)
+
+    def set_result(self, result: ScanResult | None) -> None:
+        self.result = result
+        self.retranslate()
+        self.update()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Channel energy scan"))
+        if self.result is None:
+            self.setAccessibleDescription(_("No scan yet."))
+            return
+        parts = [_("Channel %(channel)d: energy %(energy)d of 255") % {
+            "channel": c, "energy": int(v)} for c, v in sorted(self.result.energy.items())]
+        parts.append(_("Recommended channel: %(channel)d.") % {"channel": self.result.recommended})
+        self.setAccessibleDescription("; ".join(parts))
+
+    def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        p = get_theme(self.theme_key).palette
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = self.fontMetrics()
+        line = fm.height()
+        w, h = self.width(), self.height()
+        top, bottom = line * 1.5, h - line * 1.6
+        slot = w / len(CHANNELS)
+        painter.setPen(QPen(QColor(p.control_border), 1))
+        painter.drawLine(0, int(bottom), w, int(bottom))
+        busy_y = bottom - (bottom - top) * BUSY_ENERGY / 255
+        painter.setPen(QPen(QColor(p.warning), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(0, int(busy_y), w, int(busy_y))
+        for i, channel in enumerate(CHANNELS):
+            x = i * slot
+            energy = self.result.energy.get(channel, 0) if self.result else 0
+            bar_h = max(2.0, (bottom - top) * energy / 255)
+            rect = QRectF(x + slot * 0.2, bottom - bar_h, slot * 0.6, bar_h)
+            recommended = self.result is not None and channel == self.result.recommended
+            colour = QColor(p.accent if recommended else p.chart_electricity)
+            painter.setPen(QPen(QColor(p.text), 1))
+            painter.setBrush(QBrush(colour))
+            painter.drawRect(rect)
+            if recommended:
+                painter.setBrush(QBrush(QColor(p.accent_text), Qt.BrushStyle.BDiagPattern))
+                painter.drawRect(rect)
+            painter.setPen(QColor(p.text))
+            painter.drawText(QRectF(x, bottom + 2, slot, line * 1.4),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                             str(channel))
+            mark = "★" if recommended else ("▲" if self.result and self.result.busy(channel)
+                                            else "")
+            if mark:
+                painter.drawText(QRectF(x, rect.top() - line * 1.3, slot, line * 1.2),
+                                 Qt.AlignmentFlag.AlignCenter, mark)
+        if self.hasFocus():
+            painter.setPen(QPen(QColor(p.focus_ring), 4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.rect().adjusted(2, 2, -2, -2))
+        painter.end()

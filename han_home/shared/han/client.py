@@ -1,0 +1,83 @@
+"""The one API both apps use to reach the HAN. It knows nothing of Qt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
+from han_home.shared.han.registry import DeviceRecord
+
+
+class DeviceEventKind(StrEnum):
+    JOINED = "joined"
+    INTERVIEWED = "interviewed"
+    CONFIGURED = "configured"
+    LEFT = "left"
+    REFUSED = "refused"  # a device not on the list tried to join: never admitted
+
+
+class RadioState(StrEnum):
+    CONNECTED = "connected"
+    LOST = "lost"
+    RECONNECTING = "reconnecting"
+
+
+@dataclass(frozen=True)
+class ReadingEvent:
+    reading: Reading
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    kind: DeviceEventKind
+    eui64: str
+    at: datetime
+    lqi: int | None = None
+    rssi: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RadioEvent:
+    state: RadioState
+    at: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StaleEvent:
+    """A value has had no update for three times its expected interval."""
+
+    fuel: Fuel
+    kind: ReadingKind
+    last: Reading
+    age_seconds: float
+
+
+HanEvent = ReadingEvent | DeviceEvent | RadioEvent | StaleEvent
+Subscriber = Callable[[HanEvent], None]
+
+
+class HanClient(Protocol):
+    """In-process (`Gateway`) today; a remote TLS client can implement the same."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]: ...
+
+    def now(self) -> datetime: ...
+
+    def latest(self) -> dict[tuple[Fuel, ReadingKind], Reading]: ...
+
+    def is_stale(self, reading: Reading) -> bool: ...
+
+    def devices(self) -> list[DeviceRecord]: ...
+
+    @property
+    def radio_state(self) -> RadioState: ...

@@ -1,0 +1,85 @@
+"""Encode and decode ZCL and ZDO frames with zigpy's own definitions (real bytes on the air)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import zigpy.types as t
+from zigpy.zcl import Cluster, foundation
+from zigpy.zdo import types as zdo_t
+
+from han_home.shared.han import se_clusters  # noqa: F401  (registers SE cluster definitions)
+
+
+def zcl_general(
+    tsn: int,
+    command: foundation.GeneralCommand,
+    payload: dict[str, Any],
+    *,
+    from_server: bool,
+    disable_default_response: bool = True,
+) -> bytes:
+    direction = (
+        foundation.Direction.Server_to_Client
+        if from_server
+        else foundation.Direction.Client_to_Server
+    )
+    hdr = foundation.ZCLHeader.general(tsn, command, direction=direction)
+    hdr.frame_control = hdr.frame_control.replace(disable_default_response=disable_default_response)
+    schema = foundation.GENERAL_COMMANDS[command].schema
+    return hdr.serialize() + schema(**payload).serialize()
+
+
+def zcl_cluster_command(
+    tsn: int, cluster_id: int, command_id: int, payload: dict[str, Any], *, from_server: bool
+) -> bytes:
+    cluster_cls = Cluster._registry[cluster_id]
+    if from_server:
+        cmd_def = cluster_cls.client_commands[command_id]
+        direction = foundation.Direction.Server_to_Client
+    else:
+        cmd_def = cluster_cls.server_commands[command_id]
+        direction = foundation.Direction.Client_to_Server
+    hdr = foundation.ZCLHeader.cluster(tsn, command_id, direction=direction)
+    hdr.frame_control = hdr.frame_control.replace(disable_default_response=True)
+    return hdr.serialize() + cmd_def.schema(**payload).serialize()
+
+
+def decode_zcl(cluster_id: int, data: bytes) -> tuple[foundation.ZCLHeader, Any]:
+    """Decode a ZCL frame arriving at a server cluster. Raises ValueError/KeyError if bad."""
+    hdr, rest = foundation.ZCLHeader.deserialize(data)
+    if hdr.frame_control.is_general:
+        schema = foundation.GENERAL_COMMANDS[foundation.GeneralCommand(hdr.command_id)].schema
+    else:
+        cluster_cls = Cluster._registry[cluster_id]
+        commands = (
+            cluster_cls.server_commands
+            if hdr.direction == foundation.Direction.Client_to_Server
+            else cluster_cls.client_commands
+        )
+        schema = commands[hdr.command_id].schema
+    args, _ = schema.deserialize(rest)
+    return hdr, args
+
+
+def attribute_type(cluster_id: int, attr_id: int) -> tuple[Any, Any]:
+    """(python type, ZCL data type id) of an attribute, from zigpy's cluster definition."""
+    attr = Cluster._registry[cluster_id].attributes[attr_id]
+    return attr.type, attr.zcl_type
+
+
+def type_value(cluster_id: int, attr_id: int, value: Any) -> foundation.TypeValue:
+    py_type, zcl_type = attribute_type(cluster_id, attr_id)
+    return foundation.TypeValue(type=zcl_type, value=py_type(value))
+
+
+def decode_zdo(cluster_id: int, data: bytes) -> tuple[int, list[Any]]:
+    tsn, rest = t.uint8_t.deserialize(data)
+    _names, param_types = zdo_t.CLUSTERS[zdo_t.ZDOCmd(cluster_id)]
+    args, _ = t.deserialize(rest, param_types)
+    return tsn, args
+
+
+def encode_zdo(tsn: int, cluster_id: int, args: list[Any]) -> bytes:
+    _names, param_types = zdo_t.CLUSTERS[zdo_t.ZDOCmd(cluster_id)]
+    return t.uint8_t(tsn).serialize() + t.serialize(args, param_types)

@@ -1,0 +1,202 @@
+"""The virtual home's radio: a zigpy ControllerApplication whose air is in-process.
+
+The gateway drives it exactly as it drives znp / ezsp / deconz. Joining follows the
+GB HAN trust-centre policy: a device is admitted only while the gateway permits its
+EUI-64 with the link key derived from that device's install code; anything else that
+asks to join is refused and reported (`join_refused` listener event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import zigpy.application
+import zigpy.config as conf
+import zigpy.exceptions
+import zigpy.state
+import zigpy.types as t
+from zigpy.zdo import types as zdo_t
+
+from han_home.shared.han.se_clusters import SE_PROFILE_ID
+from han_home.shared.han.se_device import SmartEnergyAppMixin
+from han_home.shared.sim.air import COORDINATOR_NWK, VirtualAir
+from han_home.shared.sim.device import VirtualDevice
+
+LOGGER = logging.getLogger(__name__)
+COORDINATOR_IEEE = t.EUI64.convert("00:1b:c5:0c:60:00:00:01")
+
+
+class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.ControllerApplication):
+    """A zigpy radio for the virtual home. Config key `sim_air` carries the VirtualAir."""
+
+    SCHEMA = conf.CONFIG_SCHEMA.extend({"sim_air": object}, extra=0)
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.air: VirtualAir = config["sim_air"]
+        super().__init__(config)
+        self._connected = False
+        self._permits: dict[t.EUI64, tuple[t.KeyData, float]] = {}
+        self._window_until = 0.0
+        self._window_task: asyncio.Task[None] | None = None
+
+    # ---- radio life -----------------------------------------------------------
+    async def connect(self) -> None:
+        if not self.air.radio_present:
+            raise zigpy.exceptions.TransientConnectionError("Virtual radio is unplugged")
+        self.air.attach_radio(self.packet_received, self._join_request, self._left)
+        self._connected = True
+
+    async def disconnect(self) -> None:
+        self._connected = False
+        self._close_window()
+        self.air.detach_radio()
+
+    async def _watchdog_feed(self) -> None:
+        if not self.air.radio_present:
+            raise zigpy.exceptions.ControllerException("Virtual radio is unplugged")
+
+    async def load_network_info(self, *, load_devices: bool = False) -> None:
+        self.state.node_info = zigpy.state.NodeInfo(
+            nwk=COORDINATOR_NWK,
+            ieee=COORDINATOR_IEEE,
+            logical_type=zdo_t.LogicalType.Coordinator,
+            model="Virtual HAN radio",
+            manufacturer="han-home",
+            version="1.0",
+        )
+        self.state.network_info = zigpy.state.NetworkInfo(
+            extended_pan_id=t.ExtendedPanId.convert("00:1b:c5:0c:60:00:00:01"),
+            pan_id=t.PanId(0x1A62),
+            nwk_update_id=0,
+            nwk_manager_id=COORDINATOR_NWK,
+            channel=self.air.channel,
+            channel_mask=t.Channels.from_channel_list([self.air.channel]),
+            security_level=5,
+            network_key=zigpy.state.Key(key=t.KeyData(range(16))),
+            tc_link_key=zigpy.state.Key(key=t.KeyData(b"ZigBeeAlliance09")),
+            stack_specific={},
+            source="han-home sim",
+        )
+
+    async def write_network_info(self, *, network_info, node_info) -> None:
+        self.air.channel = network_info.channel or self.air.channel
+
+    async def reset_network_info(self) -> None:
+        return None
+
+    async def start_network(self) -> None:
+        await self.load_network_info()
+        coordinator = self.add_device(COORDINATOR_IEEE, COORDINATOR_NWK)
+        coordinator.node_desc = zdo_t.NodeDescriptor(
+            logical_type=zdo_t.LogicalType.Coordinator,
+            complex_descriptor_available=0,
+            user_descriptor_available=0,
+            reserved=0,
+            aps_flags=0,
+            frequency_band=zdo_t.FrequencyBand.Freq2400MHz,
+            mac_capability_flags=zdo_t.MACCapabilityFlags.AllocateAddress
+            | zdo_t.MACCapabilityFlags.MainsPowered
+            | zdo_t.MACCapabilityFlags.RxOnWhenIdle
+            | zdo_t.MACCapabilityFlags.FullFunctionDevice,
+            manufacturer_code=0x1234,
+            maximum_buffer_size=82,
+            maximum_incoming_transfer_size=255,
+            server_mask=0x2C41,
+            maximum_outgoing_transfer_size=255,
+            descriptor_capability_field=zdo_t.DescriptorCapability.NONE,
+        )
+        ep = coordinator.add_endpoint(1)
+        ep.status = zigpy.endpoint.Status.ZDO_INIT
+        ep.profile_id = SE_PROFILE_ID
+        ep.device_type = 0x0500  # energy service interface
+        coordinator.model, coordinator.manufacturer = "Virtual HAN radio", "han-home"
+        self.device_initialized(coordinator)
+
+    async def force_remove(self, dev) -> None:
+        device = self.air.devices.get(dev.ieee)
+        if device is not None and device.joined:
+            self.air.device_left(device)
+
+    async def add_endpoint(self, descriptor: zdo_t.SimpleDescriptor) -> None:
+        return None
+
+    # ---- frames ---------------------------------------------------------------
+    async def send_packet(self, packet: t.ZigbeePacket) -> None:
+        if not self._connected or not self.air.radio_present:
+            raise zigpy.exceptions.DeliveryError("Virtual radio is unplugged")
+        if packet.dst is None or packet.dst.addr_mode == t.AddrMode.Broadcast:
+            return
+        if packet.dst.addr_mode == t.AddrMode.Group:
+            return
+        if not self.air.to_device(packet):
+            raise zigpy.exceptions.DeliveryError(
+                f"No ACK from {packet.dst.address!r}", status=t.MACStatus.MAC_NO_ACK
+            )
+
+    async def energy_scan(
+        self, channels: t.Channels, duration_exp: int, count: int
+    ) -> dict[int, float]:
+        results: dict[int, float] = {}
+        for channel in channels:
+            samples = [self.air.energy(channel) for _ in range(max(1, count))]
+            results[channel] = max(samples)
+            await asyncio.sleep(0.01 * (2**duration_exp) / 8)  # scans take time on real radios
+        return results
+
+    # ---- joining --------------------------------------------------------------
+    async def permit_ncp(self, time_s: int = 60) -> None:
+        if time_s == 0:
+            self._close_window()
+        else:
+            self._open_window(time_s)
+
+    async def permit_with_link_key(
+        self, node: t.EUI64, link_key: t.KeyData, time_s: int = 60
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        self._permits[t.EUI64(node)] = (t.KeyData(link_key), loop.time() + time_s)
+        self._open_window(time_s)
+
+    def _open_window(self, time_s: int) -> None:
+        loop = asyncio.get_running_loop()
+        self._window_until = max(self._window_until, loop.time() + time_s)
+        self.air.permit_open.set()
+        if self._window_task is None or self._window_task.done():
+            self._window_task = loop.create_task(self._window_timer())
+
+    async def _window_timer(self) -> None:
+        loop = asyncio.get_running_loop()
+        while loop.time() < self._window_until:
+            await asyncio.sleep(self._window_until - loop.time())
+        self._close_window()
+
+    def _close_window(self) -> None:
+        self._window_until = 0.0
+        self._permits.clear()  # keys live only as long as the window
+        self.air.permit_open.clear()
+        if self._window_task is not None and self._window_task is not asyncio.current_task():
+            self._window_task.cancel()
+        self._window_task = None
+
+    @property
+    def window_open(self) -> bool:
+        return self.air.permit_open.is_set()
+
+    def _join_request(self, device: VirtualDevice) -> None:
+        if not self.window_open:
+            return
+        loop = asyncio.get_running_loop()
+        permit = self._permits.get(device.ieee)
+        if permit is None or permit[1] < loop.time() or permit[0] != device.link_key:
+            reason = "not_listed" if permit is None else "wrong_key"
+            self.listener_event("join_refused", device.ieee, device.lqi, device.rssi, reason)
+            return
+        nwk = self.air.allocate_nwk()
+        device.joined_network(nwk)
+        self.handle_join(nwk, device.ieee, COORDINATOR_NWK)
+
+    def _left(self, device: VirtualDevice) -> None:
+        if device.nwk is not None:
+            self.handle_leave(device.nwk, device.ieee)

@@ -1,0 +1,101 @@
+"""HistoryStore for async code: every call runs on one dedicated worker thread.
+
+SQLite connections belong to the thread that made them, so the store is opened on the
+worker and only ever touched there; the event loop (and so the UI) never waits on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from han_home.shared.energy.calendar import Period
+from han_home.shared.energy.readings import Fuel, Reading
+from han_home.shared.store.history import DeviceRow, HalfHourRow, HistoryStore, PeriodTotal
+
+T = TypeVar("T")
+
+
+class AsyncHistory:
+    def __init__(self, store_path: str | Path) -> None:
+        self.path = Path(store_path)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-db")
+        # Opened on the worker; a StoreError surfaces on the first awaited call (or ready()).
+        self._opened: Future[HistoryStore] = self._executor.submit(HistoryStore, self.path)
+        self._closed = False
+
+    async def _run(self, fn: Callable[[HistoryStore], T]) -> T:
+        if self._closed:
+            raise RuntimeError("AsyncHistory is closed")
+        loop = asyncio.get_running_loop()
+        # The worker is FIFO, so the open job has finished before this one starts.
+        return await loop.run_in_executor(self._executor, lambda: fn(self._opened.result()))
+
+    async def ready(self) -> None:
+        """Wait until the store is open; raises StoreError if it cannot be."""
+        await self._run(lambda store: None)
+
+    async def aggregate(
+        self, fuel: Fuel | str, by: Period | str, start: date | None = None,
+        end: date | None = None,
+    ) -> list[PeriodTotal]:
+        return await self._run(lambda s: s.aggregate(fuel, by, start, end))
+
+    async def half_hours(
+        self, fuel: Fuel | str, start_utc: datetime, end_utc: datetime
+    ) -> list[HalfHourRow]:
+        return await self._run(lambda s: s.half_hours(fuel, start_utc, end_utc))
+
+    async def add_half_hours(self, fuel: Fuel | str, rows: Iterable[HalfHourRow]) -> None:
+        rows = list(rows)  # materialise here: the caller's iterable may not be thread-safe
+        await self._run(lambda s: s.add_half_hours(fuel, rows))
+
+    async def set_standing_charge(self, fuel: Fuel | str, local_day: date, gbp: Decimal) -> None:
+        await self._run(lambda s: s.set_standing_charge(fuel, local_day, gbp))
+
+    async def save_reading(self, reading: Reading) -> None:
+        await self._run(lambda s: s.save_reading(reading))
+
+    async def latest_readings(self) -> list[Reading]:
+        return await self._run(lambda s: s.latest_readings())
+
+    async def devices(self) -> list[DeviceRow]:
+        return await self._run(lambda s: s.devices())
+
+    async def upsert_device(self, eui64: str, **fields: object) -> None:
+        await self._run(lambda s: s.upsert_device(eui64, **fields))  # type: ignore[arg-type]
+
+    async def prune(self, keep_months: int = 13) -> int:
+        return await self._run(lambda s: s.prune(keep_months))
+
+    async def close(self) -> None:
+        """Close the connection on its own thread, then stop the worker."""
+        if self._closed:
+            return
+        loop = asyncio.get_running_loop()
+
+        def _close() -> None:
+            try:
+                self._opened.result().close()
+            except Exception:  # noqa: BLE001 - it never opened: nothing to close
+                pass
+
+        await loop.run_in_executor(self._executor, _close)
+        self._closed = True
+        self._executor.shutdown(wait=True)
+
+    async def __aenter__(self) -> AsyncHistory:
+        try:
+            await self.ready()
+        except BaseException:
+            await self.close()  # don't leak the worker thread
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,421 @@
+"""SQLite history of half-hourly energy and cost, standing charges, latest readings, devices.
+
+WAL + synchronous=NORMAL: a crash loses at most the last commits, never corrupts. Energy,
+cost and volume are exact integers in fine units (see migrations.py) so SQL SUMs are exact;
+they become Decimal only at this module's edge. A connection belongs to the thread that
+opened the store (use AsyncHistory from async code).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from han_home.shared.energy.calendar import (
+    Period,
+    local_date,
+    local_midnight_utc,
+    next_period_start_date,
+    period_start_date,
+)
+from han_home.shared.energy.calendar import hours_in_period as _hours_in_period
+from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
+from han_home.shared.store.migrations import LATEST_VERSION, MIGRATIONS
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_CV_PLACES = Decimal("0.001")  # CVs are stored to 3 dp
+_MIN_KEEP_MONTHS = 13  # meters hold 13 months of half-hours; the display keeps as much
+
+# SQL giving a period key from a 'YYYY-MM-DD' column. Week: back 6 days, then forward to the
+# next Monday (SQLite's 'weekday 1' leaves a Monday where it is) = this week's Monday.
+_KEY_SQL: dict[Period, str] = {
+    Period.DAY: "local_day",
+    Period.WEEK: "date(local_day, '-6 days', 'weekday 1')",
+    Period.MONTH: "substr(local_day, 1, 7)",
+    Period.YEAR: "substr(local_day, 1, 4)",
+}
+
+
+class StoreError(Exception):
+    """The history database cannot be used (not SQLite, newer schema, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HalfHourRow:
+    start_utc: datetime  # aware, on a :00/:30 boundary
+    kwh: Decimal
+    cost_gbp: Decimal
+    m3: Decimal | None = None  # gas: metered volume
+    cv: Decimal | None = None  # gas: calorific value used, MJ/m3
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodTotal:
+    period: str  # period key: '2026-10-25', week's Monday '2026-10-19', '2026-10', '2026'
+    hours: int  # hours in the whole local period (23/24/25 a day), not clipped to data
+    kwh: Decimal
+    cost_gbp: Decimal  # energy cost only; standing charge is separate
+    standing_charge_gbp: Decimal
+    m3: Decimal | None  # None when no row in the period had a volume (electricity)
+    # Volume-weighted mean CV (sum(m3 x cv) / sum(m3)): the CV that turns the period's m3 into
+    # its kWh. None when no volume with a CV was recorded.
+    cv: Decimal | None
+
+    @property
+    def total_gbp(self) -> Decimal:
+        return self.cost_gbp + self.standing_charge_gbp
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRow:
+    eui64: str
+    role: str | None = None
+    install_state: str | None = None
+    first_joined: datetime | None = None
+    last_seen: datetime | None = None
+    lqi: int | None = None
+    rssi: int | None = None
+    label: str | None = None
+
+
+def _to_fine(value: Decimal, digits: int = 6) -> int:
+    # Round half-even to the stored resolution (1e-6 kWh, 1e-9 GBP, 1e-3 MJ/m3).
+    return int(Decimal(value).scaleb(digits).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def _from_fine(value: int | None, digits: int = 6) -> Decimal | None:
+    # scaleb is an exact decimal shift (and much faster than dividing by 10**6).
+    return None if value is None else Decimal(value).scaleb(-digits)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        raise ValueError(f"naive datetime {dt!r}: store aware UTC times")
+    return dt.astimezone(UTC).isoformat()
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@lru_cache(maxsize=4096)
+def _period_hours(key: str, by: Period) -> int:
+    return _hours_in_period(key, by)
+
+
+def _check_is_sqlite(path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite touches it (so nothing is written)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as f:
+        head = f.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise StoreError(f"{path} is not a SQLite database (refusing to open or change it)")
+
+
+class HistoryStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a history database")
+        _check_is_sqlite(self.path)
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None)  # explicit transactions
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open history database {self.path}: {exc}") from exc
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > LATEST_VERSION:
+                raise StoreError(
+                    f"{self.path} has schema version {version}, newer than this program "
+                    f"understands ({LATEST_VERSION}); upgrade the program, the file is untouched"
+                )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate(conn, version)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{self.path} is not a usable SQLite database: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in step:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @property
+    def journal_mode(self) -> str:
+        return str(self._conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    def _write(self, sql_and_params: Iterable[tuple[str, tuple[object, ...]]]) -> None:
+        """Run statements in one transaction: all of them land, or none."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in sql_and_params:
+                self._conn.execute(sql, params)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- half-hours -------------------------------------------------------------------------
+
+    def add_half_hours(self, fuel: Fuel | str, rows: Iterable[HalfHourRow]) -> None:
+        """Insert or replace half-hours by (fuel, start); keeps the daily roll-up in step."""
+        fuel = Fuel(fuel)
+        params: list[tuple[object, ...]] = []
+        days: set[str] = set()
+        for row in rows:
+            start = row.start_utc
+            if start.tzinfo is None:
+                raise ValueError(f"naive half-hour start {start!r}")
+            epoch = int(start.timestamp())
+            if epoch % 1800 or start.microsecond:
+                raise ValueError(f"half-hour start {start.isoformat()} is not on :00 or :30")
+            day = local_date(start).isoformat()
+            days.add(day)
+            params.append((
+                fuel.value, epoch, day, _to_fine(row.kwh), _to_fine(row.cost_gbp, 9),
+                None if row.m3 is None else _to_fine(row.m3),
+                None if row.cv is None else _to_fine(row.cv, 3),
+            ))
+        if not params:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO half_hours"
+                " (fuel, start_utc, local_day, kwh_e6, cost_e9, m3_e6, cv_e3)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO daily_totals"
+                " SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6),"
+                " SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END)"
+                " FROM half_hours WHERE fuel = ? AND local_day = ? GROUP BY fuel, local_day",
+                [(fuel.value, d) for d in sorted(days)],
+            )
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def half_hours(
+        self, fuel: Fuel | str, start_utc: datetime, end_utc: datetime
+    ) -> list[HalfHourRow]:
+        """Stored half-hours starting in [start_utc, end_utc), oldest first."""
+        cur = self._conn.execute(
+            "SELECT start_utc, kwh_e6, cost_e9, m3_e6, cv_e3 FROM half_hours"
+            " WHERE fuel = ? AND start_utc >= ? AND start_utc < ? ORDER BY start_utc",
+            (Fuel(fuel).value, int(start_utc.timestamp()), int(end_utc.timestamp())),
+        )
+        return [
+            HalfHourRow(
+                start_utc=datetime.fromtimestamp(s, UTC),
+                kwh=Decimal(k).scaleb(-6),
+                cost_gbp=Decimal(c).scaleb(-9),
+                m3=_from_fine(m),
+                cv=_from_fine(cv, 3),
+            )
+            for s, k, c, m, cv in cur
+        ]
+
+    def set_standing_charge(self, fuel: Fuel | str, local_day: date, gbp: Decimal) -> None:
+        self._write([(
+            "INSERT OR REPLACE INTO standing_charges (fuel, local_day, gbp_e9) VALUES (?, ?, ?)",
+            (Fuel(fuel).value, local_day.isoformat(), _to_fine(gbp, 9)),
+        )])
+
+    # -- aggregates -------------------------------------------------------------------------
+
+    def aggregate(
+        self,
+        fuel: Fuel | str,
+        by: Period | str,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[PeriodTotal]:
+        """Totals per local day/week/month/year, oldest first.
+
+        start/end (local dates, inclusive) pick the periods containing them; each period is
+        reported whole. Periods with neither usage nor a standing charge are left out.
+        """
+        by = Period(by)
+        first = period_start_date(start, by).isoformat() if start else "0000-01-01"
+        last = (
+            (next_period_start_date(end, by) - timedelta(days=1)).isoformat()
+            if end else "9999-12-31"
+        )
+        key = _KEY_SQL[by]
+        fuel_value = Fuel(fuel).value
+        usage = self._conn.execute(
+            f"SELECT {key} AS k, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6), SUM(m3cv_e9),"
+            f" SUM(m3_with_cv_e6) FROM daily_totals"
+            f" WHERE fuel = ? AND local_day BETWEEN ? AND ? GROUP BY k",
+            (fuel_value, first, last),
+        ).fetchall()
+        standing = dict(self._conn.execute(
+            f"SELECT {key} AS k, SUM(gbp_e9) FROM standing_charges"
+            f" WHERE fuel = ? AND local_day BETWEEN ? AND ? GROUP BY k",
+            (fuel_value, first, last),
+        ).fetchall())
+        by_key = {row[0]: row for row in usage}
+        totals: list[PeriodTotal] = []
+        for k in sorted(by_key.keys() | standing.keys()):
+            _, kwh, cost, m3, m3cv, m3_with_cv = by_key.get(k, (k, 0, 0, None, None, None))
+            cv = (
+                (Decimal(m3cv) / Decimal(m3_with_cv)).scaleb(-3).quantize(_CV_PLACES)
+                if m3cv is not None and m3_with_cv
+                else None
+            )
+            totals.append(PeriodTotal(
+                period=k,
+                hours=_period_hours(k, by),
+                kwh=Decimal(kwh).scaleb(-6),
+                cost_gbp=Decimal(cost).scaleb(-9),
+                standing_charge_gbp=Decimal(standing.get(k, 0)).scaleb(-9),
+                m3=_from_fine(m3),
+                cv=cv,
+            ))
+        return totals
+
+    # -- latest readings --------------------------------------------------------------------
+
+    def save_reading(self, reading: Reading) -> None:
+        """Keep the last reading per (device, kind, tier)."""
+        r = reading
+        self._write([(
+            "INSERT OR REPLACE INTO latest_readings (device, kind, tier_key, fuel, value, unit,"
+            " received, meter_time, source, tier, text, extra)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.device, str(r.kind), -1 if r.tier is None else r.tier, str(r.fuel),
+                str(r.value), r.unit, _iso(r.received), _iso(r.meter_time), str(r.source),
+                r.tier, r.text, json.dumps(r.extra, sort_keys=True),
+            ),
+        )])
+
+    def latest_readings(self) -> list[Reading]:
+        cur = self._conn.execute(
+            "SELECT device, kind, fuel, value, unit, received, meter_time, source, tier, text,"
+            " extra FROM latest_readings ORDER BY device, kind, tier_key"
+        )
+        out: list[Reading] = []
+        for device, kind, fuel, value, unit, received, meter_time, source, tier, text, extra in cur:
+            received_dt = _from_iso(received)
+            assert received_dt is not None  # NOT NULL column
+            out.append(Reading(
+                device=device, fuel=Fuel(fuel), kind=ReadingKind(kind), value=Decimal(value),
+                unit=unit, received=received_dt, meter_time=_from_iso(meter_time),
+                source=Source(source), tier=tier, text=text, extra=json.loads(extra),
+            ))
+        return out
+
+    # -- devices ----------------------------------------------------------------------------
+
+    def upsert_device(
+        self,
+        eui64: str,
+        *,
+        role: str | None = None,
+        install_state: str | None = None,
+        first_joined: datetime | None = None,
+        last_seen: datetime | None = None,
+        lqi: int | None = None,
+        rssi: int | None = None,
+        label: str | None = None,
+    ) -> None:
+        """Create or update a device; None leaves a field as it was. first_joined keeps the
+        earliest time seen (ISO UTC text sorts in time order)."""
+        self._write([(
+            "INSERT INTO devices (eui64, role, install_state, first_joined, last_seen, lqi,"
+            " rssi, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (eui64) DO UPDATE SET"
+            " role = COALESCE(excluded.role, role),"
+            " install_state = COALESCE(excluded.install_state, install_state),"
+            " first_joined = CASE WHEN first_joined IS NULL OR"
+            "   (excluded.first_joined IS NOT NULL AND excluded.first_joined < first_joined)"
+            "   THEN excluded.first_joined ELSE first_joined END,"
+            " last_seen = COALESCE(excluded.last_seen, last_seen),"
+            " lqi = COALESCE(excluded.lqi, lqi),"
+            " rssi = COALESCE(excluded.rssi, rssi),"
+            " label = COALESCE(excluded.label, label)",
+            (eui64, role, install_state, _iso(first_joined), _iso(last_seen), lqi, rssi, label),
+        )])
+
+    def devices(self) -> list[DeviceRow]:
+        cur = self._conn.execute(
+            "SELECT eui64, role, install_state, first_joined, last_seen, lqi, rssi, label"
+            " FROM devices ORDER BY eui64"
+        )
+        return [
+            DeviceRow(eui64, role, state, _from_iso(first), _from_iso(seen), lqi, rssi, label)
+            for eui64, role, state, first, seen, lqi, rssi, label in cur
+        ]
+
+    # -- retention --------------------------------------------------------------------------
+
+    def prune(self, keep_months: int = _MIN_KEEP_MONTHS, now: datetime | None = None) -> int:
+        """Delete half-hours and standing charges before the 1st of the local month
+        keep_months before this one (so at least keep_months whole months stay).
+        Returns the number of half-hour rows deleted."""
+        if keep_months < _MIN_KEEP_MONTHS:
+            raise ValueError(f"keep_months must be at least {_MIN_KEEP_MONTHS}")
+        today = local_date(now or datetime.now(UTC))
+        months = today.year * 12 + (today.month - 1) - keep_months
+        cutoff = date(months // 12, months % 12 + 1, 1)
+        cutoff_epoch = int(local_midnight_utc(cutoff).timestamp())
+        day = cutoff.isoformat()
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            deleted = self._conn.execute(
+                "DELETE FROM half_hours WHERE start_utc < ?", (cutoff_epoch,)
+            ).rowcount
+            self._conn.execute("DELETE FROM daily_totals WHERE local_day < ?", (day,))
+            self._conn.execute("DELETE FROM standing_charges WHERE local_day < ?", (day,))
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return int(deleted)
+
+
+__all__ = [
+    "DeviceRow", "HalfHourRow", "HistoryStore", "PeriodTotal", "StoreError",
+]

@@ -1,0 +1,1 @@
+"""Qt widgets, themes and accessibility helpers both apps use."""
