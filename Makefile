@@ -28,6 +28,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy han_home
+	$(VENV)/bin/lint-imports
 
 wheel-check: $(STAMP)
 	PYTHON=$(PY) bash .ci/wheel-check

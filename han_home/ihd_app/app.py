@@ -20,10 +20,10 @@ LOGGER = logging.getLogger(__name__)
 
 
 def default_tariffs() -> Any:
-    from han_home.shared.han.tariffs import from_home_tariff
-    from han_home.shared.sim.tariff import HomeTariff
+    from han_home.shared.energy.supplier_tariff import SupplierTariff
+    from han_home.shared.han.tariffs import from_supplier_tariff
 
-    return from_home_tariff(HomeTariff())
+    return from_supplier_tariff(SupplierTariff())
 
 
 class IhdApp:
@@ -144,7 +144,7 @@ class IhdApp:
         self.feed = HistoryFeed(self.history, self.gateway.tariffs)
         self.gateway.reading_hooks.append(self.feed.on_reading)
         assert self.model is not None
-        self.model.attach(self.gateway, self.gateway.tariffs, self.feed)
+        self.model.attach(self.gateway, self.feed)
         self.gateway.subscribe(self._on_event)
         await self.gateway.start()
         self.marks["han_up"] = time.perf_counter()

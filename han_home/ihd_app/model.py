@@ -25,13 +25,22 @@ from han_home.shared.energy.carbon import DEFAULT_INTENSITY, carbon_kg
 from han_home.shared.energy.gas import gas_kwh
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from han_home.shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
-from han_home.shared.han.client import RadioEvent, RadioState, ReadingEvent, StaleEvent
+from han_home.shared.han.client import (
+    HanClient,
+    HanEvent,
+    RadioEvent,
+    RadioState,
+    ReadingEvent,
+    StaleEvent,
+)
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.history import PeriodTotal
 
 if TYPE_CHECKING:
     import asyncio
+
+    from han_home.shared.han.history_feed import HistoryFeed  # not before the first paint
 
 LOGGER = logging.getLogger(__name__)
 Listener = Callable[[set[str]], None]
@@ -121,8 +130,8 @@ class DisplayModel:
         self.tariffs = tariffs
         self.clock = clock
         self.settings = settings
-        self.client: Any = None  # HanClient once the HAN is up
-        self.feed: Any = None  # HistoryFeed, for the display's running estimate
+        self.client: HanClient | None = None  # once the HAN is up
+        self.feed: HistoryFeed | None = None  # for the display's running estimate
         self.radio = RadioState.LOST
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
         self._stale: set[tuple[Fuel, ReadingKind]] = set()
@@ -151,14 +160,14 @@ class DisplayModel:
         await self.refresh_usage()
         self._notify({"now", "usage", "tariff", "credit", "messages"})
 
-    def attach(self, client: Any, tariffs: Tariffs, feed: Any = None) -> None:
-        self.client, self.tariffs, self.feed = client, tariffs, feed
+    def attach(self, client: HanClient, feed: HistoryFeed | None = None) -> None:
+        self.client, self.tariffs, self.feed = client, client.tariffs, feed
         self.radio = client.radio_state
         for reading in client.latest().values():
             self._take(reading)
         client.subscribe(self.on_event)
 
-    def on_event(self, event: Any) -> None:
+    def on_event(self, event: HanEvent) -> None:
         if isinstance(event, ReadingEvent):
             sections = self._take(event.reading)
             self.from_history = False
@@ -306,6 +315,8 @@ class DisplayModel:
 
     # ---- meter vs display -----------------------------------------------------
     def _estimate_since_start(self) -> Decimal:
+        if self.feed is None:
+            return Decimal(0)
         return self.feed.cost_since_start(Fuel.ELECTRICITY, self.rate_now().value or Decimal(0))
 
     def discrepancy(self) -> Discrepancy | None:

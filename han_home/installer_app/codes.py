@@ -13,10 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import zigpy.types as t
-import zigpy.util
 from crccheck.crc import CrcX25
 
+from han_home.shared.han.install_codes import (
+    QR_CODE_FORMATS,
+    link_key_from_install_code,
+    match_qr_format,
+    parse_label_qr,
+)
 from han_home.shared.i18n import _
 
 CODE_LENGTHS = (8, 10, 14, 18)  # bytes including the two CRC bytes (Zigbee install codes)
@@ -147,7 +151,7 @@ def install_code_bytes(text: str) -> bytes:
 
 def link_key_of(code: bytes) -> bytes:
     """The AES-MMO link key of a checked install code. Never print or log the result."""
-    return bytes(zigpy.util.convert_install_code(code))
+    return link_key_from_install_code(code)
 
 
 def check_eui64(text: str) -> Fault | None:
@@ -191,35 +195,31 @@ class QrLabel:
 
 
 def parse_qr(payload: str) -> QrLabel:
-    """Read a label QR payload in any format ``zigpy.util.parse_install_code_qr`` reads.
+    """Read a label QR payload in any format zigpy reads.
 
     The install code is checked first so a misread code gets the exact fault (length, CRC).
     """
     text = unicodedata.normalize("NFC", payload).strip()
-    for pattern in zigpy.util.QR_CODE_FORMATS:
-        match = re.search(pattern, text)
-        if match is None:
-            continue
-        groups = match.groupdict()
-        code: bytes | None = None
-        if groups.get("code") is not None:
-            code = install_code_bytes(groups["code"])
-        try:
-            ieee, key = zigpy.util.parse_install_code_qr(text)
-        except ValueError as exc:  # pragma: no cover - checked above
-            raise CodeError(Fault(FaultKind.QR_UNKNOWN)) from exc
-        eui = str(t.EUI64(ieee))
-        fault = check_eui64(eui)
-        if fault is not None:
-            raise CodeError(fault)
-        return QrLabel(eui, code, bytes(key))
-    raise CodeError(Fault(FaultKind.QR_UNKNOWN))
+    groups = match_qr_format(text)
+    if groups is None:
+        raise CodeError(Fault(FaultKind.QR_UNKNOWN))
+    code: bytes | None = None
+    if groups.get("code") is not None:
+        code = install_code_bytes(groups["code"] or "")
+    try:
+        eui, key = parse_label_qr(text)
+    except ValueError as exc:  # pragma: no cover - the format matched above
+        raise CodeError(Fault(FaultKind.QR_UNKNOWN)) from exc
+    fault = check_eui64(eui)
+    if fault is not None:
+        raise CodeError(fault)
+    return QrLabel(eui, code, key)
 
 
 def looks_like_qr(text: str) -> bool:
     """A pasted or scanned QR payload rather than a typed code (scanner input in any field)."""
     stripped = text.strip()
-    return any(re.search(p, stripped) for p in zigpy.util.QR_CODE_FORMATS)
+    return any(re.search(p, stripped) for p in QR_CODE_FORMATS)
 
 
 def mask(code_or_key: bytes | str | None) -> str:

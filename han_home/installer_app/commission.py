@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import zigpy.types as t
-
 from han_home.installer_app.job import TYPE_OF_ROLE, DeviceEntry, Job, RefusedJoiner, Stage
 from han_home.shared.energy.readings import Reading, ReadingKind
 from han_home.shared.han.client import (
@@ -35,11 +33,11 @@ from han_home.shared.han.client import (
 )
 from han_home.shared.han.gateway import Gateway
 from han_home.shared.han.registry import Role
+from han_home.shared.han.zcl_ids import BASIC_CLUSTER, METERING_CLUSTER
 
 LOGGER = logging.getLogger(__name__)
 DEFAULT_WINDOW_S = 180
 CONFIGURE_GRACE_S = 60.0  # after the last join, how long configuration may take
-METERING, BASIC = 0x0702, 0x0000
 
 Listener = Callable[[str], None]
 
@@ -157,14 +155,14 @@ class JobRunner:
             self.wrong_key.discard(eui)
         elif event.kind == DeviceEventKind.INTERVIEWED:
             entry.stage = Stage.INTERVIEWED
-            record = self.gw.registry.get(eui)
+            record = self.gw.device(eui)
             if record is not None:
                 entry.model, entry.manufacturer = record.model, record.manufacturer
             self._spawn(self._read_battery(entry))
         elif event.kind == DeviceEventKind.CONFIGURED:
             entry.stage = Stage.CONFIGURED
             entry.configured_at = event.at
-            record = self.gw.registry.get(eui)
+            record = self.gw.device(eui)
             if record is not None:
                 entry.read_type = TYPE_OF_ROLE.get(record.role)
                 entry.firmware = record.firmware
@@ -203,15 +201,9 @@ class JobRunner:
 
     def _resume_interrupted(self) -> None:
         """Devices caught mid-interview or mid-configuration by the radio loss: redo them."""
-        app = self.gw.app
         for entry in self.job.devices:
-            device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
-            if device is None:
-                continue
-            if entry.stage == Stage.JOINED and not device.is_initialized:
-                device.schedule_initialize()
-            elif entry.stage in (Stage.JOINED, Stage.INTERVIEWED):
-                self.gw.device_initialized(device)  # configures again (retries are bounded)
+            if entry.stage in (Stage.JOINED, Stage.INTERVIEWED):
+                self.gw.reconfigure(entry.eui64)  # interview or configure again (bounded)
 
     def _permit(self, entries: list[DeviceEntry], seconds: float) -> None:
         window = max(1, int(round(seconds)))
@@ -232,23 +224,14 @@ class JobRunner:
 
     async def _read_battery(self, entry: DeviceEntry) -> None:
         """The gas meter is awake until configured: read its battery while we can."""
-        app = self.gw.app
-        device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
-        if device is None:
+        try:
+            value = await self.gw.read_attribute(
+                entry.eui64, METERING_CLUSTER, "remaining_battery_life", timeout_s=10)
+        except Exception:  # not every meter answers for a battery: then none is shown
             return
-        for ep_id, ep in device.endpoints.items():
-            if ep_id == 0 or METERING not in ep.in_clusters:
-                continue
-            try:
-                got, _ = await asyncio.wait_for(
-                    ep.in_clusters[METERING].read_attributes([0x0201]), timeout=10)
-            except Exception:  # noqa: BLE001  not every meter has a battery
-                return
-            value = got.get(0x0201, got.get("remaining_battery_life"))
-            if value is not None:
-                entry.battery_pct = int(value)
-                self._notify("device")
-            return
+        if value is not None:
+            entry.battery_pct = int(value)
+            self._notify("device")
 
     # ---- pairing --------------------------------------------------------------
     async def pair(self, window_s: float = DEFAULT_WINDOW_S,
@@ -320,17 +303,15 @@ class JobRunner:
 
     async def _verify_one(self, entry: DeviceEntry, timeout_s: float) -> bool:
         reading = self._latest_reading(entry)
-        app = self.gw.app
-        device = app.devices.get(t.EUI64.convert(entry.eui64)) if app else None
         live: tuple[str, datetime] | None = None
         if reading is not None:
             live = (f"{reading.value} {reading.unit}".strip(), reading.received)
-        elif device is not None and entry.read_type != TYPE_OF_ROLE[Role.GAS]:
+        elif entry.read_type != TYPE_OF_ROLE[Role.GAS]:
             # a sleeping gas meter is never polled (its mirror has its values)
-            live = await self._poll(entry, device, timeout_s)
-        if device is not None:
-            entry.lqi = device.lqi if device.lqi is not None else entry.lqi
-            entry.rssi = device.rssi if device.rssi is not None else entry.rssi
+            live = await self._poll(entry, timeout_s)
+        lqi, rssi = self.gw.link_quality(entry.eui64)
+        entry.lqi = lqi if lqi is not None else entry.lqi
+        entry.rssi = rssi if rssi is not None else entry.rssi
         if live is None:
             return False
         entry.live_reading, entry.live_reading_at = live
@@ -344,23 +325,17 @@ class JobRunner:
         got = [r for r in self.readings.get(entry.eui64, []) if r.kind in wanted]
         return got[-1] if got else None
 
-    async def _poll(self, entry: DeviceEntry, device: Any, timeout_s: float
-                    ) -> tuple[str, datetime] | None:
+    async def _poll(self, entry: DeviceEntry, timeout_s: float) -> tuple[str, datetime] | None:
         """Ask the device now: its Basic cluster's software build (every device has one)."""
-        for ep_id, ep in device.endpoints.items():
-            cluster = ep.in_clusters.get(BASIC) if ep_id else None
-            if cluster is None:
-                continue
-            try:
-                got, _ = await asyncio.wait_for(cluster.read_attributes(["sw_build_id"]),
-                                                timeout_s)
-            except Exception:  # noqa: BLE001
-                return None
-            if "sw_build_id" not in got:
-                return None
-            entry.firmware = entry.firmware or str(got["sw_build_id"])
-            return f"sw_build_id {got['sw_build_id']}", self.gw.now()
-        return None
+        try:
+            build = await self.gw.read_attribute(entry.eui64, BASIC_CLUSTER, "sw_build_id",
+                                                 timeout_s)
+        except Exception:  # no answer: the device is reported as not verified
+            return None
+        if build is None:
+            return None
+        entry.firmware = entry.firmware or str(build)
+        return f"sw_build_id {build}", self.gw.now()
 
 
 def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import zigpy.types as t
-import zigpy.util
-
 from han_home.installer_app.job import LinkVerdict, link_verdict
+from han_home.shared.han.channels import pick_channel
 from han_home.shared.han.gateway import Gateway
 
 CHANNELS = tuple(range(11, 27))
@@ -37,19 +35,11 @@ async def energy_scan(gw: Gateway, progress: Callable[[int, int], None] | None =
     """Scan channels 11-26 one at a time (so the caller can show progress)."""
     energy: dict[int, float] = {}
     for i, channel in enumerate(CHANNELS):
-        mask = t.Channels.from_channel_list([channel])  # type: ignore[misc]
-        got = await gw.app.energy_scan(mask,
-                                       duration_exp, count)
-        energy[channel] = float(got.get(channel, 0))
+        got = await gw.energy_scan([channel], duration_exp, count)
+        energy[channel] = got.get(channel, 0.0)
         if progress is not None:
             progress(i + 1, len(CHANNELS))
-    recommended = zigpy.util.pick_optimal_channel(energy)
-    current = None
-    try:
-        current = int(gw.app.state.network_info.channel)
-    except Exception:  # noqa: BLE001
-        current = None
-    return ScanResult(energy, recommended, current)
+    return ScanResult(energy, pick_channel(energy), gw.network_channel())
 
 
 @dataclass

@@ -15,8 +15,8 @@ from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.live import LiveHome, LiveOptions
 from han_home.ihd_app.ui.screens.usage import UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
-from han_home.shared.han.tariffs import from_home_tariff
-from han_home.shared.sim.tariff import HomeTariff
+from han_home.shared.energy.supplier_tariff import SupplierTariff
+from han_home.shared.han.tariffs import from_supplier_tariff
 from han_home.shared.store.async_history import AsyncHistory
 from tests.ihd.conftest import live_home, open_window, pump
 from tests.ihd.helpers import joined, tiles
@@ -235,7 +235,7 @@ async def test_stale_values_are_marked_with_their_age(qtbot: QtBot, live: LiveHo
 async def test_no_data_yet_and_last_known_values(qtbot: QtBot, tmp_path: Path) -> None:
     """Before any reading: "No data yet". After a run: last known values, with their time."""
     db = tmp_path / "history.db"
-    tariffs = from_home_tariff(HomeTariff())
+    tariffs = from_supplier_tariff(SupplierTariff())
     clock_at = datetime(2026, 10, 25, 17, 0, tzinfo=UTC)
     history = AsyncHistory(db)
     await history.ready()

@@ -43,7 +43,7 @@ async def live_model(
     gateway.reading_hooks.append(feed.on_reading)
     model = DisplayModel(history, gateway.tariffs, gateway.now, settings or Settings())
     await gateway.start()
-    model.attach(gateway, gateway.tariffs, feed)
+    model.attach(gateway, feed)
     assert await gateway.commission_expected()
     try:
         yield model, gateway, home

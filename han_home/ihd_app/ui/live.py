@@ -75,7 +75,7 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     gateway.reading_hooks.append(feed.on_reading)
     model = DisplayModel(history, gateway.tariffs, gateway.now, o.settings)
     await gateway.start()
-    model.attach(gateway, gateway.tariffs, feed)
+    model.attach(gateway, feed)
     await gateway.commission_expected()
     await model.load_last_known()
     return LiveHome(gateway, history, feed, model)

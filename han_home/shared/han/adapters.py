@@ -9,12 +9,24 @@ from typing import Any
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.energy.zcl_format import scale, unit_of_measure, zcl_utc_to_datetime
 from han_home.shared.han.registry import DeviceRecord, Role
+from han_home.shared.han.zcl_ids import (
+    METERING_CLUSTER,
+    PRICE_CLUSTER,
+    MeteringAttr,
+    PrepaymentAttr,
+    PriceAttr,
+)
 
-METERING, PRICE, MESSAGING, PREPAYMENT = 0x0702, 0x0700, 0x0703, 0x0705
+M, P, PP = MeteringAttr, PriceAttr, PrepaymentAttr
 DEFAULT_TRAILING = 5
 
 # Metering attributes that carry a register (summation-formatted) value
-_SUMMATION_TIERS = {0x0100: 1, 0x0102: 2, 0x0104: 3, 0x0106: 4}
+_SUMMATION_TIERS: dict[int, int] = {
+    int(M.current_tier1_summ_delivered.id): 1,
+    int(M.current_tier2_summ_delivered.id): 2,
+    int(M.current_tier3_summ_delivered.id): 3,
+    int(M.current_tier4_summ_delivered.id): 4,
+}
 
 
 def fuel_of(record: DeviceRecord) -> Fuel:
@@ -44,37 +56,37 @@ class ReadingAdapter:
     def attribute(self, cluster_id: int, attr_id: int, raw: Any) -> Reading | None:
         if raw is None:
             return None
-        if cluster_id == METERING:
+        if cluster_id == METERING_CLUSTER:
             return self._metering(attr_id, raw)
-        if cluster_id == PRICE:
+        if cluster_id == PRICE_CLUSTER:
             return self._price(attr_id, raw)
         return None
 
     def _metering(self, attr_id: int, raw: Any) -> Reading | None:
         value = scale(int(raw), self.multiplier, self.divisor)
-        if attr_id == 0x0000:
+        if attr_id == M.current_summ_delivered.id:
             return self._reading(ReadingKind.SUMMATION, value, self.unit)
         if attr_id in _SUMMATION_TIERS:
             return self._reading(
                 ReadingKind.TIER_SUMMATION, value, self.unit, tier=_SUMMATION_TIERS[attr_id]
             )
-        if attr_id == 0x0400:
+        if attr_id == M.instantaneous_demand.id:
             # demand is a rate: kWh -> kW, m3 -> m3/h
             unit = "kW" if self.unit == "kWh" else f"{self.unit}/h"
             return self._reading(ReadingKind.DEMAND, value, unit)
-        if attr_id == 0x0401:
+        if attr_id == M.currentday_consumption_delivered.id:
             return self._reading(ReadingKind.DAY_CONSUMPTION, value, self.unit)
-        if attr_id == 0x0A00:
+        if attr_id == M.bill_to_date.id:
             return self._reading(ReadingKind.BILL_TO_DATE, money(raw, self.trailing), "GBP")
-        if attr_id == 0x0201:
+        if attr_id == M.remaining_battery_life.id:
             return self._reading(ReadingKind.BATTERY, Decimal(int(raw)), "%")
         return None
 
     def _price(self, attr_id: int, raw: Any) -> Reading | None:
         s = self.record.scaling
-        if attr_id == 0x0301:
+        if attr_id == P.standing_charge.id:
             return self._reading(ReadingKind.STANDING_CHARGE, money(raw, self.trailing), "GBP/day")
-        if attr_id == 0x0304:
+        if attr_id == P.calorific_value.id:
             return self._reading(
                 ReadingKind.CALORIFIC_VALUE, money(raw, s.get("cv_trailing_digit", 1)), "MJ/m3"
             )
@@ -110,27 +122,24 @@ class ReadingAdapter:
     def prepayment(self, snapshot: dict[int, Any]) -> list[Reading]:
         """Credit, emergency credit and debt from the meter's prepayment attributes."""
         tr = self.record.scaling.get("prepayment_trailing_digit", self.trailing)
-        status = int(snapshot.get(0x0003, 0))
+        status = int(snapshot.get(PP.credit_status.id, 0))
+        def amount(attribute: Any) -> str:
+            return str(money(snapshot.get(attribute.id, 0), tr))
+
         extra = {
             "status": str(status),
-            "emergency_limit": str(money(snapshot.get(0x0010, 0), tr)),
-            "emergency_threshold": str(money(snapshot.get(0x0011, 0), tr)),
-            "low_credit_level": str(money(snapshot.get(0x0031, 0), tr)),
-            "recovery_per_day": str(money(snapshot.get(0x0217, 0), tr)),
+            "emergency_limit": amount(PP.emergency_credit_limit_allowance),
+            "emergency_threshold": amount(PP.emergency_credit_threshold),
+            "low_credit_level": amount(PP.low_credit_warning_level),
+            "recovery_per_day": amount(PP.debt_recovery_amount_per_day),
         }
         out = []
-        if 0x0001 in snapshot:
-            out.append(
-                self._reading(ReadingKind.CREDIT, money(snapshot[0x0001], tr), "GBP", extra=extra)
-            )
-        if 0x0002 in snapshot:
-            out.append(
-                self._reading(
-                    ReadingKind.EMERGENCY_CREDIT, money(snapshot[0x0002], tr), "GBP", extra=extra
-                )
-            )
-        if 0x0005 in snapshot:
-            out.append(
-                self._reading(ReadingKind.DEBT, money(snapshot[0x0005], tr), "GBP", extra=extra)
-            )
+        for attribute, kind in (
+            (PP.credit_remaining, ReadingKind.CREDIT),
+            (PP.emergency_credit_remaining, ReadingKind.EMERGENCY_CREDIT),
+            (PP.accumulated_debt, ReadingKind.DEBT),
+        ):
+            if attribute.id in snapshot:
+                raw = snapshot[attribute.id]
+                out.append(self._reading(kind, money(raw, tr), "GBP", extra=extra))
         return out

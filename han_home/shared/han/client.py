@@ -10,6 +10,7 @@ from typing import Protocol
 
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.han.registry import DeviceRecord
+from han_home.shared.han.tariffs import Tariffs
 
 
 class DeviceEventKind(StrEnum):
@@ -63,7 +64,10 @@ Subscriber = Callable[[HanEvent], None]
 
 
 class HanClient(Protocol):
-    """In-process (`Gateway`) today; a remote TLS client can implement the same."""
+    """Everything an app may ask of the HAN. In-process (`Gateway`) today; a remote TLS
+    client implements the same, so nothing outside shared/han may reach past it."""
+
+    tariffs: Tariffs  # the display-side tariff, built from the supplier's data
 
     async def start(self) -> None: ...
 
@@ -81,3 +85,8 @@ class HanClient(Protocol):
 
     @property
     def radio_state(self) -> RadioState: ...
+
+    async def activate_emergency_credit(self) -> bool:
+        """Ask the electricity meter to release emergency credit (occupier's action); True
+        if a prepayment meter took the command."""
+        ...

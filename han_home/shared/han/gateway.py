@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import zigpy.exceptions
@@ -16,8 +16,10 @@ import zigpy.util
 from zigpy.zcl import ReportingConfig
 
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
+from han_home.shared.energy.supplier_tariff import SupplierTariff
+from han_home.shared.energy.zcl_format import datetime_to_zcl_utc
 from han_home.shared.han import radios
-from han_home.shared.han.adapters import MESSAGING, METERING, PREPAYMENT, PRICE, ReadingAdapter
+from han_home.shared.han.adapters import ReadingAdapter
 from han_home.shared.han.client import (
     DeviceEvent,
     DeviceEventKind,
@@ -28,11 +30,20 @@ from han_home.shared.han.client import (
     StaleEvent,
     Subscriber,
 )
+from han_home.shared.han.install_codes import canonical_eui64, link_key_from_install_code
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
-from han_home.shared.han.registry import DeviceRegistry, InstallState, Role
-from han_home.shared.han.tariffs import Tariffs, from_home_tariff
+from han_home.shared.han.radios import RadioSurroundings
+from han_home.shared.han.registry import DeviceRecord, DeviceRegistry, InstallState, Role
+from han_home.shared.han.tariffs import Tariffs, from_supplier_tariff
+from han_home.shared.han.zcl_ids import (
+    BASIC_CLUSTER,
+    MESSAGING_CLUSTER,
+    METERING_CLUSTER,
+    PREPAYMENT_CLUSTER,
+    PRICE_CLUSTER,
+    PrepaymentAttr,
+)
 from han_home.shared.sim.clock import RealClock, SimClock
-from han_home.shared.sim.tariff import HomeTariff
 
 LOGGER = logging.getLogger(__name__)
 
@@ -66,7 +77,7 @@ class ExpectedDevice:
         cls, eui64: str, install_code: str, role: Role = Role.OTHER
     ) -> ExpectedDevice:
         code = bytes.fromhex("".join(c for c in install_code if c not in " -:"))
-        return cls(str(t.EUI64.convert(eui64)), bytes(zigpy.util.convert_install_code(code)), role)
+        return cls(canonical_eui64(eui64), link_key_from_install_code(code), role)
 
 
 @dataclass
@@ -74,10 +85,11 @@ class GatewayConfig:
     radio: str = "sim"
     device_path: str | None = None
     zigbee_db: str | None = None  # zigpy's own device database (real radios)
-    sim_home: Any = None  # han_home.shared.sim.home.VirtualHome when radio == "sim"
+    # a virtual radio's world (the virtual home for radio "sim"); None for real radios
+    sim_home: RadioSurroundings | None = None
     expected: list[ExpectedDevice] = field(default_factory=list)
     join_window_s: int = 120
-    tariff: HomeTariff = field(default_factory=HomeTariff)  # the supplier's tariff data
+    tariff: SupplierTariff = field(default_factory=SupplierTariff)  # the supplier's tariff data
 
 
 class Gateway:
@@ -88,7 +100,9 @@ class Gateway:
         home = config.sim_home
         self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
-        self.tariffs: Tariffs = from_home_tariff(home.tariff if home is not None else config.tariff)
+        self.tariffs: Tariffs = from_supplier_tariff(
+            home.tariff if home is not None else config.tariff
+        )
         self.app: Any = None
         self._subscribers: list[Subscriber] = []
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
@@ -118,7 +132,7 @@ class Gateway:
         interval = EXPECTED_INTERVAL_S.get((reading.fuel, reading.kind))
         return interval is not None and reading.age_seconds(self.now()) > 3 * interval
 
-    def devices(self) -> list:
+    def devices(self) -> list[DeviceRecord]:
         return self.registry.all()
 
     @property
@@ -136,18 +150,19 @@ class Gateway:
     async def start(self) -> None:
         self._stopping = False
         cls = radios.app_class(self.config.radio)
-        extra = {"sim_air": self.config.sim_home.air} if self.config.radio == "sim" else {}
+        home = self.config.sim_home
+        extra = home.radio_config() if home is not None else {}
         self.app = cls(
             radios.app_config(
                 self.config.radio, self.config.device_path, self.config.zigbee_db, extra
             )
         )
         self.app.add_listener(self)
-        if self.config.sim_home is not None:
-            self.config.sim_home.air.on_radio_lost = self._sim_radio_lost
+        if home is not None:
+            home.watch_radio(self._sim_radio_lost)
         await self._connect_with_backoff()
-        if self.config.sim_home is not None:
-            self.config.sim_home.start()
+        if home is not None:
+            home.start()
 
     async def stop(self) -> None:
         self._stopping = True
@@ -301,15 +316,15 @@ class Gateway:
         """Read the device's identity and scaling, bind, set reporting, subscribe."""
         eui = str(device.ieee)
         ep = next(e for i, e in device.endpoints.items() if i != 0)
-        basic = ep.in_clusters.get(0x0000)
+        basic = ep.in_clusters.get(BASIC_CLUSTER)
         firmware = None
         if basic is not None:
             got, _ = await basic.read_attributes(["sw_build_id"])
-            firmware = got.get("sw_build_id") or got.get(0x4000)
+            firmware = got.get("sw_build_id")
         known = self.registry.get(eui)
         role = known.role if known is not None else Role.OTHER
         scaling: dict[str, int] = {}
-        metering = ep.in_clusters.get(METERING)
+        metering = ep.in_clusters.get(METERING_CLUSTER)
         if metering is not None:
             got, _ = await metering.read_attributes(
                 [
@@ -329,9 +344,9 @@ class Gateway:
             )
             device_type = int(got.get("metering_device_type", 0))
             role = Role.GAS if device_type in (1, 128) or unit == 1 else Role.ELECTRICITY
-        elif PRICE not in ep.in_clusters and ep.device_type == 0x0502:
+        elif PRICE_CLUSTER not in ep.in_clusters and ep.device_type == 0x0502:
             role = Role.DISPLAY
-        price = ep.in_clusters.get(PRICE)
+        price = ep.in_clusters.get(PRICE_CLUSTER)
         if price is not None:
             got, _ = await price.read_attributes(
                 ["price_trailing_digit", "calorific_value_trailing_digit"]
@@ -378,8 +393,8 @@ class Gateway:
             # The meter answers GetCurrentPrice with PublishPrice on the same sequence number
             answer = await price.get_current_price(command_options=0)
             if hasattr(answer, "price_trailing_digit_and_tier"):
-                self._command(eui, PRICE, 0x00, answer)
-        prepayment = ep.in_clusters.get(PREPAYMENT)
+                self._command(eui, PRICE_CLUSTER, 0x00, answer)
+        prepayment = ep.in_clusters.get(PREPAYMENT_CLUSTER)
         if prepayment is not None:
             await prepayment.bind()
             got, _ = await prepayment.read_attributes(
@@ -400,8 +415,8 @@ class Gateway:
                 {getattr(defs, name): ReportingConfig(60, 1800, 1) for name in PREPAYMENT_REPORTING}
             )
             self._emit_prepayment(record, snapshot)
-        if MESSAGING in ep.in_clusters:
-            await ep.in_clusters[MESSAGING].bind()
+        if MESSAGING_CLUSTER in ep.in_clusters:
+            await ep.in_clusters[MESSAGING_CLUSTER].bind()
         self.registry.upsert(eui, state=InstallState.CONFIGURED)
         self._emit(
             DeviceEvent(DeviceEventKind.CONFIGURED, eui, self.now(), device.lqi, device.rssi)
@@ -425,7 +440,7 @@ class Gateway:
                 continue
             cluster._han_listening = True
             cluster.on_event("attribute_report", self._on_report)
-            if cluster.cluster_id in (PRICE, MESSAGING):
+            if cluster.cluster_id in (PRICE_CLUSTER, MESSAGING_CLUSTER):
                 cluster.add_listener(_CommandListener(self, eui, cluster.cluster_id))
 
     def _on_report(self, event: Any) -> None:
@@ -440,11 +455,14 @@ class Gateway:
             lqi=getattr(device, "lqi", None),
             rssi=getattr(device, "rssi", None),
         )
-        if event.cluster_id == PREPAYMENT:
+        if event.cluster_id == PREPAYMENT_CLUSTER:
             snapshot = self._prepayment.setdefault(event.device_ieee, {})
             snapshot[event.attribute_id] = event.value
             # credit status comes last in the meter's report frame: emit once per frame
-            if event.attribute_id in (0x0003, 0x0005):
+            if event.attribute_id in (
+                PrepaymentAttr.credit_status.id,
+                PrepaymentAttr.accumulated_debt.id,
+            ):
                 self._emit_prepayment(record, snapshot)
             return
         reading = ReadingAdapter(record, now).attribute(
@@ -462,9 +480,9 @@ class Gateway:
         if record is None:
             return
         adapter = ReadingAdapter(record, self.now())
-        if cluster_id == PRICE and command_id == 0x00:
+        if cluster_id == PRICE_CLUSTER and command_id == 0x00:
             self._reading(adapter.publish_price(args))
-        elif cluster_id == MESSAGING and command_id == 0x00:
+        elif cluster_id == MESSAGING_CLUSTER and command_id == 0x00:
             self._reading(adapter.display_message(args))
 
     # ---- readings -------------------------------------------------------------
@@ -496,21 +514,104 @@ class Gateway:
         if self._latest.get(key) is reading:
             self._emit(StaleEvent(key[0], key[1], reading, reading.age_seconds(self.now())))
 
+    # ---- installer operations (the installer never touches zigpy itself) ---------
+    def device(self, eui64: str) -> DeviceRecord | None:
+        return self.registry.get(canonical_eui64(eui64))
+
+    def _zigpy_device(self, eui64: str) -> Any:
+        if self.app is None:
+            return None
+        return self.app.devices.get(t.EUI64.convert(eui64))
+
+    def link_quality(self, eui64: str) -> tuple[int | None, int | None]:
+        """(LQI, RSSI dBm) of the last frame heard from the device."""
+        device = self._zigpy_device(eui64)
+        if device is None:
+            return None, None
+        return device.lqi, device.rssi
+
+    def reconfigure(self, eui64: str) -> bool:
+        """Finish a device's set-up that something (a radio loss) cut short: its interview
+        if that is unfinished, else its configuration (bounded retries). False if the
+        device is not on the network."""
+        device = self._zigpy_device(eui64)
+        if device is None:
+            return False
+        if not device.is_initialized:
+            device.schedule_initialize()
+        else:
+            self.device_initialized(device)
+        return True
+
+    async def read_attribute(
+        self, eui64: str, cluster_id: int, attribute: int | str, timeout_s: float = 10.0
+    ) -> Any | None:
+        """One attribute of a device's server cluster, asked now. None when the device does
+        not have the cluster or does not know the attribute; raises TimeoutError (or the
+        radio's delivery error) when it does not answer."""
+        device = self._zigpy_device(eui64)
+        if device is None:
+            return None
+        for ep_id, ep in device.endpoints.items():
+            cluster = ep.in_clusters.get(cluster_id) if ep_id else None
+            if cluster is None:
+                continue
+            # zigpy keys the answer by the name or id it was asked for
+            got, _failed = await asyncio.wait_for(cluster.read_attributes([attribute]), timeout_s)
+            return got.get(attribute)
+        return None
+
+    async def energy_scan(
+        self, channels: Iterable[int], duration_exp: int = 2, count: int = 1
+    ) -> dict[int, float]:
+        """Energy (0-255) on each channel, as the radio measured it."""
+        mask = t.Channels.from_channel_list(list(channels))  # type: ignore[misc]
+        got = await self.app.energy_scan(mask, duration_exp, count)
+        return {int(channel): float(value) for channel, value in got.items()}
+
+    def network_channel(self) -> int | None:
+        try:
+            return int(self.app.state.network_info.channel)
+        except (AttributeError, TypeError, ValueError):
+            return None
+
+    async def neighbours(self, eui64: str, timeout_s: float = 10.0) -> list[Neighbour]:
+        """The device's own neighbour table (ZDO Mgmt_Lqi_req): what it hears, and how well;
+        in a block of flats this shows which other networks' devices are in range."""
+        device = self._zigpy_device(eui64)
+        if device is None:
+            return []
+        found: list[Neighbour] = []
+        start = 0
+        while True:
+            status, table = await asyncio.wait_for(device.zdo.Mgmt_Lqi_req(start), timeout_s)
+            if status != 0 or not table.NeighborTableList:
+                return found
+            for entry in table.NeighborTableList:
+                found.append(Neighbour(str(entry.ieee), int(entry.nwk), int(entry.lqi)))
+            start += len(table.NeighborTableList)
+            if start >= table.Entries:
+                return found
+
     # ---- occupier actions -----------------------------------------------------
     async def activate_emergency_credit(self) -> bool:
         for record in self.registry.by_role(Role.ELECTRICITY):
             device = self.app.devices.get(t.EUI64.convert(record.eui64))
-            cluster = device and device.endpoints[1].in_clusters.get(PREPAYMENT)
+            cluster = device and device.endpoints[1].in_clusters.get(PREPAYMENT_CLUSTER)
             if cluster is not None:
                 await cluster.select_available_emergency_credit(
-                    command_issue_date_time=int((self.now() - _ZCL_EPOCH).total_seconds()),
+                    command_issue_date_time=datetime_to_zcl_utc(self.now()),
                     originating_device=2,
                 )  # 2: in-home display
                 return True
         return False
 
 
-_ZCL_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+@dataclass(frozen=True)
+class Neighbour:
+    eui64: str
+    nwk: int
+    lqi: int
 
 
 class _CommandListener:

@@ -1,21 +1,60 @@
-"""Choose the zigpy radio: the virtual home by default, or a real radio library."""
+"""The radio registry: the virtual home by default, or a real radio library.
+
+Every radio, the virtual one included, is found by module name, as zigpy's radio libraries
+are: the core never imports a radio, so a radio (shared/sim among them) depends on the core
+and not the reverse (checked by the import-linter contracts in pyproject.toml).
+"""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import zigpy.application
 import zigpy.config as conf
 
-from han_home.shared.han.se_device import smart_energy_app_class
+from han_home.shared.energy.supplier_tariff import SupplierTariff
+from han_home.shared.han.se_clusters import SE_PROFILE_ID
+from han_home.shared.han.se_device import SmartEnergyAppMixin, smart_energy_app_class
+from han_home.shared.han.zcl_ids import (
+    BASIC_CLUSTER,
+    MESSAGING_CLUSTER,
+    METERING_CLUSTER,
+    PREPAYMENT_CLUSTER,
+    PRICE_CLUSTER,
+    TIME_CLUSTER,
+)
 
+# radio name -> module whose ControllerApplication drives it
 RADIO_MODULES = {
+    "sim": "han_home.shared.sim.radio",
     "znp": "zigpy_znp.zigbee.application",
     "ezsp": "bellows.zigbee.application",
     "deconz": "zigpy_deconz.zigbee.application",
 }
-RADIOS = ("sim", *RADIO_MODULES)
+RADIOS = tuple(RADIO_MODULES)
+
+
+class RadioSurroundings(Protocol):
+    """What a virtual radio brings besides its zigpy application: the clock its world runs
+    on, the tariff its meters were loaded with, and its devices' life. Real radios have
+    none (their world is the real one)."""
+
+    clock: Any
+    tariff: SupplierTariff
+
+    def radio_config(self) -> dict[str, Any]: ...
+
+    def labels(self) -> list[Any]:
+        """The labels on the boxes of the home's own devices (what an installer scans)."""
+        ...
+
+    def watch_radio(self, lost: Callable[[], None]) -> None: ...
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class RadioUnavailable(RuntimeError):
@@ -23,10 +62,6 @@ class RadioUnavailable(RuntimeError):
 
 
 def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:
-    if radio == "sim":
-        from han_home.shared.sim.radio import SimControllerApplication
-
-        return SimControllerApplication
     try:
         module = importlib.import_module(RADIO_MODULES[radio])
     except KeyError as exc:
@@ -37,7 +72,8 @@ def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:
         raise RadioUnavailable(
             f"The {radio} radio library is not installed: pip install 'han-home[radios]'"
         ) from exc
-    return smart_energy_app_class(module.ControllerApplication)
+    cls: type[zigpy.application.ControllerApplication] = module.ControllerApplication
+    return cls if issubclass(cls, SmartEnergyAppMixin) else smart_energy_app_class(cls)
 
 
 def app_config(
@@ -56,11 +92,16 @@ def app_config(
         else [
             {
                 "endpoint": 1,
-                "profile": 0x0109,
+                "profile": SE_PROFILE_ID,
                 "device_type": 0x0500,
                 "device_version": 0,
-                "input_clusters": [0x0000, 0x000A, 0x0700, 0x0703],
-                "output_clusters": [0x0702, 0x0700, 0x0703, 0x0705],
+                "input_clusters": [BASIC_CLUSTER, TIME_CLUSTER, PRICE_CLUSTER, MESSAGING_CLUSTER],
+                "output_clusters": [
+                    METERING_CLUSTER,
+                    PRICE_CLUSTER,
+                    MESSAGING_CLUSTER,
+                    PREPAYMENT_CLUSTER,
+                ],
             }
         ],
     }

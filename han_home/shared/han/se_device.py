@@ -10,6 +10,7 @@ home's, or znp / ezsp / deconz) create such devices. Verified against zigpy 2.4.
 from __future__ import annotations
 
 import logging
+import struct
 from typing import Any
 
 import zigpy.application
@@ -18,10 +19,38 @@ from zigpy.device import Device as ZigbeeDevice
 from zigpy.device import ResponseKey
 from zigpy.zcl import foundation
 
-from han_home.shared.han import se_clusters  # noqa: F401  (registers the SE cluster definitions)
+# importing se_clusters also registers the Smart Energy cluster definitions with zigpy
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 
 LOGGER = logging.getLogger(__name__)
+# What zigpy's deserialisers raise on a frame that is short, too long or out of range: a
+# malformed frame from the air (noise, a foreign stack, an attacker) is routine, not a bug.
+MALFORMED_FRAME_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+)
+
+
+def _frame(packet: t.ZigbeePacket) -> str:
+    data = packet.data.serialize()
+    return (
+        f"profile 0x{int(packet.profile_id or 0):04x} cluster 0x{int(packet.cluster_id):04x} "
+        f"ep {packet.src_ep}->{packet.dst_ep} data {data.hex()}"
+    )
+
+
+def drop_frame(packet: t.ZigbeePacket, source: object, exc: Exception) -> None:
+    """Count and log a frame the stack could not handle: malformed frames at DEBUG (they
+    are noise on a busy air), anything else at WARNING with the frame (it is a bug)."""
+    SmartEnergyDevice.malformed_frames += 1
+    if isinstance(exc, MALFORMED_FRAME_ERRORS):
+        LOGGER.debug("Dropped a malformed frame from %s: %s", source, _frame(packet),
+                     exc_info=True)
+    else:
+        LOGGER.warning("Unexpected error handling a frame from %s (%s): %r", source,
+                       _frame(packet), exc, exc_info=True)
 
 
 class SmartEnergyDevice(ZigbeeDevice):
@@ -44,9 +73,8 @@ class SmartEnergyDevice(ZigbeeDevice):
     def packet_received(self, packet: t.ZigbeePacket) -> None:
         try:
             super().packet_received(packet)
-        except Exception:  # noqa: BLE001  a bad frame must never take the gateway down
-            type(self).malformed_frames += 1
-            LOGGER.debug("Dropped a malformed frame from %s", self.ieee, exc_info=True)
+        except Exception as exc:  # a bad frame must never take the gateway down
+            drop_frame(packet, self.ieee, exc)
 
 
 class SmartEnergyAppMixin:
@@ -61,9 +89,8 @@ class SmartEnergyAppMixin:
     def packet_received(self, packet: t.ZigbeePacket) -> None:
         try:
             super().packet_received(packet)  # type: ignore[misc]
-        except Exception:  # noqa: BLE001  e.g. a ZDO frame too short to parse
-            SmartEnergyDevice.malformed_frames += 1
-            LOGGER.debug("Dropped a malformed frame", exc_info=True)
+        except Exception as exc:  # e.g. a ZDO frame too short to parse
+            drop_frame(packet, packet.src, exc)
 
 
 def smart_energy_app_class(

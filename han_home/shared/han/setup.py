@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from han_home.shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
+from han_home.shared.han.gateway import Gateway, GatewayConfig
 from han_home.shared.han.registry import Role
 
 ROLE_OF_LABEL = {
@@ -13,6 +14,9 @@ ROLE_OF_LABEL = {
     "gas_meter": Role.GAS,
     "display": Role.DISPLAY,
 }
+# Radios that bring a world of their own (clock, meters, labels) build their gateway
+# configuration themselves; found by module name, like every radio (see radios.py).
+VIRTUAL_RADIO_SETUP = {"sim": "han_home.shared.sim.setup"}
 
 
 @dataclass
@@ -28,26 +32,10 @@ class RadioOptions:
 def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gateway:
     """A gateway on the chosen radio. On the virtual home, its own devices are expected
     (commissioned from its labels, as an installer would have done)."""
-    if options.radio != "sim":
+    setup = VIRTUAL_RADIO_SETUP.get(options.radio)
+    if setup is None:
         return Gateway(GatewayConfig(radio=options.radio, device_path=options.device))
-    from han_home.shared.sim.home import HomeOptions, VirtualHome
-
-    home = VirtualHome(
-        HomeOptions(
-            seed=options.sim_seed,
-            start=options.sim_start,
-            speed=options.sim_speed,
-            prepayment=options.prepayment,
-        )
+    config: GatewayConfig = importlib.import_module(setup).gateway_config(
+        options, commission_home=commission_home
     )
-    expected = (
-        [
-            ExpectedDevice.from_install_code(
-                label.eui64, label.install_code, ROLE_OF_LABEL.get(label.device_type, Role.OTHER)
-            )
-            for label in home.labels()
-        ]
-        if commission_home
-        else []
-    )
-    return Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected))
+    return Gateway(config)

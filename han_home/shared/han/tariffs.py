@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from han_home.shared.energy.readings import Fuel
+from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.energy.tariff import FlatTariff, RateBand, TariffSchedule, TimeOfUseTariff
-from han_home.shared.sim.tariff import HomeTariff
 
 SINCE_EVER = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -25,7 +25,7 @@ class Tariffs:
         return self.gas if fuel == Fuel.GAS else self.electricity
 
 
-def from_home_tariff(data: HomeTariff) -> Tariffs:
+def from_supplier_tariff(data: SupplierTariff) -> Tariffs:
     elec = data.electricity
 
     def tou(factor: Decimal) -> TimeOfUseTariff:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger(__name__)
 COORDINATOR_NWK = t.NWK(0x0000)
+COORDINATOR_IEEE = t.EUI64.convert("00:1b:c5:0c:60:00:00:01")
+EXTENDED_PAN_ID = t.ExtendedPanId.convert("00:1b:c5:0c:60:00:00:01")
 
 
 class VirtualAir:

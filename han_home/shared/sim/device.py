@@ -12,16 +12,18 @@ from typing import TYPE_CHECKING, Any
 import zigpy.types as t
 import zigpy.util
 from zigpy.zcl import foundation
+from zigpy.zcl.clusters.general import Basic
 from zigpy.zdo import types as zdo_t
 
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
+from han_home.shared.han.zcl_ids import BASIC_CLUSTER, attribute_table
 from han_home.shared.sim import codec
+from han_home.shared.sim.air import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
 
 if TYPE_CHECKING:
     from han_home.shared.sim.air import VirtualAir
 
 LOGGER = logging.getLogger(__name__)
-BASIC = 0x0000
 
 AttrGetter = Callable[[], Any]
 
@@ -91,14 +93,15 @@ class VirtualDevice:
         """Subclasses add their endpoints here."""
 
     def basic_attributes(self) -> dict[int, Any]:
-        return {
-            0x0000: 3,  # ZCL version
-            0x0001: 1,  # application version
-            0x0004: self.manufacturer,
-            0x0005: self.model,
-            0x0007: 0x03 if self.sleepy else 0x01,  # battery / mains
-            0x4000: self.firmware,
-        }
+        return attribute_table(
+            Basic,
+            zcl_version=3,  # ZCL version
+            app_version=1,  # application version
+            manufacturer=self.manufacturer,
+            model=self.model,
+            power_source=0x03 if self.sleepy else 0x01,  # battery / mains
+            sw_build_id=self.firmware,
+        )
 
     def next_tsn(self) -> int:
         self._tsn = (self._tsn + 1) & 0xFF
@@ -203,15 +206,57 @@ class VirtualDevice:
             self.bindings.append((src_ep, cluster, dst_ep))
             self._reply_zdo(0x8021, tsn, [ok])
         elif cmd == zdo_t.ZDOCmd.Mgmt_Lqi_req:
+            table = self.neighbour_table()
+            start = int(args[0]) if args else 0
             self._reply_zdo(
-                0x8031, tsn, [ok, zdo_t.Neighbors(Entries=0, StartIndex=0, NeighborTableList=[])]
+                0x8031,
+                tsn,
+                [
+                    ok,
+                    zdo_t.Neighbors(
+                        Entries=len(table),
+                        StartIndex=start,
+                        NeighborTableList=table[start : start + 3],  # 3 fit one frame
+                    ),
+                ],
             )
         elif cmd == zdo_t.ZDOCmd.Mgmt_Leave_req:
             self._reply_zdo(0x8034, tsn, [ok])
             self.air.device_left(self)
 
+    def neighbour_table(self) -> list[zdo_t.Neighbor]:
+        """What this device hears on its own network: the coordinator (its parent) and the
+        other joined devices, each at the weaker of the two devices' link qualities."""
+        if not self.joined:
+            return []
+        def entry(ieee: t.EUI64, nwk: int, kind: Any, relation: Any, lqi: int) -> Any:
+            return zdo_t.Neighbor(
+                extended_pan_id=EXTENDED_PAN_ID,
+                ieee=ieee,
+                nwk=t.NWK(nwk),
+                device_type=kind,
+                rx_on_when_idle=zdo_t.Neighbor.RxOnWhenIdle.On,
+                relationship=relation,
+                reserved1=0,
+                permit_joining=zdo_t.Neighbor.PermitJoins.Unknown,
+                reserved2=0,
+                depth=0 if nwk == COORDINATOR_NWK else 1,
+                lqi=max(0, min(255, lqi)),
+            )
+
+        rel, kinds = zdo_t.Neighbor.Relationship, zdo_t.Neighbor.DeviceType
+        table = [entry(COORDINATOR_IEEE, COORDINATOR_NWK, kinds.Coordinator, rel.Parent, self.lqi)]
+        for other in self.air.devices.values():
+            if other is self or not other.joined or other.nwk is None:
+                continue
+            table.append(
+                entry(other.ieee, int(other.nwk), kinds.EndDevice if other.sleepy else
+                      kinds.Router, rel.Sibling, min(self.lqi, other.lqi))
+            )
+        return table
+
     def attribute(self, ep: VirtualEndpoint, cluster_id: int, attr_id: int) -> Any:
-        if cluster_id == BASIC:
+        if cluster_id == BASIC_CLUSTER:
             value = self.basic_attributes().get(attr_id)
         else:
             value = ep.servers.get(cluster_id, {}).get(attr_id)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from crccheck.crc import CrcX25
 
+from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.sim.air import VirtualAir
 from han_home.shared.sim.clock import SimClock
 from han_home.shared.sim.device import DeviceLabel, VirtualDevice
@@ -20,7 +23,7 @@ from han_home.shared.sim.meters import (
     PrepaymentAccount,
     SupplierMessage,
 )
-from han_home.shared.sim.tariff import HomeTariff
+from han_home.shared.sim.tariff import EsmeTariff
 
 OUI = (0x00, 0x1B, 0xC5)  # an IEEE-registered OUI-24 (seed IM.5: EUI-64 identities)
 
@@ -55,7 +58,7 @@ class HomeOptions:
     loss_rate: float = 0.0
     meter_rate_factor: Decimal = Decimal(1)
     messages: tuple[SupplierMessage, ...] = DEFAULT_MESSAGES
-    tariff: HomeTariff = field(default_factory=HomeTariff)
+    tariff: SupplierTariff = field(default_factory=SupplierTariff)
 
 
 class VirtualHome:
@@ -74,7 +77,7 @@ class VirtualHome:
             make_install_code(rng),
             "home",
             seed=opts.seed,
-            tariff=self.tariff.electricity,
+            tariff=EsmeTariff(self.tariff.electricity),
             prepayment=PrepaymentAccount() if opts.prepayment else None,
             messages=opts.messages,
             meter_rate_factor=opts.meter_rate_factor,
@@ -99,7 +102,7 @@ class VirtualHome:
                 make_install_code(nrng),
                 home,
                 seed=opts.seed + 100 + n,
-                tariff=self.tariff.electricity,
+                tariff=EsmeTariff(self.tariff.electricity),
                 prepayment=None,
                 messages=(),
             )
@@ -135,6 +138,13 @@ class VirtualHome:
         self._tasks = []
         for device in (*self.own, *self.neighbours):
             device.left_network()
+
+    # ---- as a radio's surroundings (shared/han/radios.py RadioSurroundings) -----
+    def radio_config(self) -> dict[str, Any]:
+        return {"sim_air": self.air}
+
+    def watch_radio(self, lost: Callable[[], None]) -> None:
+        self.air.on_radio_lost = lost
 
     # ---- fault injection -----------------------------------------------------
     def unplug_radio(self) -> None:

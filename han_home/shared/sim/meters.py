@@ -8,14 +8,32 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from han_home.shared.han.se_clusters import GBP_ISO4217, PREPAYMENT_MODE_BIT, CreditStatus
+from zigpy.zcl.clusters.smartenergy import Metering
+
+from han_home.shared.energy.zcl_format import datetime_to_zcl_utc
+from han_home.shared.han.se_clusters import (
+    GBP_ISO4217,
+    PREPAYMENT_MODE_BIT,
+    CreditStatus,
+    Prepayment,
+    Price,
+)
+from han_home.shared.han.zcl_ids import (
+    BASIC_CLUSTER,
+    MESSAGING_CLUSTER,
+    METERING_CLUSTER,
+    PREPAYMENT_CLUSTER,
+    PRICE_CLUSTER,
+    TIME_CLUSTER,
+    MeteringAttr,
+    attribute_id,
+    attribute_table,
+)
 from han_home.shared.sim import load
 from han_home.shared.sim.device import VirtualDevice, VirtualEndpoint
 
-BASIC, METERING, PRICE, MESSAGING, PREPAYMENT, TIME = 0x0000, 0x0702, 0x0700, 0x0703, 0x0705, 0x000A
 SE_METERING_DEVICE, SE_IHD = 0x0501, 0x0502
 PRICE_DIGITS = 5  # money on the air is GBP x 10^5 (0.001 p resolution)
-ZCL_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def money_raw(gbp: Decimal) -> int:
@@ -23,7 +41,7 @@ def money_raw(gbp: Decimal) -> int:
 
 
 def zcl_time(when: datetime) -> int:
-    return int((when - ZCL_EPOCH).total_seconds())
+    return datetime_to_zcl_utc(when)
 
 
 class MeterTariff(Protocol):
@@ -185,57 +203,62 @@ class ElectricityMeter(VirtualDevice):
 
     def add_endpoints(self) -> None:
         wh = lambda v: int((v * 1000).to_integral_value())  # noqa: E731  kWh -> raw (divisor 1000)
-        metering: dict[int, Any] = {
-            0x0000: lambda: wh(self.total_kwh),
-            0x0100: lambda: wh(self.tier_kwh.get(1, Decimal(0))),
-            0x0102: lambda: wh(self.tier_kwh.get(2, Decimal(0))),
-            0x0200: 0,  # status: all well
-            0x0300: 0,  # kWh
-            0x0301: 1,
-            0x0302: 1000,
-            0x0303: (6 << 3) | 3,  # summation: 6 digits left, 3 right
-            0x0304: (2 << 3) | 3,  # demand: 2 digits left, 3 right
-            0x0306: 0,  # electric metering
-            0x0400: lambda: int(self.demand_kw * 1000),
-            0x0401: lambda: wh(self.day_kwh),
-            0x0403: lambda: wh(self.prev_day_kwh),
-            0x0A00: lambda: money_raw(self.bill_gbp),
-        }
-        price: dict[int, Any] = {
-            0x0000: "Off-peak",
-            0x0001: "Peak",
-            0x0300: 0,  # electricity
-            0x0301: lambda: money_raw(self.tariff.standing_charge_gbp(self.air.clock.now())),
-            0x0410: lambda: money_raw(self._tier_rate(1)),
-            0x0420: lambda: money_raw(self._tier_rate(2)),
-            0x0610: "Virtual Home Economy 7",
-            0x0611: 2,
-            0x0615: 0,
-            0x0616: GBP_ISO4217,
-            0x0617: PRICE_DIGITS,
-        }
+        metering = attribute_table(
+            Metering,
+            current_summ_delivered=lambda: wh(self.total_kwh),
+            current_tier1_summ_delivered=lambda: wh(self.tier_kwh.get(1, Decimal(0))),
+            current_tier2_summ_delivered=lambda: wh(self.tier_kwh.get(2, Decimal(0))),
+            status=0,  # status: all well
+            unit_of_measure=0,  # kWh
+            multiplier=1,
+            divisor=1000,
+            summation_formatting=(6 << 3) | 3,  # summation: 6 digits left, 3 right
+            demand_formatting=(2 << 3) | 3,  # demand: 2 digits left, 3 right
+            metering_device_type=0,  # electric metering
+            instantaneous_demand=lambda: int(self.demand_kw * 1000),
+            currentday_consumption_delivered=lambda: wh(self.day_kwh),
+            previousday_consumption_delivered=lambda: wh(self.prev_day_kwh),
+            bill_to_date=lambda: money_raw(self.bill_gbp),
+        )
+        price = attribute_table(
+            Price,
+            tier1_price_label="Off-peak",
+            tier2_price_label="Peak",
+            commodity_type=0,  # electricity
+            standing_charge=lambda: money_raw(
+                self.tariff.standing_charge_gbp(self.air.clock.now())
+            ),
+            tier1_block1_price=lambda: money_raw(self._tier_rate(1)),
+            tier2_block1_price=lambda: money_raw(self._tier_rate(2)),
+            tariff_label="Virtual Home Economy 7",
+            number_of_price_tiers_in_use=2,
+            unit_of_measure=0,
+            currency=GBP_ISO4217,
+            price_trailing_digit=PRICE_DIGITS,
+        )
         servers: dict[int, dict[int, Any]] = {
-            BASIC: {},
-            METERING: metering,
-            PRICE: price,
-            MESSAGING: {},
+            BASIC_CLUSTER: {},
+            METERING_CLUSTER: metering,
+            PRICE_CLUSTER: price,
+            MESSAGING_CLUSTER: {},
         }
         if self.account is not None:
             acct = self.account
-            servers[PREPAYMENT] = {
-                0x0000: PREPAYMENT_MODE_BIT,
-                0x0001: lambda: money_raw(acct.credit_gbp),
-                0x0002: lambda: money_raw(acct.emergency_remaining_gbp),
-                0x0003: lambda: acct.status,
-                0x0004: lambda: zcl_time(self.air.clock.now()),
-                0x0005: lambda: money_raw(acct.debt_gbp),
-                0x0010: money_raw(acct.emergency_limit_gbp),
-                0x0011: money_raw(acct.emergency_threshold_gbp),
-                0x0031: money_raw(acct.low_credit_gbp),
-                0x0217: money_raw(acct.recovery_gbp_per_day),
-                0x0617: PRICE_DIGITS,
-            }
-        self.endpoints[1] = VirtualEndpoint(1, SE_METERING_DEVICE, servers, clients=[TIME])
+            servers[PREPAYMENT_CLUSTER] = attribute_table(
+                Prepayment,
+                payment_control_configuration=PREPAYMENT_MODE_BIT,
+                credit_remaining=lambda: money_raw(acct.credit_gbp),
+                emergency_credit_remaining=lambda: money_raw(acct.emergency_remaining_gbp),
+                credit_status=lambda: acct.status,
+                credit_remaining_timestamp=lambda: zcl_time(self.air.clock.now()),
+                accumulated_debt=lambda: money_raw(acct.debt_gbp),
+                emergency_credit_limit_allowance=money_raw(acct.emergency_limit_gbp),
+                emergency_credit_threshold=money_raw(acct.emergency_threshold_gbp),
+                low_credit_warning_level=money_raw(acct.low_credit_gbp),
+                debt_recovery_amount_per_day=money_raw(acct.recovery_gbp_per_day),
+                price_trailing_digit=PRICE_DIGITS,
+            )
+        self.endpoints[1] = VirtualEndpoint(1, SE_METERING_DEVICE, servers, clients=[TIME_CLUSTER])
 
     def _tier_rate(self, tier: int) -> Decimal:
         """The rate this tier is charged at today (scans today's bands)."""
@@ -249,14 +272,26 @@ class ElectricityMeter(VirtualDevice):
 
     def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn) -> None:
         # Answers carry the request's sequence number, as the SE spec asks.
-        if cluster_id == PRICE and command_id == 0x00:
+        if cluster_id == PRICE_CLUSTER and command_id == 0x00:
             self.publish_price(tsn)
-        elif cluster_id == PREPAYMENT and command_id == 0x00 and self.account is not None:
+        elif cluster_id == PREPAYMENT_CLUSTER and command_id == 0x00 and self.account is not None:
             self.advance()
             ok = self.account.select_emergency()
             self.default_response(cluster_id, command_id, tsn, ok)
-            self.report(1, PREPAYMENT, [0x0001, 0x0002, 0x0003, 0x0005])
-        elif cluster_id == MESSAGING and command_id == 0x00 and self.last_message:
+            self.report(
+                1,
+                PREPAYMENT_CLUSTER,
+                [
+                    attribute_id(Prepayment, name)
+                    for name in (
+                        "credit_remaining",
+                        "emergency_credit_remaining",
+                        "credit_status",
+                        "accumulated_debt",
+                    )
+                ],
+            )
+        elif cluster_id == MESSAGING_CLUSTER and command_id == 0x00 and self.last_message:
             self._send_message(*self.last_message, tsn=tsn)
         else:
             self.default_response(cluster_id, command_id, tsn, True)
@@ -268,7 +303,7 @@ class ElectricityMeter(VirtualDevice):
         minutes = int((end - now).total_seconds() // 60) if end else 0xFFFF
         self.send_command(
             1,
-            PRICE,
+            PRICE_CLUSTER,
             0x00,
             tsn=tsn,
             payload={
@@ -291,7 +326,7 @@ class ElectricityMeter(VirtualDevice):
     ) -> None:
         self.send_command(
             1,
-            MESSAGING,
+            MESSAGING_CLUSTER,
             0x00,
             tsn=tsn,
             payload={
@@ -360,28 +395,33 @@ class GasMeter(VirtualDevice):
         super().__init__(air, ieee, install_code, home)
 
     def add_endpoints(self) -> None:
-        metering: dict[int, Any] = {
-            0x0000: lambda: int((self.m3() * 1000).to_integral_value()),
-            0x0200: 0,
-            0x0201: lambda: int(self.battery_pct),
-            0x0300: 1,  # m3
-            0x0301: 1,
-            0x0302: 1000,
-            0x0303: (5 << 3) | 3,
-            0x0306: 1,  # gas metering
-        }
-        price: dict[int, Any] = {
-            0x0300: 1,  # natural gas
-            0x0302: 102264,
-            0x0303: 5,  # volume conversion factor 1.02264
-            0x0304: int(self.cv * 10),
-            0x0305: 1,
-            0x0306: 1,  # CV MJ/m3, one decimal
-            0x0616: GBP_ISO4217,
-            0x0617: PRICE_DIGITS,
-        }
+        metering = attribute_table(
+            Metering,
+            current_summ_delivered=lambda: int((self.m3() * 1000).to_integral_value()),
+            status=0,
+            remaining_battery_life=lambda: int(self.battery_pct),
+            unit_of_measure=1,  # m3
+            multiplier=1,
+            divisor=1000,
+            summation_formatting=(5 << 3) | 3,
+            metering_device_type=1,  # gas metering
+        )
+        price = attribute_table(
+            Price,
+            commodity_type=1,  # natural gas
+            conversion_factor=102264,
+            conversion_factor_trailing_digit=5,  # volume conversion factor 1.02264
+            calorific_value=int(self.cv * 10),
+            calorific_value_unit=1,
+            calorific_value_trailing_digit=1,  # CV MJ/m3, one decimal
+            currency=GBP_ISO4217,
+            price_trailing_digit=PRICE_DIGITS,
+        )
         self.endpoints[1] = VirtualEndpoint(
-            1, SE_METERING_DEVICE, {BASIC: {}, METERING: metering, PRICE: price}, clients=[TIME]
+            1,
+            SE_METERING_DEVICE,
+            {BASIC_CLUSTER: {}, METERING_CLUSTER: metering, PRICE_CLUSTER: price},
+            clients=[TIME_CLUSTER],
         )
 
     def m3(self, when: datetime | None = None) -> Decimal:
@@ -389,7 +429,7 @@ class GasMeter(VirtualDevice):
 
     def reporting_changed(self, ep_id: int, cluster_id: int) -> None:
         # A GSME pushes on its own 30-minute schedule; the configuration just ends pairing mode.
-        if cluster_id == METERING:
+        if cluster_id == METERING_CLUSTER:
             self.configured.set()
 
     def joined_network(self, nwk) -> None:
@@ -414,7 +454,11 @@ class GasMeter(VirtualDevice):
                 return
             self.awake = True
             self.battery_pct = max(Decimal(0), self.battery_pct - Decimal("0.001"))
-            self.report(1, METERING, [0x0000, 0x0201])
+            self.report(
+                1,
+                METERING_CLUSTER,
+                [MeteringAttr.current_summ_delivered.id, MeteringAttr.remaining_battery_life.id],
+            )
             await asyncio.sleep(0)  # awake only for the exchange
 
 
@@ -427,5 +471,14 @@ class InHomeDisplay(VirtualDevice):
 
     def add_endpoints(self) -> None:
         self.endpoints[1] = VirtualEndpoint(
-            1, SE_IHD, {BASIC: {}}, clients=[METERING, PRICE, MESSAGING, PREPAYMENT, TIME]
+            1,
+            SE_IHD,
+            {BASIC_CLUSTER: {}},
+            clients=[
+                METERING_CLUSTER,
+                PRICE_CLUSTER,
+                MESSAGING_CLUSTER,
+                PREPAYMENT_CLUSTER,
+                TIME_CLUSTER,
+            ],
         )

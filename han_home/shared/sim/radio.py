@@ -21,11 +21,15 @@ from zigpy.zdo import types as zdo_t
 
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.se_device import SmartEnergyAppMixin
-from han_home.shared.sim.air import COORDINATOR_NWK, VirtualAir
+from han_home.shared.sim.air import (
+    COORDINATOR_IEEE,
+    COORDINATOR_NWK,
+    EXTENDED_PAN_ID,
+    VirtualAir,
+)
 from han_home.shared.sim.device import VirtualDevice
 
 LOGGER = logging.getLogger(__name__)
-COORDINATOR_IEEE = t.EUI64.convert("00:1b:c5:0c:60:00:00:01")
 
 
 class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.ControllerApplication):
@@ -67,7 +71,7 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
             version="1.0",
         )
         self.state.network_info = zigpy.state.NetworkInfo(
-            extended_pan_id=t.ExtendedPanId.convert("00:1b:c5:0c:60:00:00:01"),
+            extended_pan_id=EXTENDED_PAN_ID,
             pan_id=t.PanId(0x1A62),
             nwk_update_id=0,
             nwk_manager_id=COORDINATOR_NWK,
@@ -200,3 +204,7 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
     def _left(self, device: VirtualDevice) -> None:
         if device.nwk is not None:
             self.handle_leave(device.nwk, device.ieee)
+
+
+# the radio registry (shared/han/radios.py) finds every radio library by this name
+ControllerApplication = SimControllerApplication
