@@ -33,7 +33,8 @@ def read_catalog(po_path: Path) -> Catalog:
     try:
         with po_path.open("rb") as fh:
             catalog = read_po(fh, abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+    # babel 2.14 raises IndexError on a truncated entry (later releases raise PoFileError)
+    except (PoFileError, UnicodeDecodeError, ValueError, IndexError) as exc:
         raise CatalogError(f"{po_path}: cannot parse: {exc}") from exc
     problems = []
     for message, errors in catalog.check():
