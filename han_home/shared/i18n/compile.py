@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from han_home.shared.i18n.catalog import TRANSLATIONS_DIR
+from han_home.shared.package_data import translations_dir
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
@@ -70,11 +70,11 @@ def compile_catalog(po_path: Path, mo_path: Path | None = None) -> Path:
     return target
 
 
-def po_files(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    return sorted(directory.glob("*/LC_MESSAGES/*.po"))
+def po_files(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or translations_dir()).glob("*/LC_MESSAGES/*.po"))
 
 
-def compile_all(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
+def compile_all(directory: Path | None = None) -> list[Path]:
     """Compile every catalogue; all errors are collected before raising."""
     written, errors = [], []
     for po in po_files(directory):
@@ -89,7 +89,7 @@ def compile_all(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    directory = Path(args[0]) if args else TRANSLATIONS_DIR
+    directory = Path(args[0]) if args else translations_dir()
     try:
         for mo in compile_all(directory):
             print(f"compiled {mo}")

@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING
 import zigpy.types as t
 
 from han_home.shared.sim.clock import SimClock
+from han_home.shared.sim.network import COORDINATOR_NWK
 
 if TYPE_CHECKING:
     from han_home.shared.sim.device import VirtualDevice
 
 LOGGER = logging.getLogger(__name__)
-COORDINATOR_NWK = t.NWK(0x0000)
-COORDINATOR_IEEE = t.EUI64.convert("00:1b:c5:0c:60:00:00:01")
-EXTENDED_PAN_ID = t.ExtendedPanId.convert("00:1b:c5:0c:60:00:00:01")
 
 
 class VirtualAir:

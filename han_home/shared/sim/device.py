@@ -18,7 +18,7 @@ from zigpy.zdo import types as zdo_t
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.zcl_ids import BASIC_CLUSTER, attribute_table
 from han_home.shared.sim import codec
-from han_home.shared.sim.air import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
+from han_home.shared.sim.network import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
 
 if TYPE_CHECKING:
     from han_home.shared.sim.air import VirtualAir

@@ -21,13 +21,9 @@ from zigpy.zdo import types as zdo_t
 
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.se_device import SmartEnergyAppMixin
-from han_home.shared.sim.air import (
-    COORDINATOR_IEEE,
-    COORDINATOR_NWK,
-    EXTENDED_PAN_ID,
-    VirtualAir,
-)
+from han_home.shared.sim.air import VirtualAir
 from han_home.shared.sim.device import VirtualDevice
+from han_home.shared.sim.network import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
 
 LOGGER = logging.getLogger(__name__)
 
