@@ -422,8 +422,7 @@ def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
     if stage == Stage.INTERVIEWED:
         return _("Interviewed; setting up bindings and reporting…")
     if stage == Stage.CONFIG_FAILED:
-        return _("Setting up the device failed three times. Check it is powered and in range, "
-                 "then press Retry set-up.")
+        return _("Set-up failed three times: check the device, then press Retry set-up.")
     if stage == Stage.CONFIGURED:
         return _("Configured.")
     if stage == Stage.VERIFIED:

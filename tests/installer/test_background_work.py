@@ -107,7 +107,7 @@ async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbo
         assert entry is not None and entry.stage == Stage.CONFIG_FAILED
         row = [d.eui64 for d in ctl.job.devices].index(electricity)
         status = pair.devices.item(row, 3).text()
-        assert status.startswith("Setting up the device failed three times.")
+        assert status == "Set-up failed three times: check the device, then press Retry set-up."
         assert "setting up bindings" not in status  # no longer "setting up..." forever
         assert pair.retry.isVisibleTo(window) and pair.retry.isEnabled()
         assert not ctl.ok()

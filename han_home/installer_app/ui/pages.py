@@ -627,7 +627,7 @@ class ReportPage(Page):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.folder = QLineEdit(str(default_folder()))
-        self.folder_label = label()
+        self.folder_label = label(wrap=False)  # a wrapped "Cadw yn y &ffolder" lost its last word
         self.folder_label.setBuddy(self.folder)
         form.addRow(self.folder_label, self.folder)
         self.box.addLayout(form)
