@@ -171,3 +171,29 @@ async def test_window_shows_a_failed_background_task_under_the_status_line(
         assert window.notice.text().startswith("Aeth rhywbeth o'i le")
     finally:
         await live.close()
+
+
+async def test_ihd_app_stop_ends_commissioning_and_refreshes_before_it_returns(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from han_home.ihd_app.app import IhdApp
+    from han_home.ihd_app.cli import Options
+    from han_home.ihd_app.settings import SettingsStore
+
+    options = Options(radio="sim", device=None, sim_seed=7, sim_start=None, sim_speed=60.0,
+                      lang="en", theme=None, text_scale=None, size=(800, 480), screen=None,
+                      screenshot=None, kiosk=False, db=tmp_path / "ihd.db", timeout=30.0)
+    app = IhdApp(options, SettingsStore(tmp_path / "ihd.json"))
+    app.first_frame()
+    qtbot.addWidget(app.window)
+    await app.open_history()
+    await app.start_han()
+    started = app.tasks.running()
+    assert len(started) == 1  # commissioning, started for the window
+    app.model.schedule_usage_refresh()
+    refresh = app.model._usage_task
+    await asyncio.sleep(0.05)
+    await app.stop()
+    assert all(task.done() for task in started) and app.tasks.running() == []
+    assert refresh is not None and refresh.done()
+    assert all(task.done() for task in app.gateway._configuring.values())
+    assert not app.window.notice.isVisibleTo(app.window)  # stopping is not a failure
