@@ -166,9 +166,10 @@ class Gateway:
 
     async def stop(self) -> None:
         self._stopping = True
-        for task in [*self._configuring.values(), self._reconnect_task]:
-            if task is not None:
-                task.cancel()
+        tasks = [t for t in [*self._configuring.values(), self._reconnect_task] if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # nothing runs after stop()
         for timer in self._stale_timers.values():
             timer.cancel()
         if self.config.sim_home is not None:
@@ -301,8 +302,9 @@ class Gateway:
         self.device_left(device)
 
     # ---- configuration --------------------------------------------------------
-    async def _configure_logged(self, device: Any) -> None:
-        for attempt in range(3):
+    async def _configure_logged(self, device: Any, attempts: int = 3) -> None:
+        reason = ""
+        for attempt in range(attempts):
             try:
                 await self.configure(device)
                 return
@@ -310,7 +312,12 @@ class Gateway:
                 LOGGER.warning(
                     "Configuring %s failed (%r), attempt %d", device.ieee, exc, attempt + 1
                 )
-                await asyncio.sleep(1)
+                reason = type(exc).__name__ + (f": {exc}" if str(exc) else "")
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(1)
+        # Every attempt failed: tell the clients (the installer offers a retry).
+        self._emit(DeviceEvent(DeviceEventKind.CONFIG_FAILED, str(device.ieee), self.now(),
+                               device.lqi, device.rssi, reason))
 
     async def configure(self, device: Any) -> None:
         """Read the device's identity and scaling, bind, set reporting, subscribe."""
