@@ -564,6 +564,7 @@ class GasMeter(ProfileLog, VirtualDevice):
     model = "GSME-SIM-1"
     firmware = "1.4.0"
     PUSH_INTERVAL_S = 1800
+    LISTEN_S = 0.05  # real seconds awake after a push, and after each frame then
     units_per_raw = load.GAS_UNITS_PER_M3 // 1000  # raw litres (divisor 1000 on m3)
 
     def __init__(
@@ -627,6 +628,14 @@ class GasMeter(ProfileLog, VirtualDevice):
         if cluster_id == METERING_CLUSTER and command_id == 0x00:
             self.answer_get_profile(args, tsn)
 
+    async def _listen(self) -> None:
+        """After a push it keeps its receiver on for a moment (its data poll), longer while
+        the gateway keeps talking to it (a GetProfile for a gap, page after page)."""
+        seen = -1
+        while self.received_requests != seen:
+            seen = self.received_requests
+            await asyncio.sleep(self.LISTEN_S)
+
     def reporting_changed(self, ep_id: int, cluster_id: int) -> None:
         # A GSME pushes on its own 30-minute schedule; the configuration just ends pairing mode.
         if cluster_id == METERING_CLUSTER:
@@ -660,7 +669,7 @@ class GasMeter(ProfileLog, VirtualDevice):
                 self.report(1, METERING_CLUSTER, pushed)
             finally:
                 self._read_at = None
-            await asyncio.sleep(0)  # awake only for the exchange
+            await self._listen()  # awake only for the exchange
 
 
 class InHomeDisplay(VirtualDevice):
