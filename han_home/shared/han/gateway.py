@@ -742,6 +742,21 @@ class Gateway:
         periods = self.config.gas_profile_prime_periods
         if periods > 0:
             try:
+                # the register at the last boundary (one frame, one instant), so the next
+                # push alone gives the next interval
+                got, _ = await metering.read_attributes(
+                    [
+                        "current_summ_delivered",
+                        "cur_part_profile_int_value_delivered",
+                        "cur_part_profile_int_start_time_delivered",
+                    ]
+                )
+                if len(got) == 3:
+                    mirror.register(
+                        int(got["cur_part_profile_int_start_time_delivered"]) + ZCL_EPOCH_TS,
+                        int(got["current_summ_delivered"])
+                        - int(got["cur_part_profile_int_value_delivered"]),
+                    )
                 for start, raw in await self._profile_pages(metering, None, periods):
                     mirror.add(start, raw)
             except (TimeoutError, ProfileUnavailable, zigpy.exceptions.ZigbeeException) as exc:

@@ -28,22 +28,36 @@ class ProfileMirror:
         if self.oldest is None or start_ts < self.oldest:
             self.oldest = start_ts
 
+    def register(self, boundary: int, raw_register: int) -> None:
+        """The meter's register at a half-hour boundary (read with its partial interval)."""
+        self.last_push = (boundary - boundary % HALF_HOUR_S, raw_register)
+
     def push(self, ts: int, raw_register: int) -> tuple[int, int] | None:
         """A half-hourly push at (about) boundary ts; returns a newly found gap, if any."""
         boundary = ts - ts % HALF_HOUR_S
         gap = None
-        if self.last_push is not None:
-            last_ts, last_raw = self.last_push
-            if boundary == last_ts + HALF_HOUR_S and raw_register >= last_raw:
-                self.add(last_ts, raw_register - last_raw)
-            elif boundary > last_ts + HALF_HOUR_S:
+        if self.last_push is not None and boundary > self.last_push[0]:
+            # the register at the boundary before this push: the last known one plus the
+            # intervals held since (the profile read at commissioning, filled gaps)
+            known_ts, known_raw = self.last_push
+            while known_ts + HALF_HOUR_S < boundary and known_ts in self.intervals:
+                known_raw += self.intervals[known_ts]
+                known_ts += HALF_HOUR_S
+            if known_ts + HALF_HOUR_S == boundary and raw_register >= known_raw:
+                self.add(known_ts, raw_register - known_raw)
+            else:
                 missing = [
-                    s for s in range(last_ts, boundary, HALF_HOUR_S) if s not in self.intervals
+                    s for s in range(known_ts, boundary, HALF_HOUR_S) if s not in self.intervals
                 ]
                 if missing:
                     gap = (missing[0], missing[-1] + HALF_HOUR_S)
                     self.gaps.append(gap)
-        if boundary >= (self.last_push or (0, 0))[0]:
+        elif self.last_push is None:
+            newest = self.newest_end()
+            if newest is not None and boundary > newest:
+                gap = (newest, boundary)
+                self.gaps.append(gap)
+        if self.last_push is None or boundary >= self.last_push[0]:
             self.last_push = (boundary, raw_register)
         return gap
 

@@ -145,8 +145,29 @@ class ProfileLog:
     units_per_raw: int
     air: Any
 
+    _snapshot: int | None = None  # the instant the values of one frame are taken at
+
     def now_ts(self) -> int:
         return int(self.air.clock.now().timestamp())
+
+    def reading_ts(self) -> int:
+        """A meter takes all the values of one frame at one instant."""
+        return self._snapshot if self._snapshot is not None else self.now_ts()
+
+    def receive(self, packet: Any) -> None:
+        self._snapshot = self.now_ts()
+        try:
+            super().receive(packet)  # type: ignore[misc]
+        finally:
+            self._snapshot = None
+
+    def report(self, ep_id: int, cluster_id: int, attr_ids: list[int]) -> None:
+        outer = self._snapshot
+        self._snapshot = outer if outer is not None else self.now_ts()
+        try:
+            super().report(ep_id, cluster_id, attr_ids)  # type: ignore[misc]
+        finally:
+            self._snapshot = outer
 
     def raw_register_ts(self, ts: int) -> int:
         return (self.base_units + self.ledger.cumulative(ts)) // self.units_per_raw
@@ -166,10 +187,10 @@ class ProfileLog:
 
     def profile_attributes(self) -> dict[str, Any]:
         def part_start() -> int:
-            return zcl_time_ts(load.floor_half_hour(self.now_ts()))
+            return zcl_time_ts(load.floor_half_hour(self.reading_ts()))
 
         def part_value() -> int:
-            now = self.now_ts()
+            now = self.reading_ts()
             return self.raw_register_ts(now) - self.raw_register_ts(load.floor_half_hour(now))
 
         return {
@@ -181,7 +202,7 @@ class ProfileLog:
 
     def get_profile_response(self, args: Any) -> dict[str, Any]:
         """The GetProfileResponse payload for a GetProfile request."""
-        now = self.now_ts()
+        now = self.reading_ts()
 
         def answer(status: int, end_ts: int | None = None, values: list[int] | None = None):
             values = values or []
@@ -384,7 +405,7 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
         self.advance()
 
     def _fresh(self) -> int:
-        self.advance()
+        self.advance(_dt(self.reading_ts()))
         return self._ts
 
     def add_endpoints(self) -> None:
@@ -584,14 +605,13 @@ class GasMeter(ProfileLog, VirtualDevice):
         self.ledger = load.gas_ledger(seed)
         base_m3 = start_m3 if start_m3 is not None else _seeded(seed, 1500, 3000)
         self.base_units = int(base_m3 * load.GAS_UNITS_PER_M3)  # the register at load.ORIGIN
-        self._read_at: int | None = None  # a push reports the register at its scheduled time
         self.configured = asyncio.Event()
         super().__init__(air, ieee, install_code, home)
 
     def add_endpoints(self) -> None:
         metering = attribute_table(
             Metering,
-            current_summ_delivered=lambda: self.raw_register_ts(self._read_at or self.now_ts()),
+            current_summ_delivered=lambda: self.raw_register_ts(self.reading_ts()),
             status=0,
             remaining_battery_life=lambda: int(self.battery_pct),
             unit_of_measure=1,  # m3
@@ -663,12 +683,12 @@ class GasMeter(ProfileLog, VirtualDevice):
                 return
             self.awake = True
             self.battery_pct = max(Decimal(0), self.battery_pct - Decimal("0.001"))
-            self._read_at = int(next_push.timestamp())
+            self._snapshot = int(next_push.timestamp())  # read at the boundary
             try:
                 pushed = [M.current_summ_delivered.id, M.remaining_battery_life.id]
                 self.report(1, METERING_CLUSTER, pushed)
             finally:
-                self._read_at = None
+                self._snapshot = None
             await self._listen()  # awake only for the exchange
 
 
