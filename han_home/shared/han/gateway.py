@@ -742,6 +742,15 @@ class Gateway:
         periods = self.config.gas_profile_prime_periods
         if periods > 0:
             try:
+                for start, raw in await self._profile_pages(metering, None, periods):
+                    mirror.add(start, raw)
+                # half-hours that ended while those pages came (fast simulated clocks)
+                newest = mirror.newest_end()
+                now_boundary = int(self.now().timestamp()) // HALF_HOUR_S * HALF_HOUR_S
+                if newest is not None and newest < now_boundary:
+                    missed = (now_boundary - newest) // HALF_HOUR_S
+                    for start, raw in await self._profile_pages(metering, None, missed):
+                        mirror.add(start, raw)
                 # the register at the last boundary (one frame, one instant), so the next
                 # push alone gives the next interval
                 got, _ = await metering.read_attributes(
@@ -757,8 +766,6 @@ class Gateway:
                         int(got["current_summ_delivered"])
                         - int(got["cur_part_profile_int_value_delivered"]),
                     )
-                for start, raw in await self._profile_pages(metering, None, periods):
-                    mirror.add(start, raw)
             except (TimeoutError, ProfileUnavailable, zigpy.exceptions.ZigbeeException) as exc:
                 LOGGER.warning("Could not read the gas meter's profile: %r", exc)
         self._gas_profiles[eui] = mirror

@@ -30,7 +30,11 @@ class ProfileMirror:
 
     def register(self, boundary: int, raw_register: int) -> None:
         """The meter's register at a half-hour boundary (read with its partial interval)."""
-        self.last_push = (boundary - boundary % HALF_HOUR_S, raw_register)
+        boundary -= boundary % HALF_HOUR_S
+        newest = self.newest_end()
+        if newest is not None and newest < boundary:
+            self.gaps.append((newest, boundary))
+        self.last_push = (boundary, raw_register)
 
     def push(self, ts: int, raw_register: int) -> tuple[int, int] | None:
         """A half-hourly push at (about) boundary ts; returns a newly found gap, if any."""

@@ -324,12 +324,13 @@ class GasLedger(Ledger):
         return value
 
 
-@lru_cache(maxsize=64)
+# A ledger since ORIGIN is ~1.5 MB; a test session meets a handful of seeds.
+@lru_cache(maxsize=8)
 def electricity_ledger(seed: int) -> ElectricityLedger:
     return ElectricityLedger(seed)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def gas_ledger(seed: int) -> GasLedger:
     return GasLedger(seed)
 
