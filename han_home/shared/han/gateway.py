@@ -137,7 +137,6 @@ class Gateway:
         self.refused: list[DeviceEvent] = []
         self.reading_hooks: list[Callable[[Reading], None]] = []  # e.g. the history feed
         self._gas_profiles: dict[str, ProfileMirror] = {}  # the gas proxy's profile copies
-        self._gas_fills: dict[str, asyncio.Task[None]] = {}
         for device in config.expected:
             self.registry.upsert(device.eui64, role=device.role)
 
@@ -778,10 +777,12 @@ class Gateway:
         if mirror is None or event.attribute_id != MeteringAttr.current_summ_delivered.id:
             return
         mirror.push(int(self.now().timestamp()), int(event.value))
-        task = self._gas_fills.get(eui)
-        if mirror.gaps and (task is None or task.done()):
+        # kept with the configuration tasks, so that stop() ends it too
+        key = f"{eui}/profile-gaps"
+        task = self._configuring.get(key)
+        if mirror.gaps and not self._stopping and (task is None or task.done()):
             # it listens for a moment after each push: ask for the gap now
-            self._gas_fills[eui] = asyncio.get_running_loop().create_task(
+            self._configuring[key] = asyncio.get_running_loop().create_task(
                 self._fill_gas_gaps(eui, mirror)
             )
 
