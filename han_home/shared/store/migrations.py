@@ -83,4 +83,32 @@ MIGRATIONS: list[tuple[str, ...]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    # 4: accounting that survives restarts and gaps (issue 8). The accumulator's state is
+    # written in the same transaction as the half-hours it produced; energy across a gap the
+    # meter's profile could not fill is one interval, never spread as invented half-hours;
+    # half-hours say whether the display measured them or the meter reported them.
+    (
+        """CREATE TABLE accounting_state (
+            fuel TEXT PRIMARY KEY,
+            state TEXT NOT NULL              -- JSON: last register, open half-hour, gaps
+        )""",
+        """CREATE TABLE gaps (
+            fuel TEXT NOT NULL,
+            start_utc INTEGER NOT NULL,      -- epoch seconds of the last reading before
+            end_utc INTEGER NOT NULL,        -- ... and the first reading after the gap
+            local_day TEXT NOT NULL,         -- the day the gap ended (its energy counts there)
+            kwh_e6 INTEGER NOT NULL,
+            cost_e9 INTEGER,                 -- NULL: rates changed inside it, not priced
+            m3_e6 INTEGER,
+            cv_e3 INTEGER,
+            PRIMARY KEY (fuel, start_utc)
+        ) WITHOUT ROWID""",
+        "ALTER TABLE half_hours ADD COLUMN source TEXT NOT NULL DEFAULT 'display'",
+        "ALTER TABLE daily_totals ADD COLUMN gap_kwh_e6 INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily_totals ADD COLUMN meter_kwh_e6 INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily_totals ADD COLUMN unpriced_kwh_e6 INTEGER NOT NULL DEFAULT 0",
+    )
+)
+
 LATEST_VERSION = len(MIGRATIONS)
