@@ -142,6 +142,7 @@ class IhdApp:
             RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start, o.sim_speed)
         )
         self.feed = HistoryFeed(self.history, self.gateway.tariffs)
+        await self.feed.resume()  # the last run's registers and open half-hour
         self.gateway.reading_hooks.append(self.feed.on_reading)
         assert self.model is not None
         self.model.attach(self.gateway, self.feed)

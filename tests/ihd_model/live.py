@@ -40,6 +40,7 @@ async def live_model(
     history = AsyncHistory(tmp_path / "ihd.db")
     await history.ready()
     feed = HistoryFeed(history, gateway.tariffs)
+    await feed.resume()  # the last run's registers and open half-hour
     gateway.reading_hooks.append(feed.on_reading)
     model = DisplayModel(history, gateway.tariffs, gateway.now, settings or Settings())
     await gateway.start()

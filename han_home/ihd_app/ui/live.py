@@ -72,6 +72,7 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     history = AsyncHistory(db)
     await history.ready()
     feed = HistoryFeed(history, gateway.tariffs)
+    await feed.resume()  # the last run's registers and open half-hour
     gateway.reading_hooks.append(feed.on_reading)
     model = DisplayModel(history, gateway.tariffs, gateway.now, o.settings)
     await gateway.start()

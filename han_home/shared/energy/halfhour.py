@@ -120,14 +120,24 @@ class HalfHourAccumulator:
         state.last_time, state.last_value = t, value
         return done
 
+    def open_gaps(self, fuel: Fuel | None = None) -> list[Gap]:
+        """Gaps not yet filled, oldest first. They stay in the exported state until
+        ``close_gap``, so a crash while one is being filled loses nothing."""
+        return [
+            gap for f, state in self._fuels.items() if fuel is None or f == fuel
+            for gap in state.gaps
+        ]
+
+    def close_gap(self, gap: Gap) -> None:
+        state = self._fuels[gap.fuel]
+        state.gaps = [g for g in state.gaps if g != gap]
+
     def pop_gaps(self, fuel: Fuel | None = None) -> list[Gap]:
-        """Gaps opened since the last call (for the caller to fill), oldest first."""
-        out: list[Gap] = []
-        for f, state in self._fuels.items():
-            if fuel is None or f == fuel:
-                out.extend(state.gaps)
-                state.gaps.clear()
-        return out
+        """Open gaps, closed as they are returned."""
+        gaps = self.open_gaps(fuel)
+        for gap in gaps:
+            self.close_gap(gap)
+        return gaps
 
     def credit(self, fuel: Fuel, slot: datetime, quantity: Decimal) -> None:
         """Add energy to a half-hour not yet emitted (or, if it has been, to the first one

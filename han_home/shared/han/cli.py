@@ -95,6 +95,7 @@ async def _run(args: argparse.Namespace) -> int:
     feed = None
     if history is not None:
         feed = HistoryFeed(history, gateway.tariffs)
+        await feed.resume()  # the last run's registers and open half-hour
         gateway.reading_hooks.append(feed.on_reading)
     out = sys.stdout
 

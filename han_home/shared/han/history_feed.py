@@ -1,28 +1,52 @@
 """Feed meter readings into the SQLite history: half-hourly energy, cost and standing charge.
 
-Registers are cumulative, so a lost report (or a radio outage) loses no energy: the next
-register reading spans the gap and the accumulator spreads it over the half-hours it
-covers. Each half-hour is priced at the tariff in force in that half-hour.
+Only registers the plausibility and replay rules accept are counted (energy/register_guard.py:
+older frames, backwards registers and jumps beyond the supply are refused, logged, counted).
+Registers are cumulative, so a lost report loses no energy. Between readings close together
+the accumulator splits the delta by half-hour; across a gap (the process or the radio was
+down) it splits nothing: the gap is filled from the meter's own half-hourly profile, or, if
+the meter cannot give one, stored as one gap interval that day totals include and mark.
+The accumulator's state is written with every batch, so a restart (clean or killed)
+resumes the half-hour it was in. Each half-hour is priced at the tariff then in force.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from han_home.shared.energy.calendar import local_date, local_midnight_utc
+from han_home.shared.energy.calendar import HALF_HOUR, local_date, local_midnight_utc
 from han_home.shared.energy.gas import gas_kwh
-from han_home.shared.energy.halfhour import HalfHourAccumulator, HalfHourUsage
+from han_home.shared.energy.halfhour import Gap, HalfHourAccumulator, HalfHourUsage
+from han_home.shared.energy.profile import ProfileInterval
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
-from han_home.shared.energy.tariff import price_half_hour, standing_charge_for_day
+from han_home.shared.energy.register_guard import Decision, GuardState, RegisterGuard, Verdict
+from han_home.shared.energy.tariff import (
+    next_rate_change,
+    price_half_hour,
+    standing_charge_for_day,
+)
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.async_history import AsyncHistory
-from han_home.shared.store.history import HalfHourRow, HistoryStore, StoreError
+from han_home.shared.store.history import (
+    MEASURED,
+    METER_PROFILE,
+    GapRow,
+    HalfHourRow,
+    HistoryStore,
+    StoreError,
+)
 
 LOGGER = logging.getLogger(__name__)
+# Readings further apart than this are a gap: the electricity meter reports every minute and
+# the gas meter every 30 minutes, so 35 minutes is more than a lost report or two.
+GAP_AFTER = timedelta(minutes=35)
+# (fuel, first half-hour, end) -> the meter's half-hours in [first, end), or [] if it has none
+ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInterval]]]
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
 SAVE_EVERY = timedelta(minutes=5)
@@ -45,20 +69,55 @@ def open_history(path: Path, *, create: bool = True) -> HistoryStore:
 
 
 class HistoryFeed:
-    def __init__(self, history: AsyncHistory, tariffs: Tariffs) -> None:
+    def __init__(
+        self,
+        history: AsyncHistory,
+        tariffs: Tariffs,
+        *,
+        profile_source: ProfileSource | None = None,
+        guard: RegisterGuard | None = None,
+        gap_after: timedelta = GAP_AFTER,
+    ) -> None:
         self.history = history
         self.tariffs = tariffs
-        self.accumulator = HalfHourAccumulator()
+        self.profile_source = profile_source
+        self.guard = guard or RegisterGuard()
+        self.accumulator = HalfHourAccumulator(gap_after)
         self.cv = tariffs.gas_cv
         self._month_kwh: dict[tuple[Fuel, str], Decimal] = {}
         self._charged_days: set[tuple[Fuel, date]] = set()
         self._last_saved: dict[tuple[str, ReadingKind, int | None], datetime] = {}
         self._pending: set[asyncio.Task[None]] = set()
+        self._filling: set[tuple[Fuel, datetime]] = set()  # gaps being filled (by start)
         self.half_hours_written = 0
+        self.rejections: list[tuple[Fuel, Decision]] = []  # refused registers, newest last
+        self.gaps_filled_from_profile = 0
+        self.gaps_stored_as_intervals = 0
         # running estimate of what this display has priced since it started (seed IH.2:
         # compared with the meter's own bill to date)
         self._priced: dict[Fuel, Decimal] = {}
         self._started: datetime | None = None
+
+    async def resume(self) -> None:
+        """Pick up where the last run stopped: its registers, its open half-hour, its
+        unfilled gaps, and this month's energy so far (block tariffs price by it)."""
+        for fuel in Fuel:
+            saved = await self.history.accounting_state(fuel)
+            state = saved.get("accumulator") if saved else None
+            if not isinstance(state, dict):
+                continue
+            self.accumulator.restore_state(fuel, state)
+            last = self.accumulator.last(fuel)
+            if last is not None:
+                self.guard.state[fuel] = GuardState(*last)
+                await self._load_month(fuel, local_date(last[0]))
+            self._fill_open_gaps(fuel)
+
+    async def _load_month(self, fuel: Fuel, day: date) -> None:
+        from han_home.shared.energy.calendar import Period
+
+        for total in await self.history.aggregate(fuel, Period.MONTH, day, day):
+            self._month_kwh[(fuel, total.period)] = total.kwh
 
     def on_reading(self, reading: Reading) -> None:
         if reading.kind == ReadingKind.CALORIFIC_VALUE:
@@ -67,14 +126,30 @@ class HistoryFeed:
         if reading.kind != ReadingKind.SUMMATION:
             return
         when = reading.meter_time or reading.received
+        fuel = reading.fuel
+        decision = self.guard.check(fuel, when, reading.value)
+        if not decision.verdict.accepted:
+            self.rejections = [*self.rejections[-99:], (fuel, decision)]
+            LOGGER.warning("Register not counted (%s): %s", decision.verdict, decision.reason)
+            return
         if self._started is None:
             self._started = when
-        self._write(reading.fuel, self.accumulator.add(reading.fuel, when, reading.value))
+        if decision.verdict in (Verdict.FIRST, Verdict.REBASED):
+            if decision.verdict == Verdict.REBASED:
+                self.rejections = [*self.rejections[-99:], (fuel, decision)]
+                LOGGER.warning("Register re-based: %s", decision.reason)
+            self.accumulator.rebase(fuel, when, reading.value)
+            self._write(fuel, [])
+            return
+        usages = self.accumulator.add(fuel, when, reading.value, delta=decision.delta)
+        self._write(fuel, usages)
+        self._fill_open_gaps(fuel)
 
     def flush(self, until: datetime) -> None:
-        """Write every half-hour that ended by `until` (at shutdown)."""
-        for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
-            self._write(fuel, self.accumulator.flush_until(until, fuel))
+        """Save the accounting state at shutdown. Nothing is emitted early: the open
+        half-hour is resumed by the next start instead of being stored part-measured."""
+        for fuel in Fuel:
+            self._write(fuel, [])
 
     def cost_since_start(self, fuel: Fuel, rate_now: Decimal) -> Decimal:
         """Energy priced since the first reading, plus standing charges for each local day
@@ -100,9 +175,87 @@ class HistoryFeed:
         self._last_saved[key] = reading.received
         self._spawn(self.history.save_reading(reading))
 
-    def _write(self, fuel: Fuel, usages: list[HalfHourUsage]) -> None:
-        if not usages:
-            return
+    # ---- gaps -------------------------------------------------------------------------
+    def _fill_open_gaps(self, fuel: Fuel) -> None:
+        for gap in self.accumulator.open_gaps(fuel):
+            if (fuel, gap.start) not in self._filling:
+                self._filling.add((fuel, gap.start))
+                self._spawn(self._fill_gap(gap))
+
+    async def _fill_gap(self, gap: Gap) -> None:
+        """The meter's own half-hours for the gap if it has them, else one gap interval."""
+        profile: list[ProfileInterval] = []
+        if self.profile_source is not None:
+            try:
+                profile = await self.profile_source(gap.fuel, gap.begin_slot, gap.end_slot)
+            except Exception as exc:  # the meter cannot say: the gap is kept as an interval
+                LOGGER.warning("The %s meter's profile for %s..%s is unavailable: %r",
+                               gap.fuel, gap.begin_slot, gap.end_slot, exc)
+        try:
+            if not self._fill_from_profile(gap, profile):
+                self._store_gap_interval(gap)
+        finally:
+            self._filling.discard((gap.fuel, gap.start))
+
+    def _fill_from_profile(self, gap: Gap, profile: list[ProfileInterval]) -> bool:
+        by_slot = {p.start_utc: p.quantity for p in profile}
+        slots = []
+        slot = gap.begin_slot
+        while slot < gap.end_slot:
+            if slot not in by_slot or by_slot[slot] < 0:
+                return False
+            slots.append(slot)
+            slot += HALF_HOUR
+        # The register delta across the gap, plus what the first half-hour had measured
+        # before it, is the meter's half-hours in the gap plus the start of the half-hour
+        # it ended in; a profile that claims more than that disagrees with the register.
+        leftover = gap.quantity + gap.begin_partial - sum((by_slot[s] for s in slots), Decimal(0))
+        if leftover < 0:
+            LOGGER.warning("The %s meter's profile (%s) exceeds its register delta across the "
+                           "gap (%s): kept as an interval", gap.fuel, sum(by_slot.values()),
+                           gap.quantity + gap.begin_partial)
+            return False
+        self.accumulator.close_gap(gap)
+        self.accumulator.credit(gap.fuel, gap.end_slot, leftover)
+        usages = [HalfHourUsage(s, by_slot[s], gap.fuel) for s in slots]
+        self.gaps_filled_from_profile += 1
+        self._write(gap.fuel, usages, source=METER_PROFILE)
+        return True
+
+    def _store_gap_interval(self, gap: Gap) -> None:
+        self.accumulator.close_gap(gap)
+        fuel = gap.fuel
+        usages = [HalfHourUsage(gap.begin_slot, gap.begin_partial, fuel)]
+        kwh, m3, cv = gap.quantity, None, None
+        if fuel == Fuel.GAS:
+            m3, cv = gap.quantity, self.cv
+            kwh = gas_kwh(m3, cv)
+        schedule = self.tariffs.for_fuel(fuel)
+        month = (fuel, local_date(gap.end).strftime("%Y-%m"))
+        change = next_rate_change(schedule, gap.start, self._month_kwh.get(month, Decimal(0)))
+        # one rate over the whole gap: its cost is known; otherwise it is not guessed
+        cost = (
+            price_half_hour(schedule, gap.start, kwh, self._month_kwh.get(month, Decimal(0)))
+            if change is None or change.when_utc >= gap.end
+            else None
+        )
+        self._month_kwh[month] = self._month_kwh.get(month, Decimal(0)) + kwh
+        self.gaps_stored_as_intervals += 1
+        LOGGER.info("Stored %s %s across a gap from %s to %s as one interval", gap.quantity,
+                    fuel, gap.start, gap.end)
+        self._write(fuel, usages, gaps=[GapRow(gap.start, gap.end, kwh, cost, m3, cv)])
+
+    # ---- writing ----------------------------------------------------------------------
+    def _write(
+        self,
+        fuel: Fuel,
+        usages: list[HalfHourUsage],
+        *,
+        source: str = MEASURED,
+        gaps: list[GapRow] | None = None,
+    ) -> None:
+        """Price the half-hours and store them, with any gap rows and the accounting state
+        as it is now, in one transaction (so a crash never separates them)."""
         schedule = self.tariffs.for_fuel(fuel)
         rows = []
         for usage in usages:
@@ -116,19 +269,35 @@ class HistoryFeed:
             month_to_date = self._month_kwh.get(month, Decimal(0))
             cost = price_half_hour(schedule, usage.start_utc, kwh, month_to_date)
             self._month_kwh[month] = month_to_date + kwh
-            rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv))
+            rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv, source))
             self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
-            if (fuel, day) not in self._charged_days:
-                self._charged_days.add((fuel, day))
-                if self._started is not None and local_midnight_utc(day) > self._started:
-                    self._priced[fuel] += standing_charge_for_day(schedule, day)
-                self._spawn(
-                    self.history.set_standing_charge(
-                        fuel, day, standing_charge_for_day(schedule, day)
-                    )
-                )
+            self._charge_day(fuel, day)
+        for gap in gaps or []:
+            self._charge_day(fuel, local_date(gap.end_utc))
         self.half_hours_written += len(rows)
-        self._spawn(self.history.add_half_hours(fuel, rows))
+        state = self.accumulator.export_state(fuel)
+        self._spawn(self._store(fuel, rows, gaps or [], state))
+
+    def _charge_day(self, fuel: Fuel, day: date) -> None:
+        if (fuel, day) in self._charged_days:
+            return
+        schedule = self.tariffs.for_fuel(fuel)
+        self._charged_days.add((fuel, day))
+        if self._started is not None and local_midnight_utc(day) > self._started:
+            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + standing_charge_for_day(
+                schedule, day
+            )
+        charge = standing_charge_for_day(schedule, day)
+        self._spawn(self.history.set_standing_charge(fuel, day, charge))
+
+    async def _store(
+        self, fuel: Fuel, rows: list[HalfHourRow], gaps: list[GapRow], state: dict | None
+    ) -> None:
+        result = await self.history.add_half_hours(
+            fuel, rows, gaps=gaps, state=None if state is None else {"accumulator": state}
+        )
+        for _row, reason in result.rejected:
+            LOGGER.error("A %s half-hour was not stored: %s", fuel, reason)
 
     def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
         task = asyncio.get_running_loop().create_task(coro)
