@@ -90,7 +90,7 @@ class HistoryFeed:
         self._pending: set[asyncio.Task[None]] = set()
         self._filling: set[tuple[Fuel, datetime]] = set()  # gaps being filled (by start)
         self.half_hours_written = 0
-        self.rejections: list[tuple[Fuel, Decision]] = []  # refused registers, newest last
+        self.rejections: list[tuple[Fuel, datetime, Decision]] = []  # refused, newest last
         self.gaps_filled_from_profile = 0
         self.gaps_stored_as_intervals = 0
         # running estimate of what this display has priced since it started (seed IH.2:
@@ -129,14 +129,14 @@ class HistoryFeed:
         fuel = reading.fuel
         decision = self.guard.check(fuel, when, reading.value)
         if not decision.verdict.accepted:
-            self.rejections = [*self.rejections[-99:], (fuel, decision)]
+            self.rejections = [*self.rejections[-99:], (fuel, when, decision)]
             LOGGER.warning("Register not counted (%s): %s", decision.verdict, decision.reason)
             return
         if self._started is None:
             self._started = when
         if decision.verdict in (Verdict.FIRST, Verdict.REBASED):
             if decision.verdict == Verdict.REBASED:
-                self.rejections = [*self.rejections[-99:], (fuel, decision)]
+                self.rejections = [*self.rejections[-99:], (fuel, when, decision)]
                 LOGGER.warning("Register re-based: %s", decision.reason)
             self.accumulator.rebase(fuel, when, reading.value)
             self._write(fuel, [])
