@@ -19,9 +19,14 @@ from han_home.ihd_app.settings import Settings, SettingsStore, data_dir
 LOGGER = logging.getLogger(__name__)
 
 
-def default_tariffs() -> Any:
+def default_tariffs(radio: str) -> Any:
+    """The tariff the first frame prices with, before the gateway is up: the virtual home's
+    demo tariff, or none for a real home (its gateway brings the real one)."""
+    from han_home.shared.han.tariffs import Tariffs, from_supplier_tariff
+
+    if radio != "sim":
+        return Tariffs.unknown()
     from han_home.shared.energy.supplier_tariff import SupplierTariff
-    from han_home.shared.han.tariffs import from_supplier_tariff
 
     return from_supplier_tariff(SupplierTariff())
 
@@ -90,8 +95,8 @@ class IhdApp:
         set_language(self.settings.language)
         store = HistoryStore(self.history_path())
         try:
-            self.model = DisplayModel(SyncHistory(store), default_tariffs(), self._clock,
-                                      self.settings)
+            tariffs = default_tariffs(self.options.radio)
+            self.model = DisplayModel(SyncHistory(store), tariffs, self._clock, self.settings)
             run_now(self.model.load_last_known())
         finally:
             store.close()

@@ -16,7 +16,6 @@ import zigpy.util
 from zigpy.zcl import ReportingConfig
 
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
-from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.energy.zcl_format import datetime_to_zcl_utc
 from han_home.shared.han import radios
 from han_home.shared.han.adapters import ReadingAdapter
@@ -89,7 +88,9 @@ class GatewayConfig:
     sim_home: RadioSurroundings | None = None
     expected: list[ExpectedDevice] = field(default_factory=list)
     join_window_s: int = 120
-    tariff: SupplierTariff = field(default_factory=SupplierTariff)  # the supplier's tariff data
+    # The display-side tariff for a real home (the gateway's config file); the virtual
+    # home brings its own. With neither, costs are unknown: energy is shown, money is not.
+    tariffs: Tariffs | None = None
 
 
 class Gateway:
@@ -100,8 +101,10 @@ class Gateway:
         home = config.sim_home
         self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
-        self.tariffs: Tariffs = from_supplier_tariff(
-            home.tariff if home is not None else config.tariff
+        self.tariffs: Tariffs = (
+            from_supplier_tariff(home.tariff)
+            if home is not None
+            else config.tariffs or Tariffs.unknown()
         )
         self.app: Any = None
         self._subscribers: list[Subscriber] = []

@@ -27,7 +27,7 @@ from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.energy.register_guard import Decision, GuardState, RegisterGuard, Verdict
 from han_home.shared.energy.tariff import (
     next_rate_change,
-    price_half_hour,
+    price_if_known,
     standing_charge_for_day,
 )
 from han_home.shared.han.tariffs import Tariffs
@@ -97,6 +97,8 @@ class HistoryFeed:
         # compared with the meter's own bill to date)
         self._priced: dict[Fuel, Decimal] = {}
         self._started: datetime | None = None
+        # prices the meter published (PublishPrice): (start, end or None = until the next)
+        self._published: list[tuple[datetime, datetime | None, Decimal]] = []
 
     async def resume(self) -> None:
         """Pick up where the last run stopped: its registers, its open half-hour, its
@@ -122,6 +124,8 @@ class HistoryFeed:
     def on_reading(self, reading: Reading) -> None:
         if reading.kind == ReadingKind.CALORIFIC_VALUE:
             self.cv = reading.value
+        if reading.kind == ReadingKind.PRICE:
+            self._take_published_price(reading)
         self._maybe_save_latest(reading)
         if reading.kind != ReadingKind.SUMMATION:
             return
@@ -174,6 +178,28 @@ class HistoryFeed:
             return
         self._last_saved[key] = reading.received
         self._spawn(self.history.save_reading(reading))
+
+    def _take_published_price(self, reading: Reading) -> None:
+        try:
+            start = datetime.fromisoformat(reading.extra["start"])
+            minutes = int(reading.extra.get("duration_min", "65535"))
+        except (KeyError, ValueError):
+            return
+        end = None if minutes == 0xFFFF else start + timedelta(minutes=minutes)  # 0xFFFF: until
+        self._published = [*self._published[-47:], (start, end, reading.value)]
+
+    def _price(
+        self, fuel: Fuel, start: datetime, kwh: Decimal, month_to_date: Decimal
+    ) -> Decimal | None:
+        """The configured (or virtual home's) tariff; else, for electricity, the price the
+        meter itself published for that half-hour; else unknown."""
+        cost = price_if_known(self.tariffs.for_fuel(fuel), start, kwh, month_to_date)
+        if cost is not None or fuel != Fuel.ELECTRICITY:
+            return cost
+        for begin, end, rate in reversed(self._published):
+            if begin <= start and (end is None or start + HALF_HOUR <= end):
+                return kwh * rate
+        return None
 
     # ---- gaps -------------------------------------------------------------------------
     def _fill_open_gaps(self, fuel: Fuel) -> None:
@@ -232,11 +258,12 @@ class HistoryFeed:
             kwh = gas_kwh(m3, cv)
         schedule = self.tariffs.for_fuel(fuel)
         month = (fuel, local_date(gap.end).strftime("%Y-%m"))
-        change = next_rate_change(schedule, gap.start, self._month_kwh.get(month, Decimal(0)))
+        month_to_date = self._month_kwh.get(month, Decimal(0))
+        change = next_rate_change(schedule, gap.start, month_to_date)
         # one rate over the whole gap: its cost is known; otherwise it is not guessed
         cost = (
-            price_half_hour(schedule, gap.start, kwh, self._month_kwh.get(month, Decimal(0)))
-            if change is None or change.when_utc >= gap.end
+            price_if_known(schedule, gap.start, kwh, month_to_date)
+            if schedule.entries and (change is None or change.when_utc >= gap.end)
             else None
         )
         self._month_kwh[month] = self._month_kwh.get(month, Decimal(0)) + kwh
@@ -256,7 +283,6 @@ class HistoryFeed:
     ) -> None:
         """Price the half-hours and store them, with any gap rows and the accounting state
         as it is now, in one transaction (so a crash never separates them)."""
-        schedule = self.tariffs.for_fuel(fuel)
         rows = []
         for usage in usages:
             day = local_date(usage.start_utc)
@@ -267,10 +293,11 @@ class HistoryFeed:
                 m3, cv, kwh = None, None, usage.quantity
             month = (fuel, day.strftime("%Y-%m"))
             month_to_date = self._month_kwh.get(month, Decimal(0))
-            cost = price_half_hour(schedule, usage.start_utc, kwh, month_to_date)
+            cost = self._price(fuel, usage.start_utc, kwh, month_to_date)
             self._month_kwh[month] = month_to_date + kwh
             rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv, source))
-            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
+            if cost is not None:
+                self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
             self._charge_day(fuel, day)
         for gap in gaps or []:
             self._charge_day(fuel, local_date(gap.end_utc))
@@ -281,13 +308,13 @@ class HistoryFeed:
     def _charge_day(self, fuel: Fuel, day: date) -> None:
         if (fuel, day) in self._charged_days:
             return
-        schedule = self.tariffs.for_fuel(fuel)
         self._charged_days.add((fuel, day))
+        try:
+            charge = standing_charge_for_day(self.tariffs.for_fuel(fuel), day)
+        except LookupError:
+            return  # no tariff known: no standing charge is invented either
         if self._started is not None and local_midnight_utc(day) > self._started:
-            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + standing_charge_for_day(
-                schedule, day
-            )
-        charge = standing_charge_for_day(schedule, day)
+            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + charge
         self._spawn(self.history.set_standing_charge(fuel, day, charge))
 
     async def _store(

@@ -58,7 +58,7 @@ _INT64 = (1 << 63) - 1
 class HalfHourRow:
     start_utc: datetime  # aware, on a :00/:30 boundary
     kwh: Decimal
-    cost_gbp: Decimal
+    cost_gbp: Decimal | None  # None: no tariff was known for this half-hour
     m3: Decimal | None = None  # gas: metered volume
     cv: Decimal | None = None  # gas: calorific value used, MJ/m3
     source: str = MEASURED
@@ -94,7 +94,9 @@ class PeriodTotal:
     # its kWh. None when no volume with a CV was recorded.
     cv: Decimal | None
     gap_kwh: Decimal = Decimal(0)  # of kwh: measured across gaps, not by half-hour
-    unpriced_kwh: Decimal = Decimal(0)  # of gap_kwh: not in cost_gbp (rates changed inside)
+    # of kwh: not in cost_gbp (no tariff known, or rates changed inside a gap); a cost with
+    # unpriced energy behind it is not the period's cost and must not be shown as such
+    unpriced_kwh: Decimal = Decimal(0)
     meter_kwh: Decimal = Decimal(0)  # of kwh: from the meter's own half-hourly profile
 
     @property
@@ -313,7 +315,7 @@ class HistoryStore:
             raise ValueError(f"unknown source {row.source!r}")
         return (
             fuel.value, epoch, local_date(start).isoformat(), _checked_fine(row.kwh, 6, "kWh"),
-            _checked_fine(row.cost_gbp, 9, "cost"),
+            None if row.cost_gbp is None else _checked_fine(row.cost_gbp, 9, "cost"),
             None if row.m3 is None else _checked_fine(row.m3, 6, "m3"),
             None if row.cv is None else _checked_fine(row.cv, 3, "CV"),
             row.source,
@@ -326,8 +328,8 @@ class HistoryStore:
             " m3cv_e9, m3_with_cv_e6, gap_kwh_e6, meter_kwh_e6, unpriced_kwh_e6)"
             " SELECT fuel, local_day, SUM(kwh_e6), SUM(COALESCE(cost_e9, 0)), SUM(m3_e6),"
             " SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END),"
-            " SUM(gap), SUM(meter), SUM(CASE WHEN gap > 0 AND cost_e9 IS NULL THEN gap ELSE 0"
-            " END) FROM ("
+            " SUM(gap), SUM(meter), SUM(CASE WHEN cost_e9 IS NULL THEN kwh_e6 ELSE 0 END)"
+            " FROM ("
             "  SELECT fuel, local_day, kwh_e6, cost_e9, m3_e6, cv_e3, 0 AS gap,"
             "   CASE WHEN source = 'meter' THEN kwh_e6 ELSE 0 END AS meter"
             "   FROM half_hours WHERE fuel = ? AND local_day = ?"
@@ -375,7 +377,7 @@ class HistoryStore:
             HalfHourRow(
                 start_utc=datetime.fromtimestamp(s, UTC),
                 kwh=Decimal(k).scaleb(-6),
-                cost_gbp=Decimal(c).scaleb(-9),
+                cost_gbp=_from_fine(c, 9),
                 m3=_from_fine(m),
                 cv=_from_fine(cv, 3),
                 source=src,
