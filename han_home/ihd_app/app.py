@@ -19,9 +19,14 @@ from han_home.ihd_app.settings import Settings, SettingsStore, data_dir
 LOGGER = logging.getLogger(__name__)
 
 
-def default_tariffs() -> Any:
+def default_tariffs(radio: str) -> Any:
+    """The tariff the first frame prices with, before the gateway is up: the virtual home's
+    demo tariff, or none for a real home (its gateway brings the real one)."""
+    from han_home.shared.han.tariffs import Tariffs, from_supplier_tariff
+
+    if radio != "sim":
+        return Tariffs.unknown()
     from han_home.shared.energy.supplier_tariff import SupplierTariff
-    from han_home.shared.han.tariffs import from_supplier_tariff
 
     return from_supplier_tariff(SupplierTariff())
 
@@ -91,8 +96,8 @@ class IhdApp:
         set_language(self.settings.language)
         store = HistoryStore(self.history_path())
         try:
-            self.model = DisplayModel(SyncHistory(store), default_tariffs(), self._clock,
-                                      self.settings)
+            tariffs = default_tariffs(self.options.radio)
+            self.model = DisplayModel(SyncHistory(store), tariffs, self._clock, self.settings)
             run_now(self.model.load_last_known())
         finally:
             store.close()
@@ -143,7 +148,8 @@ class IhdApp:
             RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start, o.sim_speed)
         )
         self.feed = HistoryFeed(self.history, self.gateway.tariffs)
-        self.gateway.reading_hooks.append(self.feed.on_reading)
+        await self.feed.resume()  # the last run's registers and open half-hour
+        self.feed.connect(self.gateway)  # readings, gap profiles, first-start backfill
         assert self.model is not None
         self.model.attach(self.gateway, self.feed)
         self.gateway.subscribe(self._on_event)

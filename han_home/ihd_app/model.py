@@ -110,6 +110,13 @@ class Message:
 
 
 @dataclass(frozen=True)
+class RefusedRegister:
+    fuel: Fuel
+    verdict: str  # register_guard.Verdict: older | backwards | implausible | rebased
+    unbilled_step: Decimal  # for "rebased": the step that was never billed
+
+
+@dataclass(frozen=True)
 class Discrepancy:
     meter_gbp: Decimal  # the meter's bill since this display started watching
     estimate_gbp: Decimal  # this display's estimate over the same time
@@ -322,6 +329,16 @@ class DisplayModel:
         if self.feed is None:
             return Decimal(0)
         return self.feed.cost_since_start(Fuel.ELECTRICITY, self.rate_now().value or Decimal(0))
+
+    def refused_register(self) -> RefusedRegister | None:
+        """The latest meter register this display refused to count in the last day (a
+        spoofed or replayed frame, a register that went backwards), for the Now notice."""
+        if self.feed is None:
+            return None
+        for fuel, when, decision in reversed(self.feed.rejections):
+            if self.now() - when < timedelta(days=1):
+                return RefusedRegister(fuel, str(decision.verdict), decision.unbilled_step)
+        return None
 
     def discrepancy(self) -> Discrepancy | None:
         bill = self._latest.get((Fuel.ELECTRICITY, ReadingKind.BILL_TO_DATE))
@@ -564,6 +581,7 @@ __all__ = [
     "CreditView",
     "DisplayModel",
     "Discrepancy",
+    "RefusedRegister",
     "Message",
     "Shown",
     "MISSING",

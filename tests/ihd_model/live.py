@@ -40,7 +40,8 @@ async def live_model(
     history = AsyncHistory(tmp_path / "ihd.db")
     await history.ready()
     feed = HistoryFeed(history, gateway.tariffs)
-    gateway.reading_hooks.append(feed.on_reading)
+    await feed.resume()  # the last run's registers and open half-hour
+    feed.connect(gateway)  # readings, gap profiles, first-start backfill
     model = DisplayModel(history, gateway.tariffs, gateway.now, settings or Settings())
     await gateway.start()
     model.attach(gateway, feed)

@@ -3,13 +3,12 @@ meters' own registers; a radio outage loses no energy from history."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from han_home.shared.energy.calendar import Period, local_midnight_utc
+from han_home.shared.energy.calendar import HALF_HOUR, Period, local_midnight_utc
 from han_home.shared.han.history_feed import HistoryFeed
 from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.store.async_history import AsyncHistory
@@ -27,12 +26,16 @@ async def run_home(
     until: datetime,
     speed: float,
     outage: tuple[datetime, datetime] | None = None,
+    profile: bool = True,
 ):
     gateway = build_gateway(RadioOptions(sim_seed=11, sim_start=start, sim_speed=speed))
     history = AsyncHistory(tmp_path / "home.db")
     await history.ready()
     feed = HistoryFeed(history, gateway.tariffs)
-    gateway.reading_hooks.append(feed.on_reading)
+    await feed.resume()  # the last run's registers and open half-hour
+    feed.connect(gateway)  # readings, gap profiles, first-start backfill
+    if not profile:
+        feed.profile_source = None  # a meter that keeps no profile
     await gateway.start()
     assert await gateway.commission_expected()
     home = gateway.config.sim_home
@@ -73,7 +76,7 @@ async def test_clock_change_day_totals_match_the_meter(tmp_path, day: date, hour
         await history.close()
 
 
-async def test_radio_outage_loses_no_energy_from_history(tmp_path) -> None:
+async def test_radio_outage_is_filled_from_the_meters_own_half_hours(tmp_path) -> None:
     start = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
     outage = (start + timedelta(hours=2), start + timedelta(hours=4))
     until = start + timedelta(hours=7)
@@ -82,7 +85,15 @@ async def test_radio_outage_loses_no_energy_from_history(tmp_path) -> None:
         first = start + timedelta(hours=1)
         last = start + timedelta(hours=6, minutes=30)
         rows = await history.half_hours("electricity", first, last)
-        assert len(rows) == 11  # the outage hours are there too, nothing missing
+        assert [r.start_utc for r in rows] == [first + i * HALF_HOUR for i in range(11)]
+        inside = [r for r in rows if outage[0] + HALF_HOUR <= r.start_utc < outage[1]]
+        assert inside and all(r.source == "meter" for r in inside)
+        def raw(when: datetime) -> int:  # the register as the meter reports it (Wh)
+            return int(home.esme.register_at(when) * 1000)
+
+        for row in inside:  # the meter's own half-hours, to its last digit
+            assert row.kwh * 1000 == raw(row.start_utc + HALF_HOUR) - raw(row.start_utc)
+        assert await history.gaps("electricity", first, last) == []
         stored = sum((r.kwh for r in rows), Decimal(0))
         meter = home.esme.register_at(last) - home.esme.register_at(first)
         assert abs(stored - meter) < KWH_TOLERANCE, (stored, meter)
@@ -91,4 +102,25 @@ async def test_radio_outage_loses_no_energy_from_history(tmp_path) -> None:
         assert {"summation", "credit", "price"} <= {str(k) for k in kinds}
     finally:
         await history.close()
-    await asyncio.sleep(0)
+
+
+async def test_outage_without_a_meter_profile_is_one_marked_interval(tmp_path) -> None:
+    start = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+    outage = (start + timedelta(hours=2), start + timedelta(hours=4))
+    until = start + timedelta(hours=7)
+    gateway, history, home = await run_home(tmp_path, start, until, 3000, outage, profile=False)
+    try:
+        first = start + timedelta(hours=1)
+        last = start + timedelta(hours=6, minutes=30)
+        rows = await history.half_hours("electricity", first, last)
+        inside = [r for r in rows if outage[0] + HALF_HOUR <= r.start_utc < outage[1]]
+        assert inside == [], "no half-hour inside the outage is invented"
+        [gap] = await history.gaps("electricity", first, last)
+        assert gap.start_utc <= outage[0] + timedelta(minutes=2) and gap.end_utc >= outage[1]
+        stored = sum((r.kwh for r in rows), Decimal(0)) + gap.kwh
+        meter = home.esme.register_at(last) - home.esme.register_at(first)
+        assert abs(stored - meter) < KWH_TOLERANCE, (stored, meter)
+        [day] = await history.aggregate("electricity", Period.DAY, start.date(), start.date())
+        assert day.gap_kwh == gap.kwh  # the day's total includes it, and says so
+    finally:
+        await history.close()

@@ -91,3 +91,51 @@ def test_conserves_total_energy(steps: list[tuple[int, Decimal]]) -> None:
     starts = [u.start_utc for u in emitted]
     assert starts == sorted(set(starts))  # each half-hour once, in order
     assert all(u.quantity >= 0 for u in emitted)
+
+
+def test_a_gap_is_not_spread_and_no_half_hour_inside_it_is_invented() -> None:
+    acc = HalfHourAccumulator(gap_after=timedelta(minutes=35))
+    acc.add(E, at(0), D(0))
+    acc.add(E, at(10), D(1))  # 10:00 half-hour measured 1 so far
+    done = acc.add(E, at(130), D(13))  # two hours later: down in between
+    assert done == []  # nothing emitted: the 00:00 half-hour is held in the gap
+    (gap,) = acc.pop_gaps(E)
+    assert (gap.start, gap.end, gap.quantity) == (at(10), at(130), D(12))
+    assert (gap.begin_slot, gap.begin_partial, gap.end_slot) == (T0, D(1), at(120))
+    assert acc.pop_gaps() == []
+    # after the gap, half-hours are measured again from the reading that ended it
+    assert acc.add(E, at(150), D(14)) == [HalfHourUsage(at(120), D(1), E)]
+
+
+def test_credit_lands_in_the_half_hour_or_the_first_open_one() -> None:
+    acc = HalfHourAccumulator(gap_after=timedelta(minutes=35))
+    acc.add(E, at(0), D(0))
+    acc.add(E, at(130), D(10))
+    (gap,) = acc.pop_gaps()
+    acc.credit(E, gap.end_slot, D("0.5"))  # what the meter's profile leaves for 02:00
+    assert acc.add(E, at(150), D(11)) == [HalfHourUsage(at(120), D("1.5"), E)]
+
+
+def test_state_survives_export_and_restore() -> None:
+    acc = HalfHourAccumulator(gap_after=timedelta(minutes=35))
+    acc.add(E, at(0), D(100))
+    acc.add(E, at(20), D(101))  # 00:00 half-hour open with 1
+    acc.add(Fuel.GAS, at(0), D(7))
+    acc.add(Fuel.GAS, at(200), D(9))  # a gas gap, not yet filled
+    saved = {f: acc.export_state(f) for f in Fuel}
+    import json
+
+    again = HalfHourAccumulator(gap_after=timedelta(minutes=35))
+    for fuel, data in saved.items():
+        assert data is not None
+        again.restore_state(fuel, json.loads(json.dumps(data)))
+    # the restarted accumulator finishes the same half-hour, not a fresh, partial one
+    assert again.add(E, at(30), D("101.5")) == [HalfHourUsage(T0, D("1.5"), E)]
+    assert [g.quantity for g in again.pop_gaps(Fuel.GAS)] == [D(2)]
+    assert again.last(E) == (at(30), D("101.5"))
+
+
+def test_rollover_delta_is_used_instead_of_register_difference() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D("999.9"))
+    assert acc.add(E, at(30), D("0.1"), delta=D("0.2")) == [HalfHourUsage(T0, D("0.2"), E)]

@@ -8,7 +8,13 @@ import pytest
 
 from han_home.shared.energy.calendar import HALF_HOUR, Period, local_date, period_bounds_utc
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
-from han_home.shared.store.history import HalfHourRow, HistoryStore, StoreError
+from han_home.shared.store.history import (
+    METER_PROFILE,
+    GapRow,
+    HalfHourRow,
+    HistoryStore,
+    StoreError,
+)
 from han_home.shared.store.migrations import LATEST_VERSION, MIGRATIONS
 
 D = Decimal
@@ -119,9 +125,54 @@ def test_money_kept_to_nano_pounds(store: HistoryStore) -> None:
     assert row.kwh == D("0.123457")
 
 
-def test_rejects_unaligned_start(store: HistoryStore) -> None:
-    with pytest.raises(ValueError):
-        store.add_half_hours(E, [HalfHourRow(utc(2026, 1, 1, 10, 15), D(1), D(1))])
+def test_rejects_unaligned_start_alone(store: HistoryStore) -> None:
+    good = HalfHourRow(utc(2026, 1, 1, 10, 0), D(1), D(1))
+    result = store.add_half_hours(E, [HalfHourRow(utc(2026, 1, 1, 10, 15), D(1), D(1)), good])
+    assert result.stored == 1
+    [(row, reason)] = result.rejected
+    assert "not on :00 or :30" in reason
+    assert store.half_hours(E, utc(2026, 1, 1), utc(2026, 1, 2)) == [good]
+
+
+def test_one_unstorable_value_does_not_lose_the_batch(store: HistoryStore) -> None:
+    """A value too large for SQLite's INTEGER once failed the whole batch."""
+    t = utc(2026, 3, 2, 0)
+    rows = [HalfHourRow(t + i * HALF_HOUR, D("0.25"), D("0.05")) for i in range(4)]
+    rows[2] = HalfHourRow(rows[2].start_utc, D("0.25"), D(10) ** 12)  # cost beyond int64
+    rows.append(HalfHourRow(t + 4 * HALF_HOUR, D("921000000"), D(0)))  # 921 million kWh
+    rows.append(HalfHourRow(t + 5 * HALF_HOUR, D("-1"), D(0)))
+    rows.append(HalfHourRow(t + 6 * HALF_HOUR, D("NaN"), D(0)))
+    result = store.add_half_hours(E, rows)
+    assert result.stored == 3
+    reasons = [reason for _, reason in result.rejected]
+    assert len(reasons) == 4 and any("too large to store" in r for r in reasons)
+    [day] = store.aggregate(E, Period.DAY, date(2026, 3, 2), date(2026, 3, 2))
+    assert day.kwh == D("0.75")
+
+
+def test_gaps_count_in_day_totals_and_are_marked(store: HistoryStore) -> None:
+    t = utc(2026, 3, 3, 8)
+    store.add_half_hours(
+        E,
+        [HalfHourRow(t, D("0.5"), D("0.1")),
+         HalfHourRow(t + HALF_HOUR, D("0.25"), D("0.05"), source=METER_PROFILE)],
+        gaps=[GapRow(t + timedelta(hours=2), t + timedelta(hours=5), D(3), None),
+              GapRow(t + timedelta(hours=6), t + timedelta(hours=7), D(1), D("0.20"))],
+    )
+    [day] = store.aggregate(E, Period.DAY, date(2026, 3, 3), date(2026, 3, 3))
+    assert day.kwh == D("4.75")
+    assert (day.gap_kwh, day.unpriced_kwh, day.meter_kwh) == (D(4), D(3), D("0.25"))
+    assert day.cost_gbp == D("0.35")  # the unpriced gap adds no invented money
+    [gap, _] = store.gaps(E, t, t + timedelta(days=1))
+    assert (gap.kwh, gap.cost_gbp) == (D(3), None)
+
+
+def test_accounting_state_is_written_with_its_half_hours(store: HistoryStore) -> None:
+    t = utc(2026, 3, 4, 8)
+    state = {"last_time": t.isoformat(), "last_value": "100.5"}
+    store.add_half_hours(E, [HalfHourRow(t, D(1), D(0))], state=state)
+    assert store.accounting_state(E) == state
+    assert store.accounting_state(G) is None
 
 
 def test_aggregates_across_clock_changes(store: HistoryStore) -> None:
@@ -268,3 +319,24 @@ def test_devices_upsert(store: HistoryStore) -> None:
     assert dev.first_joined == utc(2026, 1, 2)  # earliest kept
     assert dev.last_seen == utc(2026, 1, 3)
     assert (dev.lqi, dev.rssi) == (180, -60)
+
+
+def test_a_version_3_database_keeps_its_history_when_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    raw = sqlite3.connect(path)
+    for step in MIGRATIONS[:3]:
+        for statement in step:
+            raw.execute(statement)
+    raw.execute("INSERT INTO half_hours VALUES ('electricity', 1772438400, '2026-03-02',"
+                " 500000, 100000000, NULL, NULL)")
+    raw.execute("INSERT INTO daily_totals VALUES ('electricity', '2026-03-02', 500000,"
+                " 100000000, NULL, NULL, NULL)")
+    raw.execute("PRAGMA user_version = 3")
+    raw.commit()
+    raw.close()
+    with HistoryStore(path) as store:
+        assert store.schema_version == LATEST_VERSION
+        [day] = store.aggregate(E, Period.DAY, date(2026, 3, 2), date(2026, 3, 2))
+        assert (day.kwh, day.cost_gbp, day.gap_kwh) == (D("0.5"), D("0.1"), D(0))
+        [row] = store.half_hours(E, utc(2026, 3, 2), utc(2026, 3, 3))
+        assert row.source == "display"

@@ -72,7 +72,8 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     history = AsyncHistory(db)
     await history.ready()
     feed = HistoryFeed(history, gateway.tariffs)
-    gateway.reading_hooks.append(feed.on_reading)
+    await feed.resume()  # the last run's registers and open half-hour
+    feed.connect(gateway)  # readings, gap profiles, first-start backfill
     model = DisplayModel(history, gateway.tariffs, gateway.now, o.settings)
     await gateway.start()
     model.attach(gateway, feed)

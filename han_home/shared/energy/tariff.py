@@ -220,6 +220,20 @@ def price_half_hour(
     return schedule.tariff_at(start).price(start, Decimal(kwh), Decimal(month_to_date_kwh))
 
 
+def price_if_known(
+    schedule: TariffSchedule,
+    start_utc: datetime,
+    kwh: Decimal,
+    month_to_date_kwh: Decimal = ZERO,
+) -> Decimal | None:
+    """price_half_hour, or None when no tariff is known for that half-hour: a home with no
+    tariff is shown its energy, never an invented cost."""
+    try:
+        return price_half_hour(schedule, start_utc, kwh, month_to_date_kwh)
+    except LookupError:
+        return None
+
+
 def standing_charge_for_day(schedule: TariffSchedule, day: date) -> Decimal:
     """The standing charge of the tariff in force at the start of that local day."""
     return schedule.tariff_at(local_midnight_utc(day)).standing_charge_gbp_per_day

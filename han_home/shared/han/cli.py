@@ -95,7 +95,8 @@ async def _run(args: argparse.Namespace) -> int:
     feed = None
     if history is not None:
         feed = HistoryFeed(history, gateway.tariffs)
-        gateway.reading_hooks.append(feed.on_reading)
+        await feed.resume()  # the last run's registers and open half-hour
+        feed.connect(gateway)  # readings, gap profiles, first-start backfill
     out = sys.stdout
 
     def show(event: Any) -> None:

@@ -25,7 +25,6 @@ from han_home.shared.energy.profile import (
     ProfileUnavailable,
 )
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
-from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.energy.zcl_format import (
     UTC_EPOCH_2000,
     datetime_to_zcl_utc,
@@ -108,7 +107,9 @@ class GatewayConfig:
     sim_home: RadioSurroundings | None = None
     expected: list[ExpectedDevice] = field(default_factory=list)
     join_window_s: int = 120
-    tariff: SupplierTariff = field(default_factory=SupplierTariff)  # the supplier's tariff data
+    # The display-side tariff for a real home (the gateway's config file); the virtual
+    # home brings its own. With neither, costs are unknown: energy is shown, money is not.
+    tariffs: Tariffs | None = None
     # half-hours of a gas meter's profile read into the gateway's mirror while it is still
     # awake at commissioning (13 months; 0: none, its history starts with its pushes)
     gas_profile_prime_periods: int = PROFILE_CAPACITY
@@ -122,8 +123,10 @@ class Gateway:
         home = config.sim_home
         self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
-        self.tariffs: Tariffs = from_supplier_tariff(
-            home.tariff if home is not None else config.tariff
+        self.tariffs: Tariffs = (
+            from_supplier_tariff(home.tariff)
+            if home is not None
+            else config.tariffs or Tariffs.unknown()
         )
         self.app: Any = None
         self._subscribers: list[Subscriber] = []
@@ -639,6 +642,20 @@ class Gateway:
         return False
 
     # ---- the meters' half-hourly profile (Metering GetProfile; seed IH.2) ---------------
+    async def fuel_profile(
+        self, fuel: Fuel, first: datetime, end: datetime
+    ) -> list[ProfileInterval]:
+        """The half-hours starting in [first, end) of this home's meter for that fuel (the
+        history feed fills gaps and a first start with these). ProfileUnavailable if the
+        home has no configured meter of that fuel, or it cannot say."""
+        role = Role.GAS if fuel == Fuel.GAS else Role.ELECTRICITY
+        meters = [r for r in self.registry.by_role(role) if r.state == InstallState.CONFIGURED]
+        if not meters:
+            raise ProfileUnavailable(f"no configured {fuel} meter")
+        periods = int((end - first).total_seconds()) // HALF_HOUR_S
+        got = await self.read_profile(meters[0].eui64, end, periods)
+        return [p for p in got if first <= p.start_utc < end]
+
     async def read_profile(
         self, eui64: str, end: datetime | None, periods: int
     ) -> list[ProfileInterval]:

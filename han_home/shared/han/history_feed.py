@@ -1,28 +1,62 @@
 """Feed meter readings into the SQLite history: half-hourly energy, cost and standing charge.
 
-Registers are cumulative, so a lost report (or a radio outage) loses no energy: the next
-register reading spans the gap and the accumulator spreads it over the half-hours it
-covers. Each half-hour is priced at the tariff in force in that half-hour.
+Only registers the plausibility and replay rules accept are counted (energy/register_guard.py:
+older frames, backwards registers and jumps beyond the supply are refused, logged, counted).
+Registers are cumulative, so a lost report loses no energy. Between readings close together
+the accumulator splits the delta by half-hour; across a gap (the process or the radio was
+down) it splits nothing: the gap is filled from the meter's own half-hourly profile, or, if
+the meter cannot give one, stored as one gap interval that day totals include and mark.
+The accumulator's state is written with every batch, so a restart (clean or killed)
+resumes the half-hour it was in. Each half-hour is priced at the tariff then in force.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from han_home.shared.energy.calendar import local_date, local_midnight_utc
+from han_home.shared.energy.calendar import (
+    HALF_HOUR,
+    half_hour_start,
+    local_date,
+    local_midnight_utc,
+)
 from han_home.shared.energy.gas import gas_kwh
-from han_home.shared.energy.halfhour import HalfHourAccumulator, HalfHourUsage
+from han_home.shared.energy.halfhour import Gap, HalfHourAccumulator, HalfHourUsage
+from han_home.shared.energy.profile import ProfileInterval
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
-from han_home.shared.energy.tariff import price_half_hour, standing_charge_for_day
+from han_home.shared.energy.register_guard import Decision, GuardState, RegisterGuard, Verdict
+from han_home.shared.energy.tariff import (
+    next_rate_change,
+    price_if_known,
+    standing_charge_for_day,
+)
+from han_home.shared.han.client import DeviceEvent, DeviceEventKind, HanEvent
+from han_home.shared.han.registry import Role
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.async_history import AsyncHistory
-from han_home.shared.store.history import HalfHourRow, HistoryStore, StoreError
+from han_home.shared.store.history import (
+    MEASURED,
+    METER_PROFILE,
+    GapRow,
+    HalfHourRow,
+    HistoryStore,
+    StoreError,
+)
 
 LOGGER = logging.getLogger(__name__)
+# Readings further apart than this are a gap: the electricity meter reports every minute and
+# the gas meter every 30 minutes, so 35 minutes is more than a lost report or two.
+GAP_AFTER = timedelta(minutes=35)
+# (fuel, first half-hour, end) -> the meter's half-hours in [first, end), or [] if it has none
+ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInterval]]]
+# A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
+BACKFILL = timedelta(days=396)
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
 SAVE_EVERY = timedelta(minutes=5)
@@ -45,36 +79,137 @@ def open_history(path: Path, *, create: bool = True) -> HistoryStore:
 
 
 class HistoryFeed:
-    def __init__(self, history: AsyncHistory, tariffs: Tariffs) -> None:
+    def __init__(
+        self,
+        history: AsyncHistory,
+        tariffs: Tariffs,
+        *,
+        profile_source: ProfileSource | None = None,
+        guard: RegisterGuard | None = None,
+        gap_after: timedelta = GAP_AFTER,
+    ) -> None:
         self.history = history
         self.tariffs = tariffs
-        self.accumulator = HalfHourAccumulator()
+        self.profile_source = profile_source
+        self.guard = guard or RegisterGuard()
+        self.accumulator = HalfHourAccumulator(gap_after)
         self.cv = tariffs.gas_cv
         self._month_kwh: dict[tuple[Fuel, str], Decimal] = {}
         self._charged_days: set[tuple[Fuel, date]] = set()
         self._last_saved: dict[tuple[str, ReadingKind, int | None], datetime] = {}
         self._pending: set[asyncio.Task[None]] = set()
+        self._filling: set[tuple[Fuel, datetime]] = set()  # gaps being filled (by start)
+        self._resumed: set[Fuel] = set()  # fuels this history already had accounts for
+        self._backfilled: set[Fuel] = set()
+        self.backfilled_half_hours = 0
+        # with a gateway, gaps wait until the fuel's meter is configured (its profile, or
+        # the gas mirror, is ready then); None: fill at once
+        self._ready: set[Fuel] | None = None
         self.half_hours_written = 0
+        self.rejections: list[tuple[Fuel, datetime, Decision]] = []  # refused, newest last
+        self.gaps_filled_from_profile = 0
+        self.gaps_stored_as_intervals = 0
         # running estimate of what this display has priced since it started (seed IH.2:
         # compared with the meter's own bill to date)
         self._priced: dict[Fuel, Decimal] = {}
         self._started: datetime | None = None
+        # prices the meter published (PublishPrice): (start, end or None = until the next)
+        self._published: list[tuple[datetime, datetime | None, Decimal]] = []
+
+    async def resume(self) -> None:
+        """Pick up where the last run stopped: its registers, its open half-hour, its
+        unfilled gaps, and this month's energy so far (block tariffs price by it)."""
+        for fuel in Fuel:
+            saved = await self.history.accounting_state(fuel)
+            state = saved.get("accumulator") if saved else None
+            if not isinstance(state, dict):
+                continue
+            self.accumulator.restore_state(fuel, state)
+            self._resumed.add(fuel)
+            last = self.accumulator.last(fuel)
+            if last is not None:
+                self.guard.state[fuel] = GuardState(*last)
+                await self._load_month(fuel, local_date(last[0]))
+            self._fill_open_gaps(fuel)
+
+    def connect(self, gateway: Any) -> None:
+        """Feed from this gateway: its readings, its meters' profiles for gaps, and, when a
+        meter is configured and this history has no accounts for it yet, its stored
+        13 months of half-hours (marked as the meter's)."""
+        gateway.reading_hooks.append(self.on_reading)
+        self.profile_source = gateway.fuel_profile
+        self._ready = set()
+
+        def on_event(event: HanEvent) -> None:
+            if not isinstance(event, DeviceEvent) or event.kind != DeviceEventKind.CONFIGURED:
+                return
+            record = gateway.device(event.eui64)
+            role: Role | None = getattr(record, "role", None)
+            fuel = {Role.ELECTRICITY: Fuel.ELECTRICITY, Role.GAS: Fuel.GAS}.get(role or Role.OTHER)
+            if fuel is None:
+                return
+            assert self._ready is not None
+            self._ready.add(fuel)
+            if fuel not in self._resumed | self._backfilled:
+                self._backfilled.add(fuel)
+                self._spawn(self._backfill(fuel, gateway.now()))
+            self._fill_open_gaps(fuel)
+
+        gateway.subscribe(on_event)
+
+    async def _backfill(self, fuel: Fuel, now: datetime) -> None:
+        last = self.accumulator.last(fuel)
+        end = half_hour_start(last[0] if last is not None else now)
+        if self.profile_source is None:
+            return
+        try:
+            profile = await self.profile_source(fuel, end - BACKFILL, end)
+        except Exception as exc:  # no history from the meter: the display starts from now
+            LOGGER.warning("The %s meter's stored history is unavailable: %r", fuel, exc)
+            return
+        usages = [HalfHourUsage(p.start_utc, p.quantity, fuel) for p in profile if p.quantity >= 0]
+        self.backfilled_half_hours += len(usages)
+        self._write(fuel, usages, source=METER_PROFILE)
+
+    async def _load_month(self, fuel: Fuel, day: date) -> None:
+        from han_home.shared.energy.calendar import Period
+
+        for total in await self.history.aggregate(fuel, Period.MONTH, day, day):
+            self._month_kwh[(fuel, total.period)] = total.kwh
 
     def on_reading(self, reading: Reading) -> None:
         if reading.kind == ReadingKind.CALORIFIC_VALUE:
             self.cv = reading.value
+        if reading.kind == ReadingKind.PRICE:
+            self._take_published_price(reading)
         self._maybe_save_latest(reading)
         if reading.kind != ReadingKind.SUMMATION:
             return
         when = reading.meter_time or reading.received
+        fuel = reading.fuel
+        decision = self.guard.check(fuel, when, reading.value)
+        if not decision.verdict.accepted:
+            self.rejections = [*self.rejections[-99:], (fuel, when, decision)]
+            LOGGER.warning("Register not counted (%s): %s", decision.verdict, decision.reason)
+            return
         if self._started is None:
             self._started = when
-        self._write(reading.fuel, self.accumulator.add(reading.fuel, when, reading.value))
+        if decision.verdict in (Verdict.FIRST, Verdict.REBASED):
+            if decision.verdict == Verdict.REBASED:
+                self.rejections = [*self.rejections[-99:], (fuel, when, decision)]
+                LOGGER.warning("Register re-based: %s", decision.reason)
+            self.accumulator.rebase(fuel, when, reading.value)
+            self._write(fuel, [])
+            return
+        usages = self.accumulator.add(fuel, when, reading.value, delta=decision.delta)
+        self._write(fuel, usages)
+        self._fill_open_gaps(fuel)
 
     def flush(self, until: datetime) -> None:
-        """Write every half-hour that ended by `until` (at shutdown)."""
-        for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
-            self._write(fuel, self.accumulator.flush_until(until, fuel))
+        """Save the accounting state at shutdown. Nothing is emitted early: the open
+        half-hour is resumed by the next start instead of being stored part-measured."""
+        for fuel in Fuel:
+            self._write(fuel, [])
 
     def cost_since_start(self, fuel: Fuel, rate_now: Decimal) -> Decimal:
         """Energy priced since the first reading, plus standing charges for each local day
@@ -100,10 +235,129 @@ class HistoryFeed:
         self._last_saved[key] = reading.received
         self._spawn(self.history.save_reading(reading))
 
-    def _write(self, fuel: Fuel, usages: list[HalfHourUsage]) -> None:
-        if not usages:
+    def _take_published_price(self, reading: Reading) -> None:
+        try:
+            start = datetime.fromisoformat(reading.extra["start"])
+            minutes = int(reading.extra.get("duration_min", "65535"))
+        except (KeyError, ValueError):
             return
+        end = None if minutes == 0xFFFF else start + timedelta(minutes=minutes)  # 0xFFFF: until
+        self._published = [*self._published[-47:], (start, end, reading.value)]
+
+    def _price(
+        self, fuel: Fuel, start: datetime, kwh: Decimal, month_to_date: Decimal
+    ) -> Decimal | None:
+        """The configured (or virtual home's) tariff; else, for electricity, the price the
+        meter itself published for that half-hour; else unknown."""
+        cost = price_if_known(self.tariffs.for_fuel(fuel), start, kwh, month_to_date)
+        if cost is not None or fuel != Fuel.ELECTRICITY:
+            return cost
+        for begin, end, rate in reversed(self._published):
+            if begin <= start and (end is None or start + HALF_HOUR <= end):
+                return kwh * rate
+        return None
+
+    # ---- gaps -------------------------------------------------------------------------
+    def _fill_open_gaps(self, fuel: Fuel) -> None:
+        if self._ready is not None and fuel not in self._ready:
+            return  # filled when the meter is configured (see connect)
+        for gap in self.accumulator.open_gaps(fuel):
+            if (fuel, gap.start) not in self._filling:
+                self._filling.add((fuel, gap.start))
+                self._spawn(self._fill_gap(gap))
+
+    async def _fill_gap(self, gap: Gap) -> None:
+        """The meter's own half-hours for the gap if it has them, else one gap interval.
+
+        If the half-hour the gap ended in has closed meanwhile (a restart found the gap
+        unfilled), the meter's value for it replaces what the display measured of it;
+        otherwise what the gap leaves for it is credited to it while it is still open."""
+        profile: list[ProfileInterval] = []
+        try:
+            if self.profile_source is not None:
+                for _attempt in range(2):
+                    closed = self.accumulator.emitted(gap.fuel, gap.end_slot)
+                    through = gap.end_slot + HALF_HOUR if closed else gap.end_slot
+                    try:
+                        profile = await self.profile_source(gap.fuel, gap.begin_slot, through)
+                    except Exception as exc:  # the meter cannot say: kept as an interval
+                        LOGGER.warning("The %s meter's profile for %s..%s is unavailable: %r",
+                                       gap.fuel, gap.begin_slot, through, exc)
+                        profile = []
+                        break
+                    if closed == self.accumulator.emitted(gap.fuel, gap.end_slot):
+                        break  # the end half-hour did not close while we asked
+            if not self._fill_from_profile(gap, profile):
+                self._store_gap_interval(gap)
+        finally:
+            self._filling.discard((gap.fuel, gap.start))
+
+    def _fill_from_profile(self, gap: Gap, profile: list[ProfileInterval]) -> bool:
+        by_slot = {p.start_utc: p.quantity for p in profile}
+        closed = self.accumulator.emitted(gap.fuel, gap.end_slot)
+        through = gap.end_slot + HALF_HOUR if closed else gap.end_slot
+        slots = []
+        slot = gap.begin_slot
+        while slot < through:
+            if slot not in by_slot or by_slot[slot] < 0:
+                return False
+            slots.append(slot)
+            slot += HALF_HOUR
+        leftover = Decimal(0)
+        if not closed:
+            # The register delta across the gap, plus what the first half-hour had measured
+            # before it, is the meter's half-hours in the gap plus the start of the half-hour
+            # it ended in; a profile that claims more than that disagrees with the register.
+            inside = sum((by_slot[s] for s in slots), Decimal(0))
+            leftover = gap.quantity + gap.begin_partial - inside
+            if leftover < 0:
+                LOGGER.warning("The %s meter's profile (%s) exceeds its register delta across "
+                               "the gap (%s): kept as an interval", gap.fuel, inside,
+                               gap.quantity + gap.begin_partial)
+                return False
+        self.accumulator.close_gap(gap)
+        if not closed:
+            self.accumulator.credit(gap.fuel, gap.end_slot, leftover)
+        usages = [HalfHourUsage(s, by_slot[s], gap.fuel) for s in slots]
+        self.gaps_filled_from_profile += 1
+        self._write(gap.fuel, usages, source=METER_PROFILE)
+        return True
+
+    def _store_gap_interval(self, gap: Gap) -> None:
+        self.accumulator.close_gap(gap)
+        fuel = gap.fuel
+        usages = [HalfHourUsage(gap.begin_slot, gap.begin_partial, fuel)]
+        kwh, m3, cv = gap.quantity, None, None
+        if fuel == Fuel.GAS:
+            m3, cv = gap.quantity, self.cv
+            kwh = gas_kwh(m3, cv)
         schedule = self.tariffs.for_fuel(fuel)
+        month = (fuel, local_date(gap.end).strftime("%Y-%m"))
+        month_to_date = self._month_kwh.get(month, Decimal(0))
+        change = next_rate_change(schedule, gap.start, month_to_date)
+        # one rate over the whole gap: its cost is known; otherwise it is not guessed
+        cost = (
+            price_if_known(schedule, gap.start, kwh, month_to_date)
+            if schedule.entries and (change is None or change.when_utc >= gap.end)
+            else None
+        )
+        self._month_kwh[month] = self._month_kwh.get(month, Decimal(0)) + kwh
+        self.gaps_stored_as_intervals += 1
+        LOGGER.info("Stored %s %s across a gap from %s to %s as one interval", gap.quantity,
+                    fuel, gap.start, gap.end)
+        self._write(fuel, usages, gaps=[GapRow(gap.start, gap.end, kwh, cost, m3, cv)])
+
+    # ---- writing ----------------------------------------------------------------------
+    def _write(
+        self,
+        fuel: Fuel,
+        usages: list[HalfHourUsage],
+        *,
+        source: str = MEASURED,
+        gaps: list[GapRow] | None = None,
+    ) -> None:
+        """Price the half-hours and store them, with any gap rows and the accounting state
+        as it is now, in one transaction (so a crash never separates them)."""
         rows = []
         for usage in usages:
             day = local_date(usage.start_utc)
@@ -114,21 +368,38 @@ class HistoryFeed:
                 m3, cv, kwh = None, None, usage.quantity
             month = (fuel, day.strftime("%Y-%m"))
             month_to_date = self._month_kwh.get(month, Decimal(0))
-            cost = price_half_hour(schedule, usage.start_utc, kwh, month_to_date)
+            cost = self._price(fuel, usage.start_utc, kwh, month_to_date)
             self._month_kwh[month] = month_to_date + kwh
-            rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv))
-            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
-            if (fuel, day) not in self._charged_days:
-                self._charged_days.add((fuel, day))
-                if self._started is not None and local_midnight_utc(day) > self._started:
-                    self._priced[fuel] += standing_charge_for_day(schedule, day)
-                self._spawn(
-                    self.history.set_standing_charge(
-                        fuel, day, standing_charge_for_day(schedule, day)
-                    )
-                )
+            rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv, source))
+            if cost is not None:
+                self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
+            self._charge_day(fuel, day)
+        for gap in gaps or []:
+            self._charge_day(fuel, local_date(gap.end_utc))
         self.half_hours_written += len(rows)
-        self._spawn(self.history.add_half_hours(fuel, rows))
+        state = self.accumulator.export_state(fuel)
+        self._spawn(self._store(fuel, rows, gaps or [], state))
+
+    def _charge_day(self, fuel: Fuel, day: date) -> None:
+        if (fuel, day) in self._charged_days:
+            return
+        self._charged_days.add((fuel, day))
+        try:
+            charge = standing_charge_for_day(self.tariffs.for_fuel(fuel), day)
+        except LookupError:
+            return  # no tariff known: no standing charge is invented either
+        if self._started is not None and local_midnight_utc(day) > self._started:
+            self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + charge
+        self._spawn(self.history.set_standing_charge(fuel, day, charge))
+
+    async def _store(
+        self, fuel: Fuel, rows: list[HalfHourRow], gaps: list[GapRow], state: dict | None
+    ) -> None:
+        result = await self.history.add_half_hours(
+            fuel, rows, gaps=gaps, state=None if state is None else {"accumulator": state}
+        )
+        for _row, reason in result.rejected:
+            LOGGER.error("A %s half-hour was not stored: %s", fuel, reason)
 
     def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
         task = asyncio.get_running_loop().create_task(coro)

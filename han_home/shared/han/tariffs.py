@@ -13,6 +13,8 @@ from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.energy.tariff import FlatTariff, RateBand, TariffSchedule, TimeOfUseTariff
 
 SINCE_EVER = datetime(2000, 1, 1, tzinfo=UTC)
+# A typical GB calorific value, used for gas kWh until the meter publishes its own.
+DEFAULT_GAS_CV = Decimal("39.5")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,15 @@ class Tariffs:
 
     def for_fuel(self, fuel: Fuel) -> TariffSchedule:
         return self.gas if fuel == Fuel.GAS else self.electricity
+
+    def known(self, fuel: Fuel) -> bool:
+        """Whether any tariff is known for this fuel (else costs are unknown, not zero)."""
+        return bool(self.for_fuel(fuel).entries)
+
+    @classmethod
+    def unknown(cls) -> Tariffs:
+        """No tariff from the meter or the configuration: energy only."""
+        return cls(TariffSchedule([]), TariffSchedule([]), DEFAULT_GAS_CV)
 
 
 def from_supplier_tariff(data: SupplierTariff) -> Tariffs:

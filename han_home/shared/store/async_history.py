@@ -16,7 +16,14 @@ from typing import TypeVar
 
 from han_home.shared.energy.calendar import Period
 from han_home.shared.energy.readings import Fuel, Reading
-from han_home.shared.store.history import DeviceRow, HalfHourRow, HistoryStore, PeriodTotal
+from han_home.shared.store.history import (
+    DeviceRow,
+    GapRow,
+    HalfHourRow,
+    HistoryStore,
+    PeriodTotal,
+    WriteResult,
+)
 
 T = TypeVar("T")
 
@@ -51,9 +58,23 @@ class AsyncHistory:
     ) -> list[HalfHourRow]:
         return await self._run(lambda s: s.half_hours(fuel, start_utc, end_utc))
 
-    async def add_half_hours(self, fuel: Fuel | str, rows: Iterable[HalfHourRow]) -> None:
+    async def add_half_hours(
+        self,
+        fuel: Fuel | str,
+        rows: Iterable[HalfHourRow],
+        *,
+        gaps: Iterable[GapRow] = (),
+        state: dict[str, object] | None = None,
+    ) -> WriteResult:
         rows = list(rows)  # materialise here: the caller's iterable may not be thread-safe
-        await self._run(lambda s: s.add_half_hours(fuel, rows))
+        gap_rows = list(gaps)
+        return await self._run(lambda s: s.add_half_hours(fuel, rows, gaps=gap_rows, state=state))
+
+    async def gaps(self, fuel: Fuel | str, start_utc: datetime, end_utc: datetime) -> list[GapRow]:
+        return await self._run(lambda s: s.gaps(fuel, start_utc, end_utc))
+
+    async def accounting_state(self, fuel: Fuel | str) -> dict[str, object] | None:
+        return await self._run(lambda s: s.accounting_state(fuel))
 
     async def set_standing_charge(self, fuel: Fuel | str, local_day: date, gbp: Decimal) -> None:
         await self._run(lambda s: s.set_standing_charge(fuel, local_day, gbp))

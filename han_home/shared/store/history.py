@@ -46,13 +46,40 @@ class StoreError(Exception):
     """The history database cannot be used (not SQLite, newer schema, ...)."""
 
 
+MEASURED = "display"  # split into half-hours by this display from the meter's registers
+METER_PROFILE = "meter"  # the meter's own half-hourly profile (GetProfile)
+# A storage sanity bound, far above any home (a 100 A supply gives 11.5 kWh a half-hour):
+# plausibility is the register guard's job, this only keeps one absurd row out.
+MAX_HALF_HOUR_KWH = Decimal(10_000)
+_INT64 = (1 << 63) - 1
+
+
 @dataclass(frozen=True, slots=True)
 class HalfHourRow:
     start_utc: datetime  # aware, on a :00/:30 boundary
     kwh: Decimal
-    cost_gbp: Decimal
+    cost_gbp: Decimal | None  # None: no tariff was known for this half-hour
     m3: Decimal | None = None  # gas: metered volume
     cv: Decimal | None = None  # gas: calorific value used, MJ/m3
+    source: str = MEASURED
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    """Energy across a gap the meter's profile could not fill: one interval, not spread."""
+
+    start_utc: datetime  # the last reading before the gap
+    end_utc: datetime  # the first reading after it (the gap counts on this local day)
+    kwh: Decimal
+    cost_gbp: Decimal | None  # None when the rate changed inside the gap: not priced
+    m3: Decimal | None = None
+    cv: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    stored: int
+    rejected: list[tuple[HalfHourRow, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +93,11 @@ class PeriodTotal:
     # Volume-weighted mean CV (sum(m3 x cv) / sum(m3)): the CV that turns the period's m3 into
     # its kWh. None when no volume with a CV was recorded.
     cv: Decimal | None
+    gap_kwh: Decimal = Decimal(0)  # of kwh: measured across gaps, not by half-hour
+    # of kwh: not in cost_gbp (no tariff known, or rates changed inside a gap); a cost with
+    # unpriced energy behind it is not the period's cost and must not be shown as such
+    unpriced_kwh: Decimal = Decimal(0)
+    meter_kwh: Decimal = Decimal(0)  # of kwh: from the meter's own half-hourly profile
 
     @property
     def total_gbp(self) -> Decimal:
@@ -87,6 +119,17 @@ class DeviceRow:
 def _to_fine(value: Decimal, digits: int = 6) -> int:
     # Round half-even to the stored resolution (1e-6 kWh, 1e-9 GBP, 1e-3 MJ/m3).
     return int(Decimal(value).scaleb(digits).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def _checked_fine(value: Decimal, digits: int, what: str) -> int:
+    """The stored integer, or ValueError naming the value if it cannot be stored."""
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"{what} {value} is not a number")
+    fine = _to_fine(value, digits)
+    if abs(fine) > _INT64:
+        raise ValueError(f"{what} {value} is too large to store")
+    return fine
 
 
 def _from_fine(value: int | None, digits: int = 6) -> Decimal | None:
@@ -195,53 +238,138 @@ class HistoryStore:
 
     # -- half-hours -------------------------------------------------------------------------
 
-    def add_half_hours(self, fuel: Fuel | str, rows: Iterable[HalfHourRow]) -> None:
-        """Insert or replace half-hours by (fuel, start); keeps the daily roll-up in step."""
+    def add_half_hours(
+        self,
+        fuel: Fuel | str,
+        rows: Iterable[HalfHourRow],
+        *,
+        gaps: Iterable[GapRow] = (),
+        state: dict[str, object] | None = None,
+    ) -> WriteResult:
+        """Insert or replace half-hours by (fuel, start), record gaps, and save the
+        accounting state, all in one transaction; keeps the daily roll-up in step.
+
+        Each row is checked first: a row that cannot be stored (a naive or misaligned time,
+        a negative or absurd value, a number too large for the file) is rejected alone, with
+        its reason, and the rest of the batch is stored."""
         fuel = Fuel(fuel)
         params: list[tuple[object, ...]] = []
+        rejected: list[tuple[HalfHourRow, str]] = []
         days: set[str] = set()
         for row in rows:
-            start = row.start_utc
-            if start.tzinfo is None:
-                raise ValueError(f"naive half-hour start {start!r}")
-            epoch = int(start.timestamp())
-            if epoch % 1800 or start.microsecond:
-                raise ValueError(f"half-hour start {start.isoformat()} is not on :00 or :30")
-            day = local_date(start).isoformat()
+            try:
+                params.append(self._half_hour_params(fuel, row))
+            except ValueError as exc:
+                rejected.append((row, str(exc)))
+                continue
+            days.add(str(params[-1][2]))
+        gap_params = []
+        for gap in gaps:
+            day = local_date(gap.end_utc).isoformat()
             days.add(day)
-            params.append((
-                fuel.value, epoch, day, _to_fine(row.kwh), _to_fine(row.cost_gbp, 9),
-                None if row.m3 is None else _to_fine(row.m3),
-                None if row.cv is None else _to_fine(row.cv, 3),
+            gap_params.append((
+                fuel.value, int(gap.start_utc.timestamp()), int(gap.end_utc.timestamp()), day,
+                _checked_fine(gap.kwh, 6, "kWh"),
+                None if gap.cost_gbp is None else _checked_fine(gap.cost_gbp, 9, "cost"),
+                None if gap.m3 is None else _checked_fine(gap.m3, 6, "m3"),
+                None if gap.cv is None else _checked_fine(gap.cv, 3, "CV"),
             ))
-        if not params:
-            return
+        if not params and not gap_params and state is None:
+            return WriteResult(0, rejected)
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             self._conn.executemany(
                 "INSERT OR REPLACE INTO half_hours"
-                " (fuel, start_utc, local_day, kwh_e6, cost_e9, m3_e6, cv_e3)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " (fuel, start_utc, local_day, kwh_e6, cost_e9, m3_e6, cv_e3, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 params,
             )
             self._conn.executemany(
-                "INSERT OR REPLACE INTO daily_totals"
-                " SELECT fuel, local_day, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6),"
-                " SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END)"
-                " FROM half_hours WHERE fuel = ? AND local_day = ? GROUP BY fuel, local_day",
-                [(fuel.value, d) for d in sorted(days)],
+                "INSERT OR REPLACE INTO gaps (fuel, start_utc, end_utc, local_day, kwh_e6,"
+                " cost_e9, m3_e6, cv_e3) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                gap_params,
             )
+            self._refresh_days(fuel, days)
+            if state is not None:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO accounting_state (fuel, state) VALUES (?, ?)",
+                    (fuel.value, json.dumps(state, sort_keys=True)),
+                )
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        return WriteResult(len(params), rejected)
+
+    @staticmethod
+    def _half_hour_params(fuel: Fuel, row: HalfHourRow) -> tuple[object, ...]:
+        start = row.start_utc
+        if start.tzinfo is None:
+            raise ValueError(f"naive half-hour start {start!r}")
+        epoch = int(start.timestamp())
+        if epoch % 1800 or start.microsecond:
+            raise ValueError(f"half-hour start {start.isoformat()} is not on :00 or :30")
+        if not Decimal(row.kwh).is_finite() or not 0 <= row.kwh <= MAX_HALF_HOUR_KWH:
+            raise ValueError(f"{row.kwh} kWh in the half-hour from {start.isoformat()}")
+        if row.source not in (MEASURED, METER_PROFILE):
+            raise ValueError(f"unknown source {row.source!r}")
+        return (
+            fuel.value, epoch, local_date(start).isoformat(), _checked_fine(row.kwh, 6, "kWh"),
+            None if row.cost_gbp is None else _checked_fine(row.cost_gbp, 9, "cost"),
+            None if row.m3 is None else _checked_fine(row.m3, 6, "m3"),
+            None if row.cv is None else _checked_fine(row.cv, 3, "CV"),
+            row.source,
+        )
+
+    def _refresh_days(self, fuel: Fuel, days: Iterable[str]) -> None:
+        """Recompute the daily roll-up of these local days from half-hours and gaps."""
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO daily_totals (fuel, local_day, kwh_e6, cost_e9, m3_e6,"
+            " m3cv_e9, m3_with_cv_e6, gap_kwh_e6, meter_kwh_e6, unpriced_kwh_e6)"
+            " SELECT fuel, local_day, SUM(kwh_e6), SUM(COALESCE(cost_e9, 0)), SUM(m3_e6),"
+            " SUM(m3_e6 * cv_e3), SUM(CASE WHEN cv_e3 IS NOT NULL THEN m3_e6 END),"
+            " SUM(gap), SUM(meter), SUM(CASE WHEN cost_e9 IS NULL THEN kwh_e6 ELSE 0 END)"
+            " FROM ("
+            "  SELECT fuel, local_day, kwh_e6, cost_e9, m3_e6, cv_e3, 0 AS gap,"
+            "   CASE WHEN source = 'meter' THEN kwh_e6 ELSE 0 END AS meter"
+            "   FROM half_hours WHERE fuel = ? AND local_day = ?"
+            "  UNION ALL"
+            "  SELECT fuel, local_day, kwh_e6, cost_e9, m3_e6, cv_e3, kwh_e6, 0"
+            "   FROM gaps WHERE fuel = ? AND local_day = ?"
+            " ) GROUP BY fuel, local_day",
+            [(fuel.value, d, fuel.value, d) for d in sorted(days)],
+        )
+
+    def accounting_state(self, fuel: Fuel | str) -> dict[str, object] | None:
+        row = self._conn.execute(
+            "SELECT state FROM accounting_state WHERE fuel = ?", (Fuel(fuel).value,)
+        ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        return data if isinstance(data, dict) else None
+
+    def gaps(self, fuel: Fuel | str, start_utc: datetime, end_utc: datetime) -> list[GapRow]:
+        """Gaps that ended in [start_utc, end_utc), oldest first."""
+        cur = self._conn.execute(
+            "SELECT start_utc, end_utc, kwh_e6, cost_e9, m3_e6, cv_e3 FROM gaps"
+            " WHERE fuel = ? AND end_utc >= ? AND end_utc < ? ORDER BY start_utc",
+            (Fuel(fuel).value, int(start_utc.timestamp()), int(end_utc.timestamp())),
+        )
+        return [
+            GapRow(
+                datetime.fromtimestamp(s, UTC), datetime.fromtimestamp(e, UTC),
+                Decimal(k).scaleb(-6), _from_fine(c, 9), _from_fine(m), _from_fine(cv, 3),
+            )
+            for s, e, k, c, m, cv in cur
+        ]
 
     def half_hours(
         self, fuel: Fuel | str, start_utc: datetime, end_utc: datetime
     ) -> list[HalfHourRow]:
         """Stored half-hours starting in [start_utc, end_utc), oldest first."""
         cur = self._conn.execute(
-            "SELECT start_utc, kwh_e6, cost_e9, m3_e6, cv_e3 FROM half_hours"
+            "SELECT start_utc, kwh_e6, cost_e9, m3_e6, cv_e3, source FROM half_hours"
             " WHERE fuel = ? AND start_utc >= ? AND start_utc < ? ORDER BY start_utc",
             (Fuel(fuel).value, int(start_utc.timestamp()), int(end_utc.timestamp())),
         )
@@ -249,11 +377,12 @@ class HistoryStore:
             HalfHourRow(
                 start_utc=datetime.fromtimestamp(s, UTC),
                 kwh=Decimal(k).scaleb(-6),
-                cost_gbp=Decimal(c).scaleb(-9),
+                cost_gbp=_from_fine(c, 9),
                 m3=_from_fine(m),
                 cv=_from_fine(cv, 3),
+                source=src,
             )
-            for s, k, c, m, cv in cur
+            for s, k, c, m, cv, src in cur
         ]
 
     def set_standing_charge(self, fuel: Fuel | str, local_day: date, gbp: Decimal) -> None:
@@ -286,7 +415,8 @@ class HistoryStore:
         fuel_value = Fuel(fuel).value
         usage = self._conn.execute(
             f"SELECT {key} AS k, SUM(kwh_e6), SUM(cost_e9), SUM(m3_e6), SUM(m3cv_e9),"
-            f" SUM(m3_with_cv_e6) FROM daily_totals"
+            f" SUM(m3_with_cv_e6), SUM(gap_kwh_e6), SUM(unpriced_kwh_e6), SUM(meter_kwh_e6)"
+            f" FROM daily_totals"
             f" WHERE fuel = ? AND local_day BETWEEN ? AND ? GROUP BY k",
             (fuel_value, first, last),
         ).fetchall()
@@ -298,7 +428,9 @@ class HistoryStore:
         by_key = {row[0]: row for row in usage}
         totals: list[PeriodTotal] = []
         for k in sorted(by_key.keys() | standing.keys()):
-            _, kwh, cost, m3, m3cv, m3_with_cv = by_key.get(k, (k, 0, 0, None, None, None))
+            _, kwh, cost, m3, m3cv, m3_with_cv, gap, unpriced, meter = by_key.get(
+                k, (k, 0, 0, None, None, None, 0, 0, 0)
+            )
             cv = (
                 (Decimal(m3cv) / Decimal(m3_with_cv)).scaleb(-3).quantize(_CV_PLACES)
                 if m3cv is not None and m3_with_cv
@@ -312,6 +444,9 @@ class HistoryStore:
                 standing_charge_gbp=Decimal(standing.get(k, 0)).scaleb(-9),
                 m3=_from_fine(m3),
                 cv=cv,
+                gap_kwh=Decimal(gap or 0).scaleb(-6),
+                unpriced_kwh=Decimal(unpriced or 0).scaleb(-6),
+                meter_kwh=Decimal(meter or 0).scaleb(-6),
             ))
         return totals
 
@@ -409,6 +544,7 @@ class HistoryStore:
             ).rowcount
             self._conn.execute("DELETE FROM daily_totals WHERE local_day < ?", (day,))
             self._conn.execute("DELETE FROM standing_charges WHERE local_day < ?", (day,))
+            self._conn.execute("DELETE FROM gaps WHERE local_day < ?", (day,))
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
@@ -417,5 +553,6 @@ class HistoryStore:
 
 
 __all__ = [
-    "DeviceRow", "HalfHourRow", "HistoryStore", "PeriodTotal", "StoreError",
+    "METER_PROFILE", "MEASURED", "DeviceRow", "GapRow", "HalfHourRow", "HistoryStore",
+    "PeriodTotal", "StoreError", "WriteResult",
 ]

@@ -83,4 +83,50 @@ MIGRATIONS: list[tuple[str, ...]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    # 4: accounting that survives restarts and gaps (issue 8). The accumulator's state is
+    # written in the same transaction as the half-hours it produced; energy across a gap the
+    # meter's profile could not fill is one interval, never spread as invented half-hours;
+    # half-hours say whether the display measured them or the meter reported them.
+    (
+        """CREATE TABLE accounting_state (
+            fuel TEXT PRIMARY KEY,
+            state TEXT NOT NULL              -- JSON: last register, open half-hour, gaps
+        )""",
+        """CREATE TABLE gaps (
+            fuel TEXT NOT NULL,
+            start_utc INTEGER NOT NULL,      -- epoch seconds of the last reading before
+            end_utc INTEGER NOT NULL,        -- ... and the first reading after the gap
+            local_day TEXT NOT NULL,         -- the day the gap ended (its energy counts there)
+            kwh_e6 INTEGER NOT NULL,
+            cost_e9 INTEGER,                 -- NULL: rates changed inside it (or no tariff)
+            m3_e6 INTEGER,
+            cv_e3 INTEGER,
+            PRIMARY KEY (fuel, start_utc)
+        ) WITHOUT ROWID""",
+        # half_hours again, with a nullable cost (a home with no known tariff stores energy,
+        # not invented money) and a source; SQLite cannot relax NOT NULL in place.
+        """CREATE TABLE half_hours_v4 (
+            fuel TEXT NOT NULL,
+            start_utc INTEGER NOT NULL,
+            local_day TEXT NOT NULL,
+            kwh_e6 INTEGER NOT NULL,
+            cost_e9 INTEGER,                 -- NULL: no tariff was known for it
+            m3_e6 INTEGER,
+            cv_e3 INTEGER,
+            source TEXT NOT NULL DEFAULT 'display',  -- display (measured) | meter (profile)
+            PRIMARY KEY (fuel, start_utc)
+        ) WITHOUT ROWID""",
+        """INSERT INTO half_hours_v4 (fuel, start_utc, local_day, kwh_e6, cost_e9, m3_e6, cv_e3)
+            SELECT fuel, start_utc, local_day, kwh_e6, cost_e9, m3_e6, cv_e3 FROM half_hours""",
+        "DROP TABLE half_hours",
+        "ALTER TABLE half_hours_v4 RENAME TO half_hours",
+        """CREATE INDEX half_hours_by_day
+            ON half_hours (fuel, local_day, kwh_e6, cost_e9, m3_e6, cv_e3, source)""",
+        "ALTER TABLE daily_totals ADD COLUMN gap_kwh_e6 INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily_totals ADD COLUMN meter_kwh_e6 INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily_totals ADD COLUMN unpriced_kwh_e6 INTEGER NOT NULL DEFAULT 0",
+    )
+)
+
 LATEST_VERSION = len(MIGRATIONS)

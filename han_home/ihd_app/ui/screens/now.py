@@ -91,14 +91,24 @@ class NowScreen(Screen):
             "amount": t.money(standing.value)}
 
     def _render_notice(self) -> None:
+        notes = []
         gap = self.ctx.model.discrepancy()
-        differs = gap is not None and gap.differs
-        self.notice.setVisible(differs)
-        if gap is not None and differs:
-            self.notice.setText(" ".join([_(s.METER_IS_AUTHORITATIVE), _(
+        if gap is not None and gap.differs:
+            notes += [_(s.METER_IS_AUTHORITATIVE), _(
                 "Since this display started, your meter's bill has gone up by %(meter)s; "
                 "this display's estimate is %(estimate)s.") % {
-                "meter": t.money(gap.meter_gbp), "estimate": t.money(gap.estimate_gbp)}]))
+                "meter": t.money(gap.meter_gbp), "estimate": t.money(gap.estimate_gbp)}]
+        refused = self.ctx.model.refused_register()
+        if refused is not None:
+            notes.append(_("A reading from your electricity meter was not counted because it "
+                           "did not fit the meter's earlier readings. Your bill comes from the "
+                           "meter's own register.") if refused.fuel == Fuel.ELECTRICITY else
+                         _("A reading from your gas meter was not counted because it did not "
+                           "fit the meter's earlier readings. Your bill comes from the meter's "
+                           "own register."))
+        self.notice.setVisible(bool(notes))
+        if notes:
+            self.notice.setText(" ".join(notes))
 
     def _render_ambient(self, level: Ambient | None) -> None:
         texts = {Ambient.LOW: s.AMBIENT_LOW, Ambient.MEDIUM: s.AMBIENT_MEDIUM,
