@@ -20,7 +20,7 @@ from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.energy.tariff import price_half_hour, standing_charge_for_day
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.async_history import AsyncHistory
-from han_home.shared.store.history import HalfHourRow, HistoryStore, StoreError
+from han_home.shared.store.history import HalfHourRow, HistoryStore
 
 LOGGER = logging.getLogger(__name__)
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
@@ -35,18 +35,16 @@ ALWAYS_SAVE = {
 }
 
 
-def open_history(path: Path, *, create: bool = True) -> HistoryStore:
+def open_history(path: Path, *, create: bool = True, readonly: bool = False,
+                 owner: int | None = None) -> HistoryStore:
     """Open (or create) the history database; StoreError with a clear message if unusable."""
-    if not create and not path.exists():
-        raise StoreError(f"No history database at {path}")
-    if path.exists() and not path.is_file():
-        raise StoreError(f"{path} is not a file")
-    return HistoryStore(path)
+    return HistoryStore(path, create=create, readonly=readonly, owner=owner)
 
 
 class HistoryFeed:
-    def __init__(self, history: AsyncHistory, tariffs: Tariffs) -> None:
+    def __init__(self, history: AsyncHistory, tariffs: Tariffs, *, store: bool = True) -> None:
         self.history = history
+        self.store = store  # False: price and total as usual, but write nothing (read-only)
         self.tariffs = tariffs
         self.accumulator = HalfHourAccumulator()
         self.cv = tariffs.gas_cv
@@ -131,6 +129,9 @@ class HistoryFeed:
         self._spawn(self.history.add_half_hours(fuel, rows))
 
     def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        if not self.store:
+            coro.close()
+            return
         task = asyncio.get_running_loop().create_task(coro)
         self._pending.add(task)
         task.add_done_callback(self._done)

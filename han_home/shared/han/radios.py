@@ -22,6 +22,26 @@ class RadioUnavailable(RuntimeError):
     """The chosen radio library is not installed (pip install 'han-home[radios]')."""
 
 
+def missing_library_message(radio: str) -> str | None:
+    """None if ``radio``'s library can be imported, else the translated sentence that says
+    which extra to install (checked before anything starts)."""
+    if radio == "sim" or radio not in RADIO_MODULES:
+        return None
+    import importlib.util
+
+    top = RADIO_MODULES[radio].split(".")[0]
+    try:
+        found = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        return None
+    from han_home.shared.i18n import _
+
+    return _("The %(radio)s radio library is not installed: install it with "
+             "pip install 'han-home[radios]'.") % {"radio": radio}
+
+
 def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:
     if radio == "sim":
         from han_home.shared.sim.radio import SimControllerApplication
