@@ -166,7 +166,7 @@ CASES: list[Case] = [
     *[Case(f"installer-window-{v}", "installer", commission("--window", v), ["window", v],
            setup=devices_ok) for v in ("nan", "inf", "0", "-1")],
     Case("installer-csv-latin1", "installer", commission(), ["devices.csv", "UTF-8"],
-         setup=write("devices.csv", "eui64,install_code,type\n".encode() + b"caf\xe9,1,gas\n")),
+         setup=write("devices.csv", b"eui64,install_code,type\n" + b"caf\xe9,1,gas\n")),
     Case("installer-csv-binary", "installer", commission(), ["devices.csv"],
          setup=write("devices.csv", bytes(range(256)) * 8)),
     Case("installer-csv-nul", "installer", commission(), ["devices.csv"],

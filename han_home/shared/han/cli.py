@@ -39,7 +39,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from han_home.shared.han.radios import RADIOS
+    from han_home.shared.han.radio_names import RADIOS
 
     parser = OneLineParser(prog="han-gateway", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,10 +90,9 @@ def reading_json(reading: Any) -> str:
 async def _run(args: argparse.Namespace) -> int:
     from han_home.shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
     from han_home.shared.han.history_feed import HistoryFeed, open_history
+    from han_home.shared.han.radio_names import missing_library_message
     from han_home.shared.han.setup import RadioOptions, build_gateway
     from han_home.shared.store.async_history import AsyncHistory
-
-    from han_home.shared.han.radios import missing_library_message
     from han_home.shared.store.history import APP_ID_GATEWAY
 
     _apply_config(args)

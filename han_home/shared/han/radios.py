@@ -8,38 +8,16 @@ from typing import Any
 import zigpy.application
 import zigpy.config as conf
 
+from han_home.shared.han.radio_names import (  # noqa: F401  (re-exported)
+    RADIO_MODULES,
+    RADIOS,
+    missing_library_message,
+)
 from han_home.shared.han.se_device import smart_energy_app_class
-
-RADIO_MODULES = {
-    "znp": "zigpy_znp.zigbee.application",
-    "ezsp": "bellows.zigbee.application",
-    "deconz": "zigpy_deconz.zigbee.application",
-}
-RADIOS = ("sim", *RADIO_MODULES)
 
 
 class RadioUnavailable(RuntimeError):
     """The chosen radio library is not installed (pip install 'han-home[radios]')."""
-
-
-def missing_library_message(radio: str) -> str | None:
-    """None if ``radio``'s library can be imported, else the translated sentence that says
-    which extra to install (checked before anything starts)."""
-    if radio == "sim" or radio not in RADIO_MODULES:
-        return None
-    import importlib.util
-
-    top = RADIO_MODULES[radio].split(".")[0]
-    try:
-        found = importlib.util.find_spec(top) is not None
-    except (ImportError, ValueError):
-        found = False
-    if found:
-        return None
-    from han_home.shared.i18n import _
-
-    return _("The %(radio)s radio library is not installed: install it with "
-             "pip install 'han-home[radios]'.") % {"radio": radio}
 
 
 def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:

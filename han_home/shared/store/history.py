@@ -34,10 +34,10 @@ from han_home.shared.store.migrations import LATEST_VERSION, MIGRATIONS
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CV_PLACES = Decimal("0.001")  # CVs are stored to 3 dp
-_MIN_KEEP_MONTHS = 13
+_MIN_KEEP_MONTHS = 13  # meters hold 13 months of half-hours; the display keeps as much
 # SQLite application_id of a history database: which program created (and writes) it
 APP_ID_GATEWAY = 0x48414E47  # "HANG": han-gateway
-APP_ID_DISPLAY = 0x48414E44  # "HAND": ihd-app  # meters hold 13 months of half-hours; the display keeps as much
+APP_ID_DISPLAY = 0x48414E44  # "HAND": ihd-app
 
 # SQL giving a period key from a 'YYYY-MM-DD' column. Week: back 6 days, then forward to the
 # next Monday (SQLite's 'weekday 1' leaves a Monday where it is) = this week's Monday.
