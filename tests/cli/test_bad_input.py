@@ -155,7 +155,8 @@ CASES: list[Case] = [
          ["r.db", "not a history database"], setup=foreign_sqlite("r.db")),
     Case("gateway-db-corrupt", "gateway", ["run", "--duration", "1m", "--db", "{w}/c.db"],
          ["c.db"], setup=write("c.db", CORRUPT)),
-    Case("gateway-speed-cy", "gateway", ["run", "--sim-speed", "nan"], ["nan", "cyflymder"],
+    # "cyflymder" (speed), soft-mutated after "i"
+    Case("gateway-speed-cy", "gateway", ["run", "--sim-speed", "nan"], ["nan", "gyflymder"],
          welsh=True, english=["speed must"], env={"LANG": "cy_GB.UTF-8"}),
     Case("gateway-foreign-cy", "gateway", ["run", "--duration", "1m", "--db", "{w}/r.db"],
          ["r.db", "hanes"], setup=foreign_sqlite("r.db"), welsh=True,
@@ -205,7 +206,7 @@ CASES: list[Case] = [
     Case("installer-unknown-command-cy", "installer", ["verify-reprot", "--lang", "cy"],
          ["verify-reprot", "gorchymyn"], welsh=True, english=["unknown command"]),
     Case("installer-pdf-no-dir-cy", "installer", commission("--pdf", "nodir/x.pdf", "--lang", "cy"),
-         ["nodir", "ffolder"], setup=devices_ok, welsh=True, english=["folder"]),
+         ["nodir", "ffolder"], setup=devices_ok, welsh=True, english=["does not exist"]),
     Case("installer-type-cy", "installer", commission("--lang", "cy"), ["fridge", "Llinell 2"],
          setup=write("devices.csv", f"eui64,install_code,type\n{EUI},{CODE},fridge\n"),
          welsh=True, english=["not a device type"]),
