@@ -173,6 +173,8 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
     def say(event: Any) -> None:
         if args.quiet:
             return
+        if isinstance(event, DeviceEvent) and event.kind.value == "refused":
+            return  # counted, and said once per device when the job ends (refused_lines)
         if isinstance(event, DeviceEvent):
             print(progress_line(event), file=sys.stderr)
         elif isinstance(event, RadioEvent):
@@ -186,6 +188,9 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
     finally:
         job.wipe_secrets()
         await gw.stop()
+    if not args.quiet:
+        for line in refused_lines(job):
+            print(line, file=sys.stderr)
     data = report.build(job, ok=ok, radio=args.radio)
     write_private_text(args.report, report.to_json(data))
     if args.html is not None:
@@ -248,6 +253,13 @@ def read_devices(path: Path) -> str:
         raise UsageError(_("The device list %(path)s is empty: its first line must name the "
                            "columns, e.g. eui64,install_code,type.") % p)
     return text
+
+
+def refused_lines(job: Any) -> list[str]:
+    """One line per refused device, with how many times it tried."""
+    from han_home.installer_app.texts import refused_text
+
+    return [refused_text(r.eui64, r.reason, r.attempts, r.lqi, r.rssi) for r in job.refused]
 
 
 def progress_line(event: Any) -> str:

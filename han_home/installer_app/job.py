@@ -193,6 +193,8 @@ class RefusedJoiner:
     lqi: int | None
     rssi: int | None
     reason: str  # not_listed | wrong_key
+    attempts: int = 1  # a refused device retries every few seconds: counted, not listed
+    last_at: datetime | None = None
 
 
 @dataclass
@@ -275,6 +277,21 @@ class Job:
     def secrets_wiped(self) -> bool:
         return all(d.link_key.wiped and (d.install_code is None or d.install_code.wiped)
                    for d in self.devices)
+
+    def note_refused(self, eui64: str, at: datetime, lqi: int | None, rssi: int | None,
+                     reason: str) -> bool:
+        """Count a refused join attempt; True on the device's first (for this reason), which
+        is the only one that goes into the log (a neighbour retrying for the whole window
+        is one line with a count, not thousands)."""
+        for r in self.refused:
+            if r.eui64 == eui64 and r.reason == reason:
+                r.attempts += 1
+                r.last_at = at
+                r.lqi = lqi if lqi is not None else r.lqi
+                r.rssi = rssi if rssi is not None else r.rssi
+                return False
+        self.refused.append(RefusedJoiner(eui64, at, lqi, rssi, reason, 1, at))
+        return True
 
     def add_log(self, at: datetime, kind: str, eui64: str = "", detail: str = "") -> None:
         self.log.append(LogEntry(at, kind, eui64, detail))
