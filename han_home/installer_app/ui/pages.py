@@ -592,13 +592,16 @@ class ReportPage(Page):
         data = self.ctl.report_data()
         stem = "".join(c for c in (self.ctl.job.site_ref or "job") if c.isalnum() or c in "-_")
         path = Path(self.folder.text()).expanduser() / f"commissioning-{stem}.{kind}"
-        if kind == "json":
-            path.write_text(report.to_json(data), encoding="utf-8")
+        from han_home.shared.private_files import create_private, write_private_text
+
+        if kind == "json":  # a household's report: created 0600
+            write_private_text(path, report.to_json(data))
         elif kind == "html":
-            path.write_text(report.to_html(data), encoding="utf-8")
+            write_private_text(path, report.to_html(data))
         else:
             from han_home.installer_app.ui.pdf import write_pdf
 
+            create_private(path)
             write_pdf(report.to_html(data), path)
         text = _("Saved %(path)s") % {"path": str(path)}
         self.saved.setText(text)
