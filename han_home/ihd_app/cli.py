@@ -42,22 +42,14 @@ def _size(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def _scale(text: str) -> float:
-    from han_home.shared.i18n import _
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 1.0 <= value <= 2.0:  # also refuses nan
-        raise argparse.ArgumentTypeError(
-            _("The text scale must be a number from 1.0 to 2.0, not “%(value)s”.")
-            % {"value": text})
-    return value
-
-
 def parse(argv: list[str] | None = None) -> Options:
-    from han_home.shared.cli_args import OneLineParser, clock_speed, positive_float, sim_start
+    from han_home.shared.cli_args import (
+        OneLineParser,
+        clock_speed,
+        positive_float,
+        sim_start,
+        text_scale,
+    )
     from han_home.shared.i18n import _
 
     p = OneLineParser(prog="ihd-app", description="In-home display for the HAN.")
@@ -68,7 +60,7 @@ def parse(argv: list[str] | None = None) -> Options:
     p.add_argument("--sim-speed", type=clock_speed, default=1.0)
     p.add_argument("--lang", choices=("en", "cy"))
     p.add_argument("--theme", choices=("normal", "high-contrast"))
-    p.add_argument("--text-scale", type=_scale)
+    p.add_argument("--text-scale", type=text_scale)
     p.add_argument("--size", type=_size, help="window size, e.g. 800x480 or 1024x600")
     p.add_argument("--screen", choices=SCREENS)
     p.add_argument("--screenshot", type=Path, help="render once live data arrives, save, exit")

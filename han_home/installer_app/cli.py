@@ -25,6 +25,7 @@ from han_home.shared.cli_args import (
     join_window,
     language_from_env,
     language_in_argv,
+    text_scale,
 )
 from han_home.shared.i18n import _, set_language
 from han_home.shared.private_files import create_private, write_private_text
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     _radio_args(gui)
     _common(gui)
     gui.add_argument("--theme", choices=("normal", "high-contrast"), default="normal")
-    gui.add_argument("--text-scale", type=float, default=1.0, help="1.0 to 2.0")
+    gui.add_argument("--text-scale", type=text_scale, default=1.0, help="1.0 to 2.0")
     gui.add_argument("--screenshots", type=Path, default=None,
                      help="render every screen to PNG files in this folder and exit")
     return parser

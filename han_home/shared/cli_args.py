@@ -173,3 +173,13 @@ def positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(
             _("The value must be a number more than 0, not “%(value)s”.") % {"value": text})
     return value
+
+
+def text_scale(text: str) -> float:
+    """--text-scale: 1.0 to 2.0 (WCAG 1.4.4: text to 200 %)."""
+    value = _number(text)
+    if value is None or not 1.0 <= value <= 2.0:
+        raise argparse.ArgumentTypeError(
+            _("The text scale must be a number from 1.0 to 2.0, not “%(value)s”.")
+            % {"value": text})
+    return value
