@@ -108,6 +108,12 @@ def test_the_display_writes_its_own_database(tmp_path) -> None:
     gateway = tmp_path / "gw.db"
     HistoryStore(gateway, owner=APP_ID_GATEWAY).close()
     assert check_history(gateway) is True
+    legacy = tmp_path / "legacy.db"  # made before databases were marked
+    HistoryStore(legacy).close()
+    HistoryStore(legacy, owner=APP_ID_DISPLAY).close()  # a display does not claim it
+    assert database_owner(legacy) == 0
+    HistoryStore(legacy, owner=APP_ID_GATEWAY).close()  # the gateway does
+    assert check_history(legacy) is True
 
 
 @pytest.mark.parametrize("content, names", [

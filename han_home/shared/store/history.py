@@ -248,7 +248,11 @@ class HistoryStore:
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             if not readonly:
-                if version == 0 and owner is not None:
+                # A new file is marked with its creator; the gateway also claims an unmarked
+                # one (made before the mark existed), so a display never writes into it.
+                current = int(conn.execute("PRAGMA application_id").fetchone()[0])
+                if owner is not None and current == 0 and (
+                        version == 0 or owner == APP_ID_GATEWAY):
                     conn.execute(f"PRAGMA application_id = {int(owner)}")
                 self._migrate(conn, version)
         except sqlite3.DatabaseError as exc:
