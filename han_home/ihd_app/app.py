@@ -47,9 +47,11 @@ class IhdApp:
         self.live: Any = None  # asyncio.Event, set when the first live reading arrives
         self.latency: Any = None  # bench.RepaintLatency when HAN_HOME_BENCH=1
         self.tasks: Any = None  # shared.ui.background.BackgroundTasks, once the HAN starts
+        # a gateway's database is shown, never written (main.check_history decides)
+        self.history_readonly = False
 
     def _initial_settings(self) -> Settings:
-        s = self.settings_store.load()
+        s = self.settings_store.load()  # warns (once per store) about a bad file
         o = self.options
         changes: dict[str, object] = {}
         if o.lang:
@@ -80,8 +82,10 @@ class IhdApp:
         return self.options.sim_start or datetime.now(UTC)
 
     def history_path(self) -> Path:
+        from han_home.shared.private_files import private_dir
+
         path = self.options.db or data_dir() / "ihd-history.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # folders it creates are 0700; existing ones are left alone
         return path
 
     def first_frame(self) -> None:
@@ -91,10 +95,11 @@ class IhdApp:
 
         from han_home.ihd_app.first_frame import SyncHistory, run_now
         from han_home.shared.i18n.catalog import set_language
-        from han_home.shared.store.history import HistoryStore
+        from han_home.shared.store.history import APP_ID_DISPLAY, HistoryStore
 
         set_language(self.settings.language)
-        store = HistoryStore(self.history_path())
+        store = HistoryStore(self.history_path(), readonly=self.history_readonly,
+                             owner=APP_ID_DISPLAY)
         try:
             tariffs = default_tariffs(self.options.radio)
             self.model = DisplayModel(SyncHistory(store), tariffs, self._clock, self.settings)
@@ -128,8 +133,10 @@ class IhdApp:
     async def open_history(self) -> None:
         """From here on the model reads history on a worker thread, off the UI thread."""
         from han_home.shared.store.async_history import AsyncHistory
+        from han_home.shared.store.history import APP_ID_DISPLAY
 
-        self.history = AsyncHistory(self.history_path())
+        self.history = AsyncHistory(self.history_path(), readonly=self.history_readonly,
+                                    owner=APP_ID_DISPLAY)
         await self.history.ready()
         assert self.model is not None
         self.model.history = self.history
@@ -147,7 +154,8 @@ class IhdApp:
         self.gateway = build_gateway(
             RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start, o.sim_speed)
         )
-        self.feed = HistoryFeed(self.history, self.gateway.tariffs)
+        self.feed = HistoryFeed(self.history, self.gateway.tariffs,
+                                store=not self.history_readonly)
         await self.feed.resume()  # the last run's registers and open half-hour
         self.feed.connect(self.gateway)  # readings, gap profiles, first-start backfill
         assert self.model is not None

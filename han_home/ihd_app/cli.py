@@ -33,34 +33,34 @@ class Options:
 
 
 def _size(text: str) -> tuple[int, int]:
+    from han_home.shared.i18n import _
+
     match = re.fullmatch(r"(\d{3,4})x(\d{3,4})", text.strip())
     if not match:
-        raise argparse.ArgumentTypeError(f"invalid size {text!r}: use WIDTHxHEIGHT, e.g. 800x480")
+        raise argparse.ArgumentTypeError(
+            _("Invalid size “%(value)s”: use WIDTHxHEIGHT, e.g. 800x480.") % {"value": text})
     return int(match.group(1)), int(match.group(2))
 
 
-def _scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
-    if not 1.0 <= value <= 2.0:
-        raise argparse.ArgumentTypeError(f"text scale must be 1.0 to 2.0, not {text}")
-    return value
-
-
 def parse(argv: list[str] | None = None) -> Options:
-    from han_home.shared.cli_args import parse_utc, positive_float
+    from han_home.shared.cli_args import (
+        OneLineParser,
+        clock_speed,
+        positive_float,
+        sim_start,
+        text_scale,
+    )
+    from han_home.shared.i18n import _
 
-    p = argparse.ArgumentParser(prog="ihd-app", description="In-home display for the HAN.")
+    p = OneLineParser(prog="ihd-app", description="In-home display for the HAN.")
     p.add_argument("--radio", choices=RADIOS, default="sim")
     p.add_argument("--device", help="serial port of a real radio")
     p.add_argument("--sim-seed", type=int, default=7)
-    p.add_argument("--sim-start", type=parse_utc, default=None)
-    p.add_argument("--sim-speed", type=positive_float, default=1.0)
+    p.add_argument("--sim-start", type=sim_start, default=None)
+    p.add_argument("--sim-speed", type=clock_speed, default=1.0)
     p.add_argument("--lang", choices=("en", "cy"))
     p.add_argument("--theme", choices=("normal", "high-contrast"))
-    p.add_argument("--text-scale", type=_scale)
+    p.add_argument("--text-scale", type=text_scale)
     p.add_argument("--size", type=_size, help="window size, e.g. 800x480 or 1024x600")
     p.add_argument("--screen", choices=SCREENS)
     p.add_argument("--screenshot", type=Path, help="render once live data arrives, save, exit")
@@ -80,7 +80,13 @@ def parse(argv: list[str] | None = None) -> Options:
     )
     a = p.parse_args(argv)
     if a.radio != "sim" and not a.device:
-        p.error(f"--radio {a.radio} needs --device PORT")
+        p.error(_("--radio %(radio)s needs --device PORT (the radio's serial port, for example "
+                  "/dev/ttyUSB0).") % {"radio": a.radio})
+    from han_home.shared.han.radio_names import missing_library_message
+
+    missing = missing_library_message(a.radio)
+    if missing is not None:
+        p.error(missing)
     return Options(
         a.radio,
         a.device,

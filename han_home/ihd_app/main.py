@@ -5,12 +5,41 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from pathlib import Path
+
+
+def check_history(path: Path) -> bool:
+    """Refuse an unusable history database before anything starts (StoreError, one line).
+    Returns True when it is a gateway's database: the display then opens it read-only and
+    never writes into it."""
+    from han_home.shared.private_files import private_dir
+    from han_home.shared.store.history import (
+        APP_ID_DISPLAY,
+        APP_ID_GATEWAY,
+        HistoryStore,
+        database_owner,
+    )
+
+    readonly = path.is_file() and database_owner(path) == APP_ID_GATEWAY
+    if not path.exists() and not path.parent.exists():
+        private_dir(path.parent)
+    HistoryStore(path, readonly=readonly, owner=APP_ID_DISPLAY).close()
+    return readonly
 
 
 def main(argv: list[str] | None = None) -> int:
     from han_home.ihd_app.cli import parse
+    from han_home.ihd_app.settings import SettingsStore, data_dir
+    from han_home.shared.cli_args import error_line, language_from_env, language_in_argv
+    from han_home.shared.i18n.catalog import set_language
 
-    options = parse(argv)  # exits 2 with a message on bad arguments
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    set_language(language_in_argv(argv) or language_from_env("IHD_LANG"))
+    settings_store = SettingsStore()
+    settings = settings_store.load()  # a bad file: defaults and one warning, never a crash
+    set_language(language_in_argv(argv) or settings.language)
+    options = parse(argv)  # exits 2 with one line on bad arguments
     if options.kiosk_files is not None:
         from han_home.ihd_app.kiosk import write_kiosk_files
 
@@ -21,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ihd-app: error: cannot write the kiosk files: {exc}", file=sys.stderr)
             return 2
         return 0
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from han_home.shared.store.history import StoreError
+
+    try:
+        readonly = check_history(options.db or data_dir() / "ihd-history.db")
+    except StoreError as exc:
+        print(error_line("ihd-app", str(exc)), file=sys.stderr)
+        return 2
 
     from PySide6.QtWidgets import QApplication
 
@@ -30,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("ihd-app")
-    ihd = IhdApp(options)
+    ihd = IhdApp(options, settings_store)
+    ihd.history_readonly = readonly
     ihd.first_frame()  # painted before the event loop, asyncio and zigpy are loaded
 
     import asyncio

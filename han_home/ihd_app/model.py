@@ -298,6 +298,8 @@ class DisplayModel:
             standing = self._standing_today(fuel)
             shown = self._estimate(standing, "GBP", energy) if standing is not None else MISSING
             return energy, shown
+        if total.unpriced_kwh > 0:
+            return energy, MISSING  # some of today's energy has no known price: no total
         cost = total.cost_gbp + total.standing_charge_gbp
         if fuel == Fuel.ELECTRICITY and not energy.missing and energy.value is not None:
             # energy the meter has counted but history has not closed into a half-hour yet
@@ -329,6 +331,11 @@ class DisplayModel:
         if self.feed is None:
             return Decimal(0)
         return self.feed.cost_since_start(Fuel.ELECTRICITY, self.rate_now().value or Decimal(0))
+
+    def costs_known(self) -> bool:
+        """Whether this display knows a tariff (configured, the virtual home's, or the
+        price the meter publishes); without one it shows energy and says costs are unknown."""
+        return self.tariffs.known(Fuel.ELECTRICITY) or not self.rate_now().missing
 
     def refused_register(self) -> RefusedRegister | None:
         """The latest meter register this display refused to count in the last day (a

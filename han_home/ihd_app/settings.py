@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
@@ -45,37 +46,83 @@ class SettingsStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "ihd.json"
+        self.bad_file = False  # the file on disk could not be used: keep it on the next save
+        self._warned = False
+
+    def _warn(self, message: str) -> None:
+        if not self._warned:  # one line per start, however many values are wrong
+            self._warned = True
+            LOGGER.warning("%s", message)
 
     def load(self) -> Settings:
+        """The saved settings. A file that cannot be used never stops the display: it starts
+        with the defaults (for the values that are wrong, or all of them), says so in one
+        warning line, and leaves the file as it is."""
+        from han_home.shared.i18n import _
+
+        p = {"path": str(self.path)}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return Settings()
         except (OSError, ValueError):
-            LOGGER.warning("Settings file %s unreadable; using defaults", self.path)
+            raw = None
+        if not isinstance(raw, dict):
+            self.bad_file = True
+            self._warn(_("The settings file %(path)s cannot be read as settings: the display "
+                         "starts with the default settings and leaves the file as it is.") % p)
             return Settings()
-        known = {f.name: f.type for f in fields(Settings)}
         values: dict[str, object] = {}
-        for name, value in raw.items():
-            if name not in known:
+        wrong: list[str] = []
+        for f in fields(Settings):
+            if f.name not in raw:
                 continue
-            default = getattr(Settings(), name)
-            try:
-                values[name] = (
-                    type(default)(value) if not isinstance(default, bool) else bool(value)
-                )
-            except (TypeError, ValueError, ArithmeticError):
-                continue
-        settings = Settings(**values)  # type: ignore[arg-type]
-        if settings.language not in ("en", "cy"):
-            settings = settings.changed(language="en")
-        if settings.screen not in SCREENS:
-            settings = settings.changed(screen="now")
-        return settings.changed(text_scale=min(2.0, max(1.0, settings.text_scale)))
+            value = _checked(f.name, raw[f.name], getattr(Settings(), f.name))
+            if value is None:
+                wrong.append(f.name)
+            else:
+                values[f.name] = value
+        if wrong:
+            self.bad_file = True
+            self._warn(_("The settings file %(path)s has values the display cannot use "
+                         "(%(names)s): it uses the defaults for them and leaves the file as "
+                         "it is.") % {"path": str(self.path), "names": ", ".join(wrong)})
+        return Settings(**values)  # type: ignore[arg-type]
 
     def save(self, settings: Settings) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from han_home.shared.private_files import private_dir, write_private_text
+
+        private_dir(self.path.parent)
         data = {k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(settings).items()}
+        if self.bad_file and self.path.exists():
+            os.replace(self.path, self.path.with_name(self.path.name + ".bad"))  # kept, not lost
+            self.bad_file = False
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        write_private_text(tmp, json.dumps(data, indent=1))
         os.replace(tmp, self.path)
+
+
+THEMES = ("normal", "high-contrast")
+
+
+def _checked(name: str, value: object, default: object) -> object | None:
+    """``value`` as the type of ``default`` if it is a usable value of setting ``name``."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else None
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        number = float(value)
+        return min(2.0, max(1.0, number)) if math.isfinite(number) else None
+    if isinstance(default, Decimal):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return None
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            return None
+        return amount if amount.is_finite() and amount >= 0 else None
+    allowed = {"language": ("en", "cy"), "theme": THEMES, "screen": SCREENS}.get(name)
+    if not isinstance(value, str) or (allowed is not None and value not in allowed):
+        return None
+    return value

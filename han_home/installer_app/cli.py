@@ -17,7 +17,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from han_home.shared.cli_args import (
+    OneLineParser,
+    clock_speed,
+    error_line,
+    fail,
+    join_window,
+    language_from_env,
+    language_in_argv,
+    text_scale,
+)
 from han_home.shared.i18n import _, set_language
+from han_home.shared.private_files import create_private, write_private_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check-code", "labels", "commission", "gui")
@@ -28,21 +39,17 @@ class UsageError(Exception):
 
 
 def default_language() -> str:
-    for var in ("INSTALLER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "cy" if value.lower().startswith("cy") else "en"
-    return "en"
+    return language_from_env("INSTALLER_LANG")
 
 
 def _radio_args(p: argparse.ArgumentParser) -> None:
-    from han_home.shared.han.radios import RADIOS
+    from han_home.shared.han.radio_names import RADIOS
 
     p.add_argument("--radio", choices=RADIOS, default="sim",
                    help="sim (the virtual home, default) or a real radio")
     p.add_argument("--device", help="serial port of a real radio, e.g. /dev/ttyUSB0")
     p.add_argument("--sim-seed", type=int, default=7, help="which virtual home")
-    p.add_argument("--sim-speed", type=float, default=1.0,
+    p.add_argument("--sim-speed", type=clock_speed, default=1.0,
                    help="virtual home clock speed (1 = real time)")
 
 
@@ -52,7 +59,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="installer-app", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="installer-app", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check-code", help="validate an install code (exit 0 OK, 2 fault)")
     check.add_argument("code", nargs="+", help="hex digits; spaces and dashes are ignored")
@@ -68,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     com.add_argument("--report", type=Path, required=True, help="JSON report to write")
     com.add_argument("--html", type=Path, default=None, help="also write an HTML report")
     com.add_argument("--pdf", type=Path, default=None, help="also write a PDF report (Qt)")
-    com.add_argument("--window", type=float, default=180.0, help="join window in seconds")
+    com.add_argument("--window", type=join_window, default=180.0, help="join window in seconds")
     com.add_argument("--site", default="", help="site reference")
     com.add_argument("--engineer", default="", help="engineer id")
     com.add_argument("--log", type=Path, default=None, help="write a debug log here")
@@ -77,13 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     _radio_args(gui)
     _common(gui)
     gui.add_argument("--theme", choices=("normal", "high-contrast"), default="normal")
-    gui.add_argument("--text-scale", type=float, default=1.0, help="1.0 to 2.0")
+    gui.add_argument("--text-scale", type=text_scale, default=1.0, help="1.0 to 2.0")
     gui.add_argument("--screenshots", type=Path, default=None,
                      help="render every screen to PNG files in this folder and exit")
     return parser
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        fail("installer-app", _("Unknown command “%(command)s”: choose one of %(commands)s.")
+             % {"command": argv[0], "commands": ", ".join(COMMANDS)})
     if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
         argv = ["gui", *argv]
     return build_parser().parse_args(argv)
@@ -123,36 +133,49 @@ def _check_radio(args: argparse.Namespace) -> None:
                            "(for example /dev/ttyUSB0)."))
 
 
-async def _commission(args: argparse.Namespace) -> int:
-    from han_home.installer_app import report
-    from han_home.installer_app.commission import run_job
+def prepare_commission(args: argparse.Namespace) -> Any:
+    """Everything that can be refused is checked here, before a file is written or the
+    radio starts: the radio, every output path, the device list. Returns the job, or None
+    (the problems, one line per bad row, are already printed)."""
     from han_home.installer_app.job import Job, load_devices_csv
-    from han_home.shared.han.client import DeviceEvent, RadioEvent
-    from han_home.shared.han.setup import RadioOptions, build_gateway
+    from han_home.shared.han.radio_names import missing_library_message
 
     _check_radio(args)
-    try:
-        text = args.devices.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise UsageError(_("Cannot read the device list %(path)s: %(reason)s") % {
-            "path": str(args.devices), "reason": exc.strerror or str(exc)}) from exc
+    missing = missing_library_message(args.radio)
+    if missing is not None:
+        raise UsageError(missing)
+    for path in (args.report, args.html, args.pdf, args.log):
+        if path is not None:
+            check_output(path)
+    outputs = [p.resolve() for p in (args.report, args.html, args.pdf, args.log) if p]
+    if len(set(outputs)) < len(outputs):
+        raise UsageError(_("--report, --html, --pdf and --log must be different files."))
     job = Job(site_ref=args.site, engineer_id=args.engineer)
-    problems = load_devices_csv(text, job)
+    problems = load_devices_csv(read_devices(args.devices), job)
     if problems or not job.devices:
         for problem in problems:
             print(problem.message(), file=sys.stderr)
         if not job.devices and not problems:
             print(_("The device list has no devices."), file=sys.stderr)
         job.wipe_secrets()
-        return EXIT_USAGE
-    if args.window <= 0:
-        raise UsageError(_("The join window must be longer than 0 seconds."))
+        return None
+    return job
+
+
+async def _commission(args: argparse.Namespace, job: Any) -> int:
+    from han_home.installer_app import report
+    from han_home.installer_app.commission import run_job
+    from han_home.shared.han.client import DeviceEvent, RadioEvent
+    from han_home.shared.han.setup import RadioOptions, build_gateway
+
     gw = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, args.sim_speed),
                        commission_home=False)
 
     def say(event: Any) -> None:
         if args.quiet:
             return
+        if isinstance(event, DeviceEvent) and event.kind.value == "refused":
+            return  # counted, and said once per device when the job ends (refused_lines)
         if isinstance(event, DeviceEvent):
             print(progress_line(event), file=sys.stderr)
         elif isinstance(event, RadioEvent):
@@ -166,19 +189,78 @@ async def _commission(args: argparse.Namespace) -> int:
     finally:
         job.wipe_secrets()
         await gw.stop()
+    if not args.quiet:
+        for line in refused_lines(job):
+            print(line, file=sys.stderr)
     data = report.build(job, ok=ok, radio=args.radio)
-    args.report.write_text(report.to_json(data), encoding="utf-8")
+    write_private_text(args.report, report.to_json(data))
     if args.html is not None:
-        args.html.write_text(report.to_html(data), encoding="utf-8")
+        write_private_text(args.html, report.to_html(data))
     if args.pdf is not None:
         from han_home.installer_app.ui.pdf import write_pdf
 
+        create_private(args.pdf)
         write_pdf(report.to_html(data), args.pdf)
+        if args.pdf.stat().st_size == 0:
+            raise UsageError(_("Cannot write %(path)s: the PDF writer failed.")
+                             % {"path": str(args.pdf)})
     if not args.quiet:
         print(_("Commissioning passed: every listed device joined and was configured.") if ok
               else _("Commissioning failed: see the report for the devices that did not join "
                      "or were not configured."), file=sys.stderr)
     return EXIT_OK if ok else EXIT_FAILED
+
+
+def check_output(path: Path) -> None:
+    """Refuse, before the job starts, an output file that could not be written at the end."""
+    folder = path.parent if str(path.parent) else Path(".")
+    p = {"path": str(path), "folder": str(folder)}
+    if path.is_dir():
+        raise UsageError(_("Cannot write %(path)s: it is a folder; give a file name.") % p)
+    if not folder.is_dir():
+        raise UsageError(_("Cannot write %(path)s: the folder %(folder)s does not exist.") % p)
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise UsageError(_("Cannot write %(path)s: the file is read-only.") % p)
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(_("Cannot write %(path)s: the folder %(folder)s is read-only.") % p)
+
+
+MAX_DEVICE_LIST_BYTES = 1_000_000
+
+
+def read_devices(path: Path) -> str:
+    """The device list's text; UsageError (one line) if it is not a readable UTF-8 text file."""
+    p = {"path": str(path)}
+    try:
+        if path.is_dir():
+            raise UsageError(_("The device list %(path)s is a folder, not a CSV file.") % p)
+        if path.stat().st_size > MAX_DEVICE_LIST_BYTES:
+            raise UsageError(_("The device list %(path)s is too big to be a device list "
+                               "(more than 1 MB).") % p)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(_("Cannot read the device list %(path)s: %(reason)s") % {
+            "path": str(path), "reason": exc.strerror or str(exc)}) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(_("The device list %(path)s is not UTF-8 text: save it as “CSV UTF-8” "
+                           "and try again.") % p) from exc
+    if "\0" in text:
+        raise UsageError(_("The device list %(path)s is not a text file (it contains binary "
+                           "data).") % p)
+    if not text.strip():
+        raise UsageError(_("The device list %(path)s is empty: its first line must name the "
+                           "columns, e.g. eui64,install_code,type.") % p)
+    return text
+
+
+def refused_lines(job: Any) -> list[str]:
+    """One line per refused device, with how many times it tried."""
+    from han_home.installer_app.texts import refused_text
+
+    return [refused_text(r.eui64, r.reason, r.attempts, r.lqi, r.rssi) for r in job.refused]
 
 
 def progress_line(event: Any) -> str:
@@ -200,13 +282,16 @@ def _setup_logging(path: Path | None) -> None:
         logging.basicConfig(level=logging.WARNING,
                             format="%(levelname)s %(name)s: %(message)s")
     else:
+        create_private(path)
         logging.basicConfig(level=logging.DEBUG, filename=str(path), encoding="utf-8",
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logsafe.install()
 
 
 def run(argv: list[str] | None = None) -> int:
-    args = parse(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(language_in_argv(argv) or default_language())  # parse errors in it too
+    args = parse(argv)
     set_language(args.lang or default_language())
     try:
         if args.command == "check-code":
@@ -214,12 +299,15 @@ def run(argv: list[str] | None = None) -> int:
         if args.command == "labels":
             return labels(args)
         if args.command == "commission":
+            job = prepare_commission(args)
+            if job is None:
+                return EXIT_USAGE
             _setup_logging(args.log)
-            return asyncio.run(_commission(args))
+            return asyncio.run(_commission(args, job))
         _check_radio(args)
         from han_home.installer_app.ui.app import run_gui
 
         return run_gui(args)
     except UsageError as exc:
-        print(f"installer-app: {exc}", file=sys.stderr)
+        print(error_line("installer-app", str(exc)), file=sys.stderr)
         return EXIT_USAGE

@@ -45,6 +45,12 @@ class FaultKind(StrEnum):
     QR_UNKNOWN = "qr_unknown"
     DUPLICATE_EUI = "duplicate_eui"
     DUPLICATE_CODE = "duplicate_code"
+    TYPE_UNKNOWN = "type_unknown"
+    QR_EUI_DISAGREES = "qr_eui_disagrees"
+    QR_CODE_DISAGREES = "qr_code_disagrees"
+    FIELD_TOO_LONG = "field_too_long"
+    NOT_CSV = "not_csv"
+    NO_COLUMNS = "no_columns"
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,24 @@ class Fault:
             return _("This install code is already entered for %(eui64)s (row %(row)d): each "
                      "device has its own code, so check both labels."
                      ) % {"eui64": p["eui64"], "row": p["row"]}
+        if k == FaultKind.TYPE_UNKNOWN:
+            return _("“%(type)s” is not a device type: use electricity_meter, gas_meter, "
+                     "display or other.") % {"type": p["type"]}
+        if k == FaultKind.QR_EUI_DISAGREES:
+            return _("The eui64 column (%(eui64)s) does not match the EUI-64 in the qr column "
+                     "(%(qr_eui64)s): check the label and correct one of them."
+                     ) % {"eui64": p["eui64"], "qr_eui64": p["qr_eui64"]}
+        if k == FaultKind.QR_CODE_DISAGREES:
+            return _("The install_code column does not match the install code in the qr "
+                     "column of the same row: check the label and correct one of them.")
+        if k == FaultKind.FIELD_TOO_LONG:
+            return _("a field is longer than %(limit)d characters, so this is not a device "
+                     "list.") % {"limit": p["limit"]}
+        if k == FaultKind.NOT_CSV:
+            return _("this line cannot be read as CSV (check its quotes).")
+        if k == FaultKind.NO_COLUMNS:
+            return _("the first line must name the columns: eui64, install_code and type, or "
+                     "qr and type.")
         raise AssertionError(k)  # pragma: no cover
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from han_home.installer_app.job import TYPE_OF_ROLE, DeviceEntry, Job, RefusedJoiner, Stage
+from han_home.installer_app.job import TYPE_OF_ROLE, DeviceEntry, Job, Stage
 from han_home.shared.energy.readings import Reading, ReadingKind
 from han_home.shared.han.client import (
     DeviceEvent,
@@ -135,18 +135,20 @@ class JobRunner:
     def _device_event(self, event: DeviceEvent) -> None:
         job, eui = self.job, event.eui64
         entry = job.find(eui)
-        job.add_log(event.at, event.kind.value, eui, event.detail)
         if event.kind == DeviceEventKind.REFUSED:
-            if entry is not None and event.detail == "wrong_key":
+            reason = event.detail or "not_listed"
+            if entry is not None and reason == "wrong_key":
                 self.wrong_key.add(eui)
-                LOGGER.info("Listed device %s refused: key does not match", eui)
-            else:
-                LOGGER.info("Refused unlisted joiner %s (lqi %s, rssi %s)", eui, event.lqi,
-                            event.rssi)
-            job.refused.append(RefusedJoiner(eui, event.at, event.lqi, event.rssi,
-                                             event.detail or "not_listed"))
+            if job.note_refused(eui, event.at, event.lqi, event.rssi, reason):
+                job.add_log(event.at, event.kind.value, eui, event.detail)
+                if reason == "wrong_key" and entry is not None:
+                    LOGGER.info("Listed device %s refused: key does not match", eui)
+                else:
+                    LOGGER.info("Refused unlisted joiner %s (lqi %s, rssi %s); further "
+                                "attempts are counted", eui, event.lqi, event.rssi)
             self._notify("refused")
             return
+        job.add_log(event.at, event.kind.value, eui, event.detail)
         if entry is None:
             if event.kind == DeviceEventKind.JOINED:
                 LOGGER.error("Unlisted device %s was admitted", eui)
@@ -299,6 +301,8 @@ class JobRunner:
         self.job.window_closed_at = self.gw.now()
         self.job.window_end_reason = reason
         self.job.add_log(self.job.window_closed_at, "window_closed", detail=reason)
+        for r in self.job.refused:
+            LOGGER.info("%s was refused %d times (%s)", r.eui64, r.attempts, r.reason)
         self._notify("window")
 
     # ---- configuration retry --------------------------------------------------

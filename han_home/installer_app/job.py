@@ -17,6 +17,7 @@ from han_home.installer_app.codes import (
     CodeError,
     Fault,
     FaultKind,
+    QrLabel,
     install_code_bytes,
     link_key_of,
     looks_like_qr,
@@ -53,13 +54,18 @@ def type_name(device_type: DeviceType) -> str:
     return _(TYPE_NAMES[device_type])
 
 
-def parse_type(text: str | None) -> DeviceType:
+def parse_type(text: str | None, *, strict: bool = False) -> DeviceType:
+    """The device type a label or list names; an unknown name is OTHER, or with ``strict``
+    a ``CodeError`` (a device list must not turn a typo into "other device")."""
     key = (text or "").strip().lower().replace(" ", "_").replace("-", "_")
     if key in _TYPE_ALIASES:
         return _TYPE_ALIASES[key]
     try:
         return DeviceType(key)
     except ValueError:
+        if strict:
+            raise CodeError(Fault(FaultKind.TYPE_UNKNOWN, {"type": (text or "").strip()})
+                            ) from None
         return DeviceType.OTHER
 
 
@@ -189,6 +195,8 @@ class RefusedJoiner:
     lqi: int | None
     rssi: int | None
     reason: str  # not_listed | wrong_key
+    attempts: int = 1  # a refused device retries every few seconds: counted, not listed
+    last_at: datetime | None = None
 
 
 @dataclass
@@ -272,6 +280,21 @@ class Job:
         return all(d.link_key.wiped and (d.install_code is None or d.install_code.wiped)
                    for d in self.devices)
 
+    def note_refused(self, eui64: str, at: datetime, lqi: int | None, rssi: int | None,
+                     reason: str) -> bool:
+        """Count a refused join attempt; True on the device's first (for this reason), which
+        is the only one that goes into the log (a neighbour retrying for the whole window
+        is one line with a count, not thousands)."""
+        for r in self.refused:
+            if r.eui64 == eui64 and r.reason == reason:
+                r.attempts += 1
+                r.last_at = at
+                r.lqi = lqi if lqi is not None else r.lqi
+                r.rssi = rssi if rssi is not None else r.rssi
+                return False
+        self.refused.append(RefusedJoiner(eui64, at, lqi, rssi, reason, 1, at))
+        return True
+
     def add_log(self, at: datetime, kind: str, eui64: str = "", detail: str = "") -> None:
         self.log.append(LogEntry(at, kind, eui64, detail))
 
@@ -286,31 +309,78 @@ class CsvProblem:
                                                    "problem": self.fault.message()}
 
 
+CSV_FIELD_LIMIT = 4096  # a label's longest field is a QR payload of about 100 characters
+
+
+def _check_qr_agrees(row: dict[str, str], label: QrLabel) -> None:
+    """A row with a qr column and an eui64 or install_code column: they must agree (the
+    QR must not silently win over what the engineer typed)."""
+    eui = row.get("eui64", "")
+    if eui:
+        typed = normalise_eui64(eui)
+        if typed != label.eui64:
+            raise CodeError(Fault(FaultKind.QR_EUI_DISAGREES,
+                                  {"eui64": typed, "qr_eui64": label.eui64}))
+    code = row.get("install_code", "")
+    if code:
+        typed_code = install_code_bytes(code)
+        same = (typed_code == label.install_code if label.install_code is not None
+                else link_key_of(typed_code) == label.link_key)
+        if not same:
+            raise CodeError(Fault(FaultKind.QR_CODE_DISAGREES))
+
+
 def load_devices_csv(text: str, job: Job) -> list[CsvProblem]:
     """Add the devices of a CSV (columns eui64, install_code, type; or qr, type) to ``job``.
 
-    Returns the problems, one per bad line; good lines are still added.
+    Returns the problems, one per bad line; good lines are still added. A row with both a qr
+    column and typed columns must agree with itself; an unknown type is a problem.
     """
     problems: list[CsvProblem] = []
     reader = csv.DictReader(io.StringIO(text))
-    fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
-    for row in reader:
-        line = reader.line_num
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        if not any(row.values()):
-            continue
-        device_type = parse_type(row.get("type"))
+    limit = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
         try:
-            qr = row.get("qr", "")
-            if "qr" in fields and qr:
-                job.add_qr(qr, device_type)
-            elif looks_like_qr(row.get("install_code", "")):
-                job.add_qr(row["install_code"], device_type)
-            else:
-                job.add_typed(row.get("eui64", ""), row.get("install_code", ""), device_type,
-                              source="csv")
-        except CodeError as exc:
-            problems.append(CsvProblem(line, exc.fault))
+            names = reader.fieldnames or []
+        except csv.Error:
+            return [CsvProblem(1, Fault(FaultKind.NOT_CSV))]
+        fields = {(f or "").strip().lower() for f in names}
+        if not ("qr" in fields or {"eui64", "install_code"} <= fields):
+            return [CsvProblem(1, Fault(FaultKind.NO_COLUMNS))]
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                kind = (FaultKind.FIELD_TOO_LONG if "field larger" in str(exc)
+                        else FaultKind.NOT_CSV)
+                # the broken line is the one after the last line read whole
+                problems.append(CsvProblem(reader.line_num + 1,
+                                           Fault(kind, {"limit": CSV_FIELD_LIMIT})))
+                break  # the reader cannot resync after a broken field
+            line = reader.line_num
+            row = {(k or "").strip().lower(): (v if isinstance(v, str) else "").strip()
+                   for k, v in row.items()}
+            if not any(row.values()):
+                continue
+            try:
+                device_type = parse_type(row.get("type"), strict=True)
+                qr = row.get("qr", "")
+                if "qr" in fields and qr:
+                    label = parse_qr(qr)
+                    _check_qr_agrees(row, label)
+                    job.add_qr(qr, device_type)
+                elif looks_like_qr(row.get("install_code", "")):
+                    job.add_qr(row["install_code"], device_type)
+                else:
+                    job.add_typed(row.get("eui64", ""), row.get("install_code", ""),
+                                  device_type, source="csv")
+            except CodeError as exc:
+                problems.append(CsvProblem(line, exc.fault))
+    finally:
+        csv.field_size_limit(limit)
     return problems
 
 

@@ -64,12 +64,12 @@ def build(job: Job, *, ok: bool | None = None, radio: str = "sim",
           diagnostics: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report as plain data (the JSON file is exactly this)."""
     refused: dict[str, dict[str, Any]] = {}
-    for r in job.refused:
+    for r in job.refused:  # one entry per device, its attempts counted (Job.note_refused)
         item = refused.setdefault(r.eui64, {"eui64": r.eui64, "attempts": 0, "reason": r.reason,
                                             "first_at": _iso(r.at), "lqi": r.lqi,
                                             "rssi": r.rssi})
-        item["attempts"] += 1
-        item["last_at"] = _iso(r.at)
+        item["attempts"] += r.attempts
+        item["last_at"] = _iso(r.last_at or r.at)
     listed = {d.eui64 for d in job.devices}
     passed = ok if ok is not None else (
         bool(job.devices) and all(d.stage == Stage.VERIFIED for d in job.devices))

@@ -49,6 +49,23 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
     return f"{kind} {eui64} {detail}".strip()
 
 
+def refused_text(eui64: str, reason: str, attempts: int, lqi: object = None,
+                 rssi: object = None) -> str:
+    """One line for a device refused (perhaps many times) during the join window."""
+    p = {"eui64": eui64, "n": attempts, "lqi": "—" if lqi is None else lqi,
+         "rssi": "—" if rssi is None else rssi}
+    if reason == "wrong_key":
+        return ngettext(
+            "Refused %(eui64)s %(n)d time: its key does not match the install code entered "
+            "(LQI %(lqi)s, RSSI %(rssi)s dBm).",
+            "Refused %(eui64)s %(n)d times: its key does not match the install code entered "
+            "(LQI %(lqi)s, RSSI %(rssi)s dBm).", attempts) % p
+    return ngettext(
+        "Refused %(eui64)s %(n)d time: not on the device list (LQI %(lqi)s, RSSI %(rssi)s dBm).",
+        "Refused %(eui64)s %(n)d times: not on the device list (LQI %(lqi)s, RSSI %(rssi)s dBm).",
+        attempts) % p
+
+
 def log_text(entry: LogEntry) -> str:
     return event_text(entry.kind, entry.eui64, entry.detail)
 

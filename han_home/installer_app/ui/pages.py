@@ -46,6 +46,7 @@ from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
 from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n.formatting import format_date_long, format_time
+from han_home.shared.private_files import create_private
 from han_home.shared.ui.accessibility import Announcer
 
 LONDON = ZoneInfo("Europe/London")
@@ -713,6 +714,7 @@ def _write_whole(path: Path, payload: bytes) -> None:
     """All or nothing: a failed save leaves no half-written report behind."""
     part = path.with_name(path.name + ".part")
     try:
+        create_private(part)  # a household's report: 0600
         part.write_bytes(payload)
         os.replace(part, path)
     except OSError:

@@ -17,7 +17,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from han_home.shared.cli_args import parse_duration, parse_utc, positive_float
+from han_home.shared.cli_args import (
+    OneLineParser,
+    check_sim_end,
+    check_sim_start,
+    check_speed,
+    clock_speed,
+    error_line,
+    language_from_env,
+    parse_duration,
+    parse_utc,
+    sim_start,
+)
+from han_home.shared.i18n import _, set_language
 
 EXIT_USAGE = 2
 
@@ -27,9 +39,9 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from han_home.shared.han.radios import RADIOS
+    from han_home.shared.han.radio_names import RADIOS
 
-    parser = argparse.ArgumentParser(prog="han-gateway", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="han-gateway", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the gateway and print readings as they arrive")
     run.add_argument(
@@ -41,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--radio", choices=RADIOS, default=None, help="default: sim")
     run.add_argument("--device", help="serial port of a real radio, e.g. /dev/ttyUSB0")
     run.add_argument("--sim-seed", type=int, default=None, help="default: 7")
-    run.add_argument("--sim-start", type=parse_utc, default=None, help="UTC start, ISO 8601")
-    run.add_argument("--sim-speed", type=positive_float, default=None, help="default: 1")
+    run.add_argument("--sim-start", type=sim_start, default=None, help="UTC start, ISO 8601")
+    run.add_argument("--sim-speed", type=clock_speed, default=None, help="default: 1")
     run.add_argument(
         "--duration",
         type=parse_duration,
@@ -78,23 +90,37 @@ def reading_json(reading: Any) -> str:
 async def _run(args: argparse.Namespace) -> int:
     from han_home.shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
     from han_home.shared.han.history_feed import HistoryFeed, open_history
+    from han_home.shared.han.radio_names import missing_library_message
     from han_home.shared.han.setup import RadioOptions, build_gateway
     from han_home.shared.store.async_history import AsyncHistory
+    from han_home.shared.store.history import APP_ID_GATEWAY
 
     _apply_config(args)
     if args.radio != "sim" and not args.device:
-        raise UsageError(f"--radio {args.radio} needs --device PORT")
+        raise UsageError(_("--radio %(radio)s needs --device PORT (the radio's serial port, "
+                           "for example /dev/ttyUSB0).") % {"radio": args.radio})
+    missing = missing_library_message(args.radio)
+    if missing is not None:
+        raise UsageError(missing)
+    if args.radio == "sim" and args.duration is not None:
+        from datetime import datetime
+
+        problem = check_sim_end(args.sim_start or datetime.now(UTC), args.duration)
+        if problem is not None:
+            raise UsageError(problem)
     history = None
     if args.db is not None:
-        open_history(args.db).close()  # fail fast, with a clear message, before any radio work
-        history = AsyncHistory(args.db)
+        # fail fast, with a clear message, before any radio work
+        open_history(args.db, owner=APP_ID_GATEWAY).close()
+        history = AsyncHistory(args.db, owner=APP_ID_GATEWAY)
         await history.ready()
     gateway = build_gateway(
-        RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start, args.sim_speed)
+        RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start, args.sim_speed,
+                     tariffs=args.tariffs)
     )
     feed = None
     if history is not None:
-        feed = HistoryFeed(history, gateway.tariffs)
+        feed = HistoryFeed(history, gateway.tariffs, guard=guard_for(args.max_supply_kw))
         await feed.resume()  # the last run's registers and open half-hour
         feed.connect(gateway)  # readings, gap profiles, first-start backfill
     out = sys.stdout
@@ -152,9 +178,7 @@ def _history(args: argparse.Namespace) -> int:
     from han_home.shared.energy.calendar import Period
     from han_home.shared.han.history_feed import open_history
 
-    if not args.db.exists():
-        raise UsageError(f"No history database at {args.db}")
-    store = open_history(args.db, create=False)
+    store = open_history(args.db, create=False, readonly=True)  # looking never writes
     try:
         totals = store.aggregate(args.fuel, Period(args.by))
     finally:
@@ -177,6 +201,19 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
+def guard_for(max_supply_kw: Any) -> Any:
+    """The register guard with the configured supply limit (default: 100 A single phase)."""
+    from han_home.shared.energy.readings import Fuel
+    from han_home.shared.energy.register_guard import GuardLimits, RegisterGuard
+
+    if max_supply_kw is None:
+        return RegisterGuard()
+    return RegisterGuard({
+        Fuel.ELECTRICITY: GuardLimits.for_fuel(Fuel.ELECTRICITY, max_kw=max_supply_kw),
+        Fuel.GAS: GuardLimits.for_fuel(Fuel.GAS),
+    })
+
+
 def _apply_config(args: argparse.Namespace) -> None:
     """Fill options not given on the command line from the config file, then defaults."""
     from han_home.shared.han.config import ConfigError, FileConfig, load_config
@@ -186,31 +223,36 @@ def _apply_config(args: argparse.Namespace) -> None:
         start = parse_utc(cfg.sim_start) if cfg.sim_start and args.sim_start is None else None
     except (ConfigError, argparse.ArgumentTypeError) as exc:
         raise UsageError(str(exc)) from exc
+    problem = None
+    if start is not None:
+        problem = check_sim_start(start, cfg.sim_start)
+    if cfg.sim_speed is not None and args.sim_speed is None:
+        problem = problem or check_speed(cfg.sim_speed)
+    if problem is not None:
+        raise UsageError(_("%(path)s: %(problem)s") % {"path": args.config, "problem": problem})
     args.radio = args.radio or cfg.radio or "sim"
     args.device = args.device or cfg.device
     args.sim_seed = args.sim_seed if args.sim_seed is not None else (cfg.sim_seed or 7)
     args.sim_speed = args.sim_speed or cfg.sim_speed or 1.0
     args.sim_start = args.sim_start or start
     args.db = args.db or cfg.db
+    args.tariffs = cfg.tariffs
+    args.max_supply_kw = cfg.max_supply_kw
 
 
 def main(argv: list[str] | None = None) -> int:
+    set_language(language_from_env("HAN_GATEWAY_LANG"))
     parser = build_parser()
-    args = parser.parse_args(argv)  # exits 2 with a message on bad arguments
+    args = parser.parse_args(argv)  # exits 2 with one line on bad arguments
+    from han_home.shared.store.history import StoreError
+
     try:
         if args.command == "run":
             return asyncio.run(_run(args))
         return _history(args)
-    except UsageError as exc:
-        print(f"han-gateway: error: {exc}", file=sys.stderr)
+    except (UsageError, StoreError) as exc:
+        print(error_line("han-gateway", str(exc)), file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001
-        from han_home.shared.store.history import StoreError
-
-        if isinstance(exc, StoreError):
-            print(f"han-gateway: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        raise
 
 
 if __name__ == "__main__":

@@ -46,7 +46,6 @@ from han_home.shared.store.history import (
     GapRow,
     HalfHourRow,
     HistoryStore,
-    StoreError,
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -57,6 +56,7 @@ GAP_AFTER = timedelta(minutes=35)
 ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInterval]]]
 # A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
 BACKFILL = timedelta(days=396)
+BACKFILL_BATCH = 1000  # half-hours priced and written at a time
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
 SAVE_EVERY = timedelta(minutes=5)
@@ -69,13 +69,10 @@ ALWAYS_SAVE = {
 }
 
 
-def open_history(path: Path, *, create: bool = True) -> HistoryStore:
+def open_history(path: Path, *, create: bool = True, readonly: bool = False,
+                 owner: int | None = None) -> HistoryStore:
     """Open (or create) the history database; StoreError with a clear message if unusable."""
-    if not create and not path.exists():
-        raise StoreError(f"No history database at {path}")
-    if path.exists() and not path.is_file():
-        raise StoreError(f"{path} is not a file")
-    return HistoryStore(path)
+    return HistoryStore(path, create=create, readonly=readonly, owner=owner)
 
 
 class HistoryFeed:
@@ -87,8 +84,10 @@ class HistoryFeed:
         profile_source: ProfileSource | None = None,
         guard: RegisterGuard | None = None,
         gap_after: timedelta = GAP_AFTER,
+        store: bool = True,
     ) -> None:
         self.history = history
+        self.store = store  # False: price and total as usual, but write nothing (read-only)
         self.tariffs = tariffs
         self.profile_source = profile_source
         self.guard = guard or RegisterGuard()
@@ -168,8 +167,11 @@ class HistoryFeed:
             LOGGER.warning("The %s meter's stored history is unavailable: %r", fuel, exc)
             return
         usages = [HalfHourUsage(p.start_utc, p.quantity, fuel) for p in profile if p.quantity >= 0]
-        self.backfilled_half_hours += len(usages)
-        self._write(fuel, usages, source=METER_PROFILE)
+        for i in range(0, len(usages), BACKFILL_BATCH):
+            batch = usages[i : i + BACKFILL_BATCH]
+            self.backfilled_half_hours += len(batch)
+            self._write(fuel, batch, source=METER_PROFILE)
+            await asyncio.sleep(0)  # a display stays responsive while 13 months are priced
 
     async def _load_month(self, fuel: Fuel, day: date) -> None:
         from han_home.shared.energy.calendar import Period
@@ -402,6 +404,9 @@ class HistoryFeed:
             LOGGER.error("A %s half-hour was not stored: %s", fuel, reason)
 
     def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        if not self.store:
+            coro.close()
+            return
         task = asyncio.get_running_loop().create_task(coro)
         self._pending.add(task)
         task.add_done_callback(self._done)

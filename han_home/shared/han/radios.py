@@ -15,6 +15,8 @@ import zigpy.application
 import zigpy.config as conf
 
 from han_home.shared.energy.supplier_tariff import SupplierTariff
+from han_home.shared.han.radio_names import RADIO_MODULES as REAL_RADIO_MODULES
+from han_home.shared.han.radio_names import RADIOS, missing_library_message
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.se_device import SmartEnergyAppMixin, smart_energy_app_class
 from han_home.shared.han.zcl_ids import (
@@ -26,14 +28,9 @@ from han_home.shared.han.zcl_ids import (
     TIME_CLUSTER,
 )
 
-# radio name -> module whose ControllerApplication drives it
-RADIO_MODULES = {
-    "sim": "han_home.shared.sim.radio",
-    "znp": "zigpy_znp.zigbee.application",
-    "ezsp": "bellows.zigbee.application",
-    "deconz": "zigpy_deconz.zigbee.application",
-}
-RADIOS = tuple(RADIO_MODULES)
+# radio name -> module whose ControllerApplication drives it (radio_names.py lists the
+# real radios' libraries without importing zigpy, for the command lines' early checks)
+RADIO_MODULES = {"sim": "han_home.shared.sim.radio", **REAL_RADIO_MODULES}
 
 
 class RadioSurroundings(Protocol):
@@ -70,7 +67,8 @@ def app_class(radio: str) -> type[zigpy.application.ControllerApplication]:
         ) from exc
     except ImportError as exc:
         raise RadioUnavailable(
-            f"The {radio} radio library is not installed: pip install 'han-home[radios]'"
+            missing_library_message(radio)
+            or f"The {radio} radio library cannot be loaded: {exc}"
         ) from exc
     cls: type[zigpy.application.ControllerApplication] = module.ControllerApplication
     return cls if issubclass(cls, SmartEnergyAppMixin) else smart_energy_app_class(cls)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from han_home.shared.han.gateway import Gateway, GatewayConfig
 from han_home.shared.han.registry import Role
+from han_home.shared.han.tariffs import Tariffs
 
 ROLE_OF_LABEL = {
     "electricity_meter": Role.ELECTRICITY,
@@ -27,6 +28,7 @@ class RadioOptions:
     sim_start: datetime | None = None
     sim_speed: float = 1.0
     prepayment: bool = True
+    tariffs: Tariffs | None = None  # a real home's configured tariff (the sim brings its own)
 
 
 def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gateway:
@@ -34,7 +36,9 @@ def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gat
     (commissioned from its labels, as an installer would have done)."""
     setup = VIRTUAL_RADIO_SETUP.get(options.radio)
     if setup is None:
-        return Gateway(GatewayConfig(radio=options.radio, device_path=options.device))
+        return Gateway(
+            GatewayConfig(radio=options.radio, device_path=options.device, tariffs=options.tariffs)
+        )
     config: GatewayConfig = importlib.import_module(setup).gateway_config(
         options, commission_home=commission_home
     )

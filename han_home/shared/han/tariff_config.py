@@ -42,6 +42,7 @@ from han_home.shared.energy.tariff import (
     TimeOfUseTariff,
 )
 from han_home.shared.han.tariffs import DEFAULT_GAS_CV, SINCE_EVER, Tariffs
+from han_home.shared.i18n import _
 
 
 class TariffConfigError(ValueError):
@@ -50,12 +51,13 @@ class TariffConfigError(ValueError):
 
 def tariffs_from_config(table: dict[str, Any]) -> Tariffs:
     if not isinstance(table, dict):
-        raise TariffConfigError("[tariff] must be a table")
+        raise TariffConfigError(_("[tariff] must be a table."))
     schedules = {}
     for fuel in Fuel:
         entries = table.get(fuel.value, [])
         if not isinstance(entries, list):
-            raise TariffConfigError(f"tariff.{fuel.value} must be a list of tables ([[...]])")
+            raise TariffConfigError(_("tariff.%(fuel)s must be a list of tables ([[...]]).")
+                                    % {"fuel": fuel.value})
         schedules[fuel] = _schedule(fuel, entries)
     cv = _amount(table, "gas_cv", "tariff") if "gas_cv" in table else DEFAULT_GAS_CV
     return Tariffs(schedules[Fuel.ELECTRICITY], schedules[Fuel.GAS], cv)
@@ -65,12 +67,13 @@ def _schedule(fuel: Fuel, entries: list[Any]) -> TariffSchedule:
     schedule = TariffSchedule([])
     previous: datetime | None = None
     for index, entry in enumerate(entries, start=1):
-        where = f"tariff.{fuel.value} entry {index}"
+        where = _("tariff.%(fuel)s entry %(index)d") % {"fuel": fuel.value, "index": index}
         if not isinstance(entry, dict):
-            raise TariffConfigError(f"{where} must be a table")
+            raise TariffConfigError(_("%(where)s must be a table.") % {"where": where})
         effective = _when(entry.get("from"), where) if "from" in entry else SINCE_EVER
         if previous is not None and effective <= previous:
-            raise TariffConfigError(f"{where}: 'from' must be later than the entry before it")
+            raise TariffConfigError(_("%(where)s: 'from' must be later than the entry before "
+                                      "it.") % {"where": where})
         previous = effective
         schedule.add(effective, _tariff(entry, where))
     return schedule
@@ -79,10 +82,12 @@ def _schedule(fuel: Fuel, entries: list[Any]) -> TariffSchedule:
 def _tariff(entry: dict[str, Any], where: str) -> Tariff:
     kinds = [k for k in ("rate", "bands", "blocks") if k in entry]
     if len(kinds) != 1:
-        raise TariffConfigError(f"{where} needs exactly one of rate, bands or blocks")
+        raise TariffConfigError(_("%(where)s needs exactly one of rate, bands or blocks.")
+                                % {"where": where})
     standing = _amount(entry, "standing_charge", where) if "standing_charge" in entry else None
     if standing is None:
-        raise TariffConfigError(f"{where} needs a standing_charge (GBP a day; 0 if none)")
+        raise TariffConfigError(_("%(where)s needs a standing_charge (GBP a day; 0 if none).")
+                                % {"where": where})
     try:
         if kinds == ["rate"]:
             return FlatTariff(_amount(entry, "rate", where), standing)
@@ -96,30 +101,35 @@ def _tariff(entry: dict[str, Any], where: str) -> Tariff:
         blocks = _tables(entry["blocks"], where)
         thresholds = tuple(_amount(b, "up_to_kwh", where) for b in blocks[:-1])
         if "up_to_kwh" in blocks[-1]:
-            raise TariffConfigError(f"{where}: the last block has no up_to_kwh (it is open)")
+            raise TariffConfigError(_("%(where)s: the last block has no up_to_kwh (it is "
+                                      "open).") % {"where": where})
         return BlockTariff(thresholds, tuple(_amount(b, "rate", where) for b in blocks), standing)
     except ValueError as exc:
         if isinstance(exc, TariffConfigError):
             raise
-        raise TariffConfigError(f"{where}: {exc}") from exc
+        raise TariffConfigError(_("%(where)s: %(problem)s") % {"where": where, "problem": exc}
+                                ) from exc
 
 
 def _tables(value: Any, where: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-        raise TariffConfigError(f"{where}: give a list of {{...}} tables")
+        raise TariffConfigError(_("%(where)s: give a list of {...} tables.") % {"where": where})
     return value
 
 
 def _amount(table: dict[str, Any], key: str, where: str) -> Decimal:
     value = table.get(key)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TariffConfigError(f"{where}: {key} must be an amount like \"0.2450\"")
+        raise TariffConfigError(_("%(where)s: %(key)s must be an amount like \"0.2450\".")
+                                % {"where": where, "key": key})
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
-        raise TariffConfigError(f"{where}: {key} {value!r} is not a number") from exc
+        raise TariffConfigError(_("%(where)s: %(key)s %(value)s is not a number.")
+                                % {"where": where, "key": key, "value": value}) from exc
     if not amount.is_finite() or amount < 0:
-        raise TariffConfigError(f"{where}: {key} must be zero or more, not {value!r}")
+        raise TariffConfigError(_("%(where)s: %(key)s must be zero or more, not %(value)s.")
+                                % {"where": where, "key": key, "value": value})
     return amount
 
 
@@ -128,9 +138,11 @@ def _when(value: Any, where: str) -> datetime:
     try:
         when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError as exc:
-        raise TariffConfigError(f"{where}: 'from' {value!r} is not a date and time") from exc
+        raise TariffConfigError(_("%(where)s: 'from' %(value)s is not a date and time.")
+                                % {"where": where, "value": value}) from exc
     if when.tzinfo is None:
-        raise TariffConfigError(f"{where}: 'from' needs a time zone (Z or +01:00)")
+        raise TariffConfigError(_("%(where)s: 'from' needs a time zone (Z or +01:00).")
+                                % {"where": where})
     return when.astimezone(UTC)
 
 
@@ -138,4 +150,5 @@ def _clock(value: Any, where: str) -> time:
     try:
         return time.fromisoformat(str(value))
     except ValueError as exc:
-        raise TariffConfigError(f"{where}: band start {value!r} is not a time like 07:30") from exc
+        raise TariffConfigError(_("%(where)s: band start %(value)s is not a time like 07:30.")
+                                % {"where": where, "value": value}) from exc

@@ -29,11 +29,14 @@ T = TypeVar("T")
 
 
 class AsyncHistory:
-    def __init__(self, store_path: str | Path) -> None:
+    def __init__(self, store_path: str | Path, *, readonly: bool = False,
+                 owner: int | None = None) -> None:
         self.path = Path(store_path)
+        self.readonly = readonly
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-db")
         # Opened on the worker; a StoreError surfaces on the first awaited call (or ready()).
-        self._opened: Future[HistoryStore] = self._executor.submit(HistoryStore, self.path)
+        self._opened: Future[HistoryStore] = self._executor.submit(
+            lambda: HistoryStore(self.path, readonly=readonly, owner=owner))
         self._closed = False
 
     async def _run(self, fn: Callable[[HistoryStore], T]) -> T:

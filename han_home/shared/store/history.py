@@ -9,6 +9,7 @@ opened the store (use AsyncHistory from async code).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from han_home.shared.energy.calendar import (
     Period,
@@ -26,11 +28,16 @@ from han_home.shared.energy.calendar import (
 )
 from han_home.shared.energy.calendar import hours_in_period as _hours_in_period
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
+from han_home.shared.i18n import _
+from han_home.shared.private_files import create_private
 from han_home.shared.store.migrations import LATEST_VERSION, MIGRATIONS
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CV_PLACES = Decimal("0.001")  # CVs are stored to 3 dp
 _MIN_KEEP_MONTHS = 13  # meters hold 13 months of half-hours; the display keeps as much
+# SQLite application_id of a history database: which program created (and writes) it
+APP_ID_GATEWAY = 0x48414E47  # "HANG": han-gateway
+APP_ID_DISPLAY = 0x48414E44  # "HAND": ihd-app
 
 # SQL giving a period key from a 'YYYY-MM-DD' column. Week: back 6 days, then forward to the
 # next Monday (SQLite's 'weekday 1' leaves a Monday where it is) = this week's Monday.
@@ -159,35 +166,150 @@ def _check_is_sqlite(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as f:
-        head = f.read(len(_SQLITE_MAGIC))
-    if head != _SQLITE_MAGIC:
-        raise StoreError(f"{path} is not a SQLite database (refusing to open or change it)")
+        head = f.read(100)
+    if head[: len(_SQLITE_MAGIC)] != _SQLITE_MAGIC:
+        raise StoreError(_("%(path)s is not a SQLite database (refusing to open or change it).")
+                         % {"path": path})
+
+
+def database_owner(path: Path) -> int:
+    """The SQLite application_id in the file's header (0 if none, or not readable): which
+    program created the history database (APP_ID_GATEWAY, APP_ID_DISPLAY). Read from the
+    bytes, so looking never writes."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError:
+        return 0
+    if len(head) < 72 or head[: len(_SQLITE_MAGIC)] != _SQLITE_MAGIC:
+        return 0
+    return int.from_bytes(head[68:72], "big")
+
+
+def _check_access(path: Path, *, readonly: bool, create: bool) -> None:
+    """Refuse up front what SQLite would only fail on at the first write (or never say)."""
+    p = {"path": path, "folder": path.parent}
+    if path.is_dir():
+        raise StoreError(_("%(path)s is a folder, not a history database.") % p)
+    if not path.exists():
+        if not create:
+            raise StoreError(_("No history database at %(path)s.") % p)
+        if not path.parent.is_dir():
+            raise StoreError(_("Cannot create the history database %(path)s: the folder "
+                               "%(folder)s does not exist.") % p)
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise StoreError(_("Cannot create the history database %(path)s: the folder "
+                               "%(folder)s is read-only.") % p)
+        return
+    if not path.is_file():
+        raise StoreError(_("%(path)s is not a file, so it cannot be a history database.") % p)
+    if not os.access(path, os.R_OK):
+        raise StoreError(_("Cannot read the history database %(path)s: you do not have "
+                           "permission to read it.") % p)
+    if readonly:
+        return
+    if not os.access(path, os.W_OK):
+        raise StoreError(_("The history database %(path)s is read-only, and new readings "
+                           "must be written to it: make it writable or choose another file."
+                           ) % p)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(_("The folder %(folder)s is read-only: SQLite must write its journal "
+                           "next to the history database %(path)s.") % p)
+
+
+def _user_tables(conn: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+
+
+# Tables each schema version has (a file claiming a version must have them).
+_TABLES_OF_VERSION = {1: {"half_hours", "standing_charges"},
+                      2: {"half_hours", "standing_charges", "latest_readings", "devices"},
+                      3: {"half_hours", "standing_charges", "latest_readings", "devices",
+                          "daily_totals"},
+                      4: {"half_hours", "standing_charges", "latest_readings", "devices",
+                          "daily_totals", "accounting_state", "gaps"}}
+
+
+def _inspect(path: Path) -> int:
+    """Schema version of an existing file, read on a read-only connection (nothing is
+    written, not even the journal mode); StoreError if this is not our history database."""
+    p = {"path": path}
+    uri = "file:" + quote(str(path.absolute())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(_("Cannot open the history database %(path)s.") % p) from exc
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = _user_tables(conn)
+        # A damaged file is never believed: totals read from it could be plausible nonsense.
+        damaged = [row[0] for row in conn.execute("PRAGMA quick_check(5)")] != ["ok"]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(_("%(path)s is damaged, or is not a history database: the file is "
+                           "untouched.") % p) from exc
+    finally:
+        conn.close()
+    if damaged:
+        raise StoreError(_("%(path)s is damaged, so no figures are read from it. Move it aside "
+                           "(rename it) to start afresh: the meters' own half-hours will fill "
+                           "the history again.") % p)
+    if version > LATEST_VERSION:
+        raise StoreError(_("%(path)s has schema version %(version)d, newer than this program "
+                           "understands (%(latest)d): upgrade the program; the file is "
+                           "untouched.") % {"path": path, "version": version,
+                                             "latest": LATEST_VERSION})
+    wanted = _TABLES_OF_VERSION.get(version, set())
+    if (version == 0 and tables) or not wanted <= tables:
+        raise StoreError(_("%(path)s is a SQLite database, but not a history database of this "
+                           "program (refusing to open or change it).") % p)
+    return version
 
 
 class HistoryStore:
-    def __init__(self, path: str | Path) -> None:
+    """The history database. ``readonly`` opens it without ever writing (a display showing
+    a gateway's history); ``owner`` marks a new file with the creating program's id."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True,
+                 owner: int | None = None) -> None:
         self.path = Path(path)
-        if self.path.is_dir():
-            raise StoreError(f"{self.path} is a directory, not a history database")
+        self.readonly = readonly
+        _check_access(self.path, readonly=readonly, create=create and not readonly)
         _check_is_sqlite(self.path)
+        is_new = not self.path.exists() or self.path.stat().st_size == 0
+        version = 0 if is_new else _inspect(self.path)
+        if readonly and version != LATEST_VERSION:
+            raise StoreError(_("%(path)s has an older schema (version %(version)d) and is open "
+                               "read-only, so it cannot be upgraded: let the program that "
+                               "writes it open it first.") % {"path": self.path,
+                                                              "version": version})
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None)  # explicit transactions
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open history database {self.path}: {exc}") from exc
+            if readonly:
+                uri = "file:" + quote(str(self.path.absolute())) + "?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                create_private(self.path)  # 0600; SQLite gives -wal and -shm the same mode
+                conn = sqlite3.connect(self.path, isolation_level=None)  # explicit transactions
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(_("Cannot open the history database %(path)s.")
+                             % {"path": self.path}) from exc
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > LATEST_VERSION:
-                raise StoreError(
-                    f"{self.path} has schema version {version}, newer than this program "
-                    f"understands ({LATEST_VERSION}); upgrade the program, the file is untouched"
-                )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate(conn, version)
+            if not readonly:
+                # A new file is marked with its creator; the gateway also claims an unmarked
+                # one (made before the mark existed), so a display never writes into it.
+                current = int(conn.execute("PRAGMA application_id").fetchone()[0])
+                if owner is not None and current == 0 and (
+                        version == 0 or owner == APP_ID_GATEWAY):
+                    conn.execute(f"PRAGMA application_id = {int(owner)}")
+                self._migrate(conn, version)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{self.path} is not a usable SQLite database: {exc}") from exc
+            raise StoreError(_("%(path)s is damaged, or is not a history database: the file "
+                               "is untouched.") % {"path": self.path}) from exc
         except BaseException:
             conn.close()
             raise
@@ -553,6 +675,7 @@ class HistoryStore:
 
 
 __all__ = [
-    "METER_PROFILE", "MEASURED", "DeviceRow", "GapRow", "HalfHourRow", "HistoryStore",
-    "PeriodTotal", "StoreError", "WriteResult",
+    "APP_ID_DISPLAY", "APP_ID_GATEWAY", "METER_PROFILE", "MEASURED", "database_owner",
+    "DeviceRow", "GapRow", "HalfHourRow", "HistoryStore", "PeriodTotal", "StoreError",
+    "WriteResult",
 ]

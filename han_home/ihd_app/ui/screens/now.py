@@ -98,6 +98,9 @@ class NowScreen(Screen):
                 "Since this display started, your meter's bill has gone up by %(meter)s; "
                 "this display's estimate is %(estimate)s.") % {
                 "meter": t.money(gap.meter_gbp), "estimate": t.money(gap.estimate_gbp)}]
+        if not self.ctx.model.costs_known():
+            notes.append(_("This display has no tariff from your meter or your supplier yet, "
+                           "so it shows the energy you use but not what it costs."))
         refused = self.ctx.model.refused_register()
         if refused is not None:
             notes.append(_("A reading from your electricity meter was not counted because it "
