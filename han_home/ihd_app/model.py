@@ -85,6 +85,7 @@ class ChartBar:
     cost_gbp: Decimal  # energy + standing charge
     carbon_kg: Decimal
     m3: Decimal | None
+    meter_kwh: Decimal = Decimal(0)  # of kwh: the meter's own half-hours (its profile)
 
 
 @dataclass(frozen=True)
@@ -444,7 +445,9 @@ class DisplayModel:
             if rows:
                 row = rows[-1]
                 cache.periods[(fuel, "last_half_hour")] = PeriodTotal(
-                    row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp, Decimal(0), row.m3, row.cv
+                    row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp or Decimal(0),
+                    Decimal(0), row.m3, row.cv,
+                    unpriced_kwh=row.kwh if row.cost_gbp is None else Decimal(0),
                 )
         if generation < self._usage_installed:
             return  # a refresh begun later has finished first: its figures are newer
@@ -473,6 +476,7 @@ class DisplayModel:
             total.cost_gbp + total.standing_charge_gbp,
             carbon_kg(total.kwh, fuel, DEFAULT_INTENSITY),
             total.m3,
+            total.meter_kwh,
         )
 
     def period_total(self, fuel: Fuel, name: str) -> PeriodTotal | None:
