@@ -123,15 +123,11 @@ async def _run(args: argparse.Namespace) -> int:
         commissioned = asyncio.create_task(gateway.commission_expected())
         if args.duration is not None:
             end = gateway.now() + args.duration
-            while gateway.now() < end and not stop.is_set():
-                await asyncio.sleep(
-                    min(
-                        0.2,
-                        max(
-                            0.001, gateway.clock.real_seconds((end - gateway.now()).total_seconds())
-                        ),
-                    )
-                )
+            waits = {asyncio.ensure_future(gateway.clock.sleep_until(end)),
+                     asyncio.ensure_future(stop.wait())}
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for wait in waits:
+                wait.cancel()
         else:
             await stop.wait()
         if not commissioned.done():

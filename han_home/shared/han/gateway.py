@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import zigpy.exceptions
@@ -28,10 +28,10 @@ from han_home.shared.han.client import (
     StaleEvent,
     Subscriber,
 )
+from han_home.shared.han.clock import Clock, RealClock, Timer
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
 from han_home.shared.han.registry import DeviceRegistry, InstallState, Role
 from han_home.shared.han.tariffs import Tariffs, from_home_tariff
-from han_home.shared.sim.clock import RealClock, SimClock
 from han_home.shared.sim.tariff import HomeTariff
 
 LOGGER = logging.getLogger(__name__)
@@ -83,16 +83,16 @@ class GatewayConfig:
 class Gateway:
     """In-process HanClient. Create, `await start()`, subscribe, `await stop()`."""
 
-    def __init__(self, config: GatewayConfig, clock: SimClock | None = None) -> None:
+    def __init__(self, config: GatewayConfig, clock: Clock | None = None) -> None:
         self.config = config
         home = config.sim_home
-        self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
+        self.clock: Clock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
         self.tariffs: Tariffs = from_home_tariff(home.tariff if home is not None else config.tariff)
         self.app: Any = None
         self._subscribers: list[Subscriber] = []
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
-        self._stale_timers: dict[tuple[Fuel, ReadingKind], asyncio.TimerHandle] = {}
+        self._stale_timers: dict[tuple[Fuel, ReadingKind], Timer] = {}
         self._prepayment: dict[str, dict[int, Any]] = {}
         self._configuring: dict[str, asyncio.Task[None]] = {}
         self._reconnect_task: asyncio.Task[None] | None = None
@@ -174,7 +174,7 @@ class Gateway:
                 delay = RECONNECT_BACKOFF_S[min(attempt, len(RECONNECT_BACKOFF_S) - 1)]
                 attempt += 1
                 self._set_radio(RadioState.RECONNECTING, f"{exc}; retrying in {delay} s")
-                await asyncio.sleep(delay)
+                await self.clock.host.sleep(delay)
                 continue
             self._set_radio(RadioState.CONNECTED)
             return
@@ -228,13 +228,14 @@ class Gateway:
         window = window_s or self.config.join_window_s
         await self.permit(devices, window)
         wanted = {d.eui64 for d in devices}
-        deadline = asyncio.get_running_loop().time() + (timeout_s or window)
-        while asyncio.get_running_loop().time() < deadline:
+        host = self.clock.host  # the window is the engineer's time, not the home's
+        deadline = host.now() + timedelta(seconds=timeout_s or window)
+        while host.now() < deadline:
             states = {self.registry.get(e).state for e in wanted}  # type: ignore[union-attr]
             if states == {InstallState.CONFIGURED}:
                 await self.close_window()
                 return True
-            await asyncio.sleep(0.05)
+            await host.sleep(0.05)
         await self.close_window()
         return False
 
@@ -295,7 +296,7 @@ class Gateway:
                 LOGGER.warning(
                     "Configuring %s failed (%r), attempt %d", device.ieee, exc, attempt + 1
                 )
-                await asyncio.sleep(1)
+                await self.clock.host.sleep(1)
 
     async def configure(self, device: Any) -> None:
         """Read the device's identity and scaling, bind, set reporting, subscribe."""
@@ -487,9 +488,8 @@ class Gateway:
         old = self._stale_timers.pop(key, None)
         if old is not None:
             old.cancel()
-        delay = self.clock.real_seconds(3 * interval) + 0.001
-        self._stale_timers[key] = asyncio.get_running_loop().call_later(
-            delay, self._went_stale, key, reading
+        self._stale_timers[key] = self.clock.call_later(
+            3 * interval + 0.001, self._went_stale, key, reading
         )
 
     def _went_stale(self, key: tuple[Fuel, ReadingKind], reading: Reading) -> None:

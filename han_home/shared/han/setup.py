@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from han_home.shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
 from han_home.shared.han.registry import Role
@@ -23,6 +24,7 @@ class RadioOptions:
     sim_start: datetime | None = None
     sim_speed: float = 1.0
     prepayment: bool = True
+    sim_clock: Any = None  # a Clock for the virtual home (tests: ManualClock); else SimClock
 
 
 def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gateway:
@@ -38,6 +40,7 @@ def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gat
             start=options.sim_start,
             speed=options.sim_speed,
             prepayment=options.prepayment,
+            clock=options.sim_clock,
         )
     )
     expected = (

@@ -112,9 +112,11 @@ class VirtualDevice:
                 await self.live()
                 continue
             await self.air.permit_open.wait()
-            # A joiner answers a permit-join beacon after a short random back-off.
-            await asyncio.sleep(
-                max(0.02, self.air.clock.real_seconds(self.air.rng.uniform(0.2, 2.0)))
+            # A joiner answers a permit-join beacon after a short random back-off, and
+            # at least 20 ms of the host's time so neighbours cannot flood a fast home.
+            clock = self.air.clock
+            await asyncio.gather(
+                clock.sleep(self.air.rng.uniform(0.2, 2.0)), clock.host.sleep(0.02)
             )
             if not self.joined:
                 self.air.request_join(self)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from crccheck.crc import CrcX25
 
+from han_home.shared.han.clock import Clock
 from han_home.shared.sim.air import VirtualAir
 from han_home.shared.sim.clock import SimClock
 from han_home.shared.sim.device import DeviceLabel, VirtualDevice
@@ -56,6 +57,8 @@ class HomeOptions:
     meter_rate_factor: Decimal = Decimal(1)
     messages: tuple[SupplierMessage, ...] = DEFAULT_MESSAGES
     tariff: HomeTariff = field(default_factory=HomeTariff)
+    # the home's time; by default a SimClock from `start` at `speed` (tests: ManualClock)
+    clock: Clock | None = None
 
 
 class VirtualHome:
@@ -64,7 +67,7 @@ class VirtualHome:
     def __init__(self, options: HomeOptions | None = None) -> None:
         self.options = options or HomeOptions()
         opts = self.options
-        self.clock = SimClock(opts.start, opts.speed)
+        self.clock: Clock = opts.clock or SimClock(opts.start, opts.speed)
         self.air = VirtualAir(self.clock, seed=opts.seed, loss_rate=opts.loss_rate)
         rng = random.Random(opts.seed)
         self.tariff = opts.tariff

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from han_home.shared.han.clock import wait_or_timeout
 from han_home.shared.han.se_clusters import GBP_ISO4217, PREPAYMENT_MODE_BIT, CreditStatus
 from han_home.shared.sim import load
 from han_home.shared.sim.device import VirtualDevice, VirtualEndpoint
@@ -398,11 +399,9 @@ class GasMeter(VirtualDevice):
         self.configured.clear()
 
     async def live(self) -> None:
-        try:  # stay awake for the interview, at most a minute of real time
-            await asyncio.wait_for(self.configured.wait(), timeout=60)
-        except TimeoutError:
-            pass
         clock = self.air.clock
+        # stay awake for the interview, at most a minute of the host's time
+        await wait_or_timeout(clock.host, self.configured.wait(), 60)
         while self.joined:
             self.awake = False
             now = clock.now()
