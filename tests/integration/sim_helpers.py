@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import zigpy.config as conf
@@ -26,15 +24,6 @@ async def started_app(home: VirtualHome) -> SimControllerApplication:
     )
     await app.startup(auto_form=True)
     return app
-
-
-async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 def home(**kw: Any) -> VirtualHome:
