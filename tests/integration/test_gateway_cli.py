@@ -98,7 +98,8 @@ def test_config_file_chooses_the_radio_and_a_bad_one_is_refused(tmp_path) -> Non
     good.write_text(
         '[radio]\ntype = "sim"\n[sim]\nseed = 3\nspeed = 3600\nstart = "2026-03-29T00:00:00Z"\n'
     )
-    result = run("run", "--config", str(good), "--duration", "20m", "--json")
+    # an hour at 3600x: a real second for commissioning to finish inside that first hour
+    result = run("run", "--config", str(good), "--duration", "1h", "--json")
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout.splitlines()[0])
     assert first["t"].startswith("2026-03-29T00:")
