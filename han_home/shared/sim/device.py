@@ -306,19 +306,9 @@ class VirtualDevice:
 
     def report(self, ep_id: int, cluster_id: int, attr_ids: list[int]) -> None:
         ep = self.endpoints[ep_id]
-        reports = [
-            foundation.Attribute(
-                a, codec.type_value(cluster_id, a, self.attribute(ep, cluster_id, a))
-            )
-            for a in attr_ids
-        ]
+        values = [(a, self.attribute(ep, cluster_id, a)) for a in attr_ids]
         tsn = self.next_tsn()
-        data = codec.zcl_general(
-            tsn,
-            foundation.GeneralCommand.Report_Attributes,
-            {"attribute_reports": reports},
-            from_server=True,
-        )
+        data = codec.report_attributes(tsn, cluster_id, values)
         self.send_zcl(ep_id, self.bound_endpoint(ep_id, cluster_id), cluster_id, data, tsn)
 
     def bound_endpoint(self, ep_id: int, cluster_id: int) -> int:
