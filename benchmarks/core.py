@@ -128,10 +128,37 @@ async def _air_figures(sim_hours: float, speed: float) -> dict[str, Any]:
     }
 
 
+async def _manual_clock_figures(sim_hours: float) -> dict[str, Any]:
+    """How fast the tests' ManualClock runs the whole home: no wall-clock wait, so the
+    figure is the host's work per simulated hour (what a test crossing a day costs)."""
+    from han_home.shared.han.clock import ManualClock
+    from han_home.shared.han.setup import RadioOptions, build_gateway
+
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    gateway = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock))
+    await gateway.start()
+    wall0 = time.perf_counter()
+    assert await clock.run(gateway.commission_expected(), within=300)
+    commission_s = time.perf_counter() - wall0
+    steps0, wall0, cpu0 = clock.steps, time.perf_counter(), time.process_time()
+    await clock.advance(sim_hours * 3600)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    await gateway.stop()
+    return {
+        "sim_hours": sim_hours,
+        "commission_real_s": round(commission_s, 3),
+        "real_s_per_sim_hour": round(wall / sim_hours, 3),
+        "cpu_s_per_sim_hour": round(cpu / sim_hours, 3),
+        "clock_steps_per_sim_hour": round((clock.steps - steps0) / sim_hours, 1),
+    }
+
+
 def air_figures(quick: bool) -> dict[str, Any]:
     fast = asyncio.run(_air_figures(2.0 if quick else 6.0, 360))
     realtime = asyncio.run(_air_figures(10 / 3600 if quick else 120 / 3600, 1))
+    manual = asyncio.run(_manual_clock_figures(1.0 if quick else 6.0))
     return {
+        "manual_clock": manual,
         "frames_per_sim_hour": {k: v for k, v in fast.items() if "cpu" not in k},
         "gateway_cpu_at_real_time_speed": {
             "measured_real_seconds": round(realtime["sim_hours"] * 3600, 1),

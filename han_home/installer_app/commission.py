@@ -31,6 +31,7 @@ from han_home.shared.han.client import (
     RadioState,
     ReadingEvent,
 )
+from han_home.shared.han.clock import wait_or_timeout
 from han_home.shared.han.gateway import Gateway
 from han_home.shared.han.registry import Role
 from han_home.shared.han.zcl_ids import BASIC_CLUSTER, METERING_CLUSTER
@@ -112,7 +113,12 @@ class JobRunner:
             return 0.0
         if self.paused:
             return self._remaining_at_pause
-        return max(0.0, self._deadline - asyncio.get_running_loop().time())
+        return max(0.0, self._deadline - self._host_time())
+
+    def _host_time(self) -> float:
+        # the window counts the host's seconds (han_home/shared/han/clock.py): real ones on a
+        # radio or a fast virtual home, a test's ManualClock seconds in tests
+        return self.gw.clock.host.now().timestamp()
 
     def close_window(self) -> None:
         """The engineer closes the window early."""
@@ -187,17 +193,16 @@ class JobRunner:
         self._notify("device")
 
     def _radio_event(self, event: RadioEvent) -> None:
-        loop = asyncio.get_running_loop()
         self.job.add_log(event.at, "radio_" + event.state.value)
         if event.state == RadioState.LOST:
             self.job.radio_interruptions += 1
             if self.window_open and not self.paused:
-                self._remaining_at_pause = max(0.0, self._deadline - loop.time())
+                self._remaining_at_pause = max(0.0, self._deadline - self._host_time())
             self.paused = True
         elif event.state == RadioState.CONNECTED and self.paused:
             self.paused = False
             if self.window_open:
-                self._deadline = loop.time() + self._remaining_at_pause
+                self._deadline = self._host_time() + self._remaining_at_pause
             self._spawn(self._reopen())
         self._notify("radio")
 
@@ -248,13 +253,13 @@ class JobRunner:
     async def pair(self, window_s: float = DEFAULT_WINDOW_S,
                    configure_grace_s: float = CONFIGURE_GRACE_S) -> PairOutcome:
         """Open the join window for the listed devices and wait for them."""
-        loop = asyncio.get_running_loop()
+        host = self.gw.clock.host
         job = self.job
         self._close.clear()
         job.window_opened_at = self.gw.now()
         job.window_end_reason = None
         job.add_log(job.window_opened_at, "window_opened", detail=str(int(window_s)))
-        self._deadline = loop.time() + window_s
+        self._deadline = self._host_time() + window_s
         self.window_open = True
         self._permit(self.pending(), window_s)
         self._notify("window")
@@ -266,21 +271,18 @@ class JobRunner:
             if self._close.is_set():
                 reason = "closed"
                 break
-            if not self.paused and loop.time() >= self._deadline:
+            if not self.paused and self._host_time() >= self._deadline:
                 break
             self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), timeout=0.1)
-            except TimeoutError:
-                pass
+            await wait_or_timeout(host, self._changed.wait(), 0.1)
         await self._end_window(reason)
         # Joined devices finish their interview and configuration after the window closes.
-        grace_end = loop.time() + configure_grace_s
-        while loop.time() < grace_end or self.paused:
+        grace_end = self._host_time() + configure_grace_s
+        while self._host_time() < grace_end or self.paused:
             joined = [d for d in job.devices if d.stage in (Stage.JOINED, Stage.INTERVIEWED)]
             if not joined:
                 break
-            await asyncio.sleep(0.05)
+            await host.sleep(0.05)
         for entry in job.devices:
             if entry.stage in (Stage.WAITING, Stage.LISTED):
                 entry.stage = Stage.NOT_JOINED

@@ -1,9 +1,15 @@
-"""Fixtures for the IHD screens: a live model on the virtual home, a window, English first."""
+"""Fixtures for the IHD screens: a live model on the virtual home, a window, English first.
+
+The virtual home runs on a ManualClock: `pump(live, seconds)` advances it by simulated
+seconds, letting Qt paint every few simulated seconds, with no wall-clock wait. A test can
+ask for the real-time SimClock (`live_home(..., real_time=True)`): a few do, end to end.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,9 +20,11 @@ from pytestqt.qtbot import QtBot
 from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.live import LiveHome, LiveOptions, start_live_home
 from han_home.ihd_app.ui.window import MainWindow
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.i18n import catalog as cat
 
-WARM_UP_S = 3.5  # real seconds at 600x: the first half-hour closes, credit is reported
+WARM_UP_S = 35 * 60  # simulated: the first half-hour closes, credit is reported
+QT_STEP_S = 10  # simulated seconds between Qt event pumps
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +37,13 @@ def english() -> Iterator[cat.Translator]:
 
 
 async def live_home(tmp_path: Path, options: LiveOptions | None = None,
-                    warm_up: float = WARM_UP_S) -> LiveHome:
+                    warm_up: float = WARM_UP_S, real_time: bool = False) -> LiveHome:
+    """A display model on a commissioned virtual home, run for `warm_up` simulated s."""
+    options = options or LiveOptions()
+    if not real_time and options.clock is None:
+        options = replace(options, clock=ManualClock(options.start))
     live = await start_live_home(tmp_path / "history.db", options)
-    await live.run_for(warm_up, QApplication.processEvents)
+    await pump(live, warm_up)
     return live
 
 
@@ -58,14 +70,22 @@ async def open_window(qtbot: QtBot, live: LiveHome, size: tuple[int, int] = (800
     window.resize(*size)
     window.show()
     QApplication.processEvents()
-    if isinstance(live, LiveHome):  # fresh readings: building the window took sim minutes
-        await pump(live, 0.1)
+    if isinstance(live, LiveHome):  # a minute of fresh readings with the window up
+        await pump(live, 60)
     return window, recorder
 
 
-async def pump(live: LiveHome, seconds: float = 0.2) -> None:
-    """Run the virtual home and Qt together for a moment."""
-    await live.run_for(seconds, QApplication.processEvents)
+async def pump(live: LiveHome, seconds: float = 120) -> None:
+    """Run the virtual home and Qt together for `seconds` of simulated time."""
+    clock = live.gateway.clock
+    if isinstance(clock, ManualClock):
+        end = clock.now() + timedelta(seconds=seconds)
+        while clock.now() < end:
+            await clock.run_until(min(end, clock.now() + timedelta(seconds=QT_STEP_S)))
+            QApplication.processEvents()
+        await live.model.refresh_usage()
+    else:  # the real-time SimClock: as many wall seconds as that is at its speed
+        await live.run_for(seconds / clock.speed, QApplication.processEvents)
     QApplication.processEvents()
 
 

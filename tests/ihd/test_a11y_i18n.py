@@ -78,7 +78,7 @@ async def test_welsh_leaves_no_english_on_any_screen(qtbot: QtBot, tmp_path: Pat
         window, saved = await open_window(qtbot, live)
         qtbot.mouseClick(window.language, Qt.MouseButton.LeftButton)
         assert saved.saved[-1].language == "cy"
-        await pump(live, 0.1)
+        await pump(live, 60)
         supplier = {m.text for m in live.model.messages}
         seen: list[str] = []
         for key in SCREENS:
@@ -156,14 +156,14 @@ async def test_important_changes_are_announced_once(qtbot: QtBot, tmp_path: Path
 
     monkeypatch.setattr(QAccessible, "updateAccessibility", capture)
     live = await live_home(tmp_path, LiveOptions(credit_gbp=Decimal("0.6")),
-                           warm_up=0.2)
+                           warm_up=120)
     try:
         await open_window(qtbot, live)
-        await pump(live, 3.5)
+        await pump(live, 2100)
         assert said.count("Your credit is low. Top up soon.") == 1
         assert said.count("New message from your supplier.") == 1
         live.gateway.config.sim_home.unplug_radio()
-        await pump(live, 0.6)
+        await pump(live, 360)
         stale = [s for s in said if s.startswith("Some readings are out of date")]
         assert len(stale) == 1  # throttled, though several values went stale
     finally:

@@ -36,10 +36,15 @@ NO_ANSWER = "The meter did not answer, so emergency credit is not on yet. Please
 
 
 async def wait_until(condition: Any, live: Any, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.05)):
+    """Run the home and Qt until `condition`; the meter-call timeout is the occupier's
+    (host) time, so real time passes too (at most `seconds` of it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
         if condition():
             return
         await pump(live, 0.05)
+        await asyncio.sleep(0.01)
     raise AssertionError("condition not met")
 
 

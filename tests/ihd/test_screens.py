@@ -46,10 +46,10 @@ async def test_now_shows_meter_values_with_source_and_age(qtbot: QtBot, live: Li
 async def test_ambient_thresholds_come_from_settings(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     window.apply_settings(Settings(ambient_low_kw=Decimal("0.01"), ambient_high_kw=Decimal("0.02")))
-    await pump(live, 0.05)
+    await pump(live, 30)
     assert window.screens["now"].ambient.text == "Usage is high"
     window.apply_settings(Settings(ambient_low_kw=Decimal("9"), ambient_high_kw=Decimal("10")))
-    await pump(live, 0.05)
+    await pump(live, 30)
     assert window.screens["now"].ambient.text == "Usage is low"
     assert "9.00 kW" in window.screens["now"].ambient.accessibleDescription()
 
@@ -96,7 +96,7 @@ async def test_clock_change_day_today_and_in_the_chart(qtbot: QtBot, live: LiveH
 
 async def test_clock_change_day_a_week_later(qtbot: QtBot, tmp_path: Path) -> None:
     start = datetime(2026, 10, 27, 9, 0, tzinfo=UTC)
-    live = await live_home(tmp_path, LiveOptions(start=start), warm_up=0.5)
+    live = await live_home(tmp_path, LiveOptions(start=start), warm_up=300)
     try:
         window, _ = await open_window(qtbot, live)
         chart = window.screens["usage"].findChild(BarChart)
@@ -154,7 +154,7 @@ async def test_low_credit_alert_and_emergency_credit(qtbot: QtBot, tmp_path: Pat
         qtbot.mouseClick(credit.activate, Qt.MouseButton.LeftButton)
         assert credit.result.text() == "Asking the meter to turn on emergency credit."
         for _ in range(50):
-            await pump(live, 0.05)
+            await pump(live, 10)
             if credit.result.text() != "Asking the meter to turn on emergency credit.":
                 break
         assert credit.result.text() == "The meter has turned on emergency credit."
@@ -163,7 +163,8 @@ async def test_low_credit_alert_and_emergency_credit(qtbot: QtBot, tmp_path: Pat
 
 
 async def test_credit_home_says_so(qtbot: QtBot, tmp_path: Path) -> None:
-    live = await live_home(tmp_path, LiveOptions(prepayment=False), warm_up=1.0)
+    # end to end in real time: the SimClock at 600x, as the kiosk's demo mode runs
+    live = await live_home(tmp_path, LiveOptions(prepayment=False), warm_up=600, real_time=True)
     try:
         window, _ = await open_window(qtbot, live)
         window.show_screen("credit")
@@ -195,7 +196,8 @@ async def test_messages_read_and_unread(qtbot: QtBot, live: LiveHome) -> None:
 
 async def test_discrepancy_notice_when_meter_prices_differently(qtbot: QtBot,
                                                                 tmp_path: Path) -> None:
-    live = await live_home(tmp_path, LiveOptions(speed=3600, meter_rate_factor=Decimal("1.2")))
+    live = await live_home(tmp_path, LiveOptions(meter_rate_factor=Decimal("1.2")),
+                           warm_up=3.5 * 3600)
     try:
         window, _ = await open_window(qtbot, live)
         gap = live.model.discrepancy()
@@ -208,7 +210,7 @@ async def test_discrepancy_notice_when_meter_prices_differently(qtbot: QtBot,
 
 
 async def test_no_discrepancy_notice_when_meter_agrees(qtbot: QtBot, tmp_path: Path) -> None:
-    live = await live_home(tmp_path, LiveOptions(speed=3600))
+    live = await live_home(tmp_path, LiveOptions(), warm_up=3.5 * 3600)
     try:
         window, _ = await open_window(qtbot, live)
         gap = live.model.discrepancy()
@@ -221,7 +223,7 @@ async def test_no_discrepancy_notice_when_meter_agrees(qtbot: QtBot, tmp_path: P
 async def test_stale_values_are_marked_with_their_age(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     live.gateway.config.sim_home.unplug_radio()
-    await pump(live, 0.6)  # 6 simulated minutes without a reading
+    await pump(live, 360)  # 6 simulated minutes without a reading
     power = tiles(window.screens["now"])["Power now"]
     assert power.source.text().startswith("Stale: last reading ")
     assert power.source.property("role") == "warning"
@@ -247,7 +249,8 @@ async def test_no_data_yet_and_last_known_values(qtbot: QtBot, tmp_path: Path) -
     window.close()
     await history.close()
 
-    live = await live_home(tmp_path, LiveOptions(), warm_up=1.5)
+    # end to end in real time: the SimClock at 600x
+    live = await live_home(tmp_path, LiveOptions(), warm_up=900, real_time=True)
     await live.close()
     history = AsyncHistory(db)
     await history.ready()

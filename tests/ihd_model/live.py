@@ -1,13 +1,16 @@
-"""A display model on a running virtual home, as the IHD builds it."""
+"""A display model on a running virtual home, as the IHD builds it, on a ManualClock
+(`home.clock`): simulated time moves only when the test advances it."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from han_home.ihd_app.model import DisplayModel
 from han_home.ihd_app.settings import Settings
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
 from han_home.shared.han.history_feed import HistoryFeed
 from han_home.shared.han.setup import ROLE_OF_LABEL
@@ -20,16 +23,12 @@ async def live_model(
     tmp_path,
     *,
     start: datetime | None = None,
-    speed: float = 600,
     settings: Settings | None = None,
     before_start=None,
     **home_options: Any,
 ):
-    home = VirtualHome(
-        HomeOptions(
-            seed=7, start=start or datetime(2026, 11, 3, 8, tzinfo=UTC), speed=speed, **home_options
-        )
-    )
+    clock = ManualClock(start or datetime(2026, 11, 3, 8, tzinfo=UTC))
+    home = VirtualHome(HomeOptions(seed=7, clock=clock, **home_options))
     if before_start is not None:
         before_start(home)
     expected = [
@@ -45,10 +44,18 @@ async def live_model(
     model = DisplayModel(history, gateway.tariffs, gateway.now, settings or Settings())
     await gateway.start()
     model.attach(gateway, feed)
-    assert await gateway.commission_expected()
+    assert await clock.run(gateway.commission_expected(), within=300)
     try:
         yield model, gateway, home
     finally:
         await gateway.stop()
         await feed.drain()
+        await settle_model(model)
         await history.close()
+
+
+async def settle_model(model: DisplayModel) -> None:
+    """Let a usage refresh the model started finish before its store is closed."""
+    task = getattr(model, "_usage_task", None)
+    if task is not None:
+        await asyncio.gather(task, return_exceptions=True)

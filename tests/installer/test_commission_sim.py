@@ -1,10 +1,14 @@
 """The whole job on the virtual home: happy path, wrong code, neighbours, expiry, early
-close, radio loss, and no secret in logs or reports."""
+close, radio loss, and no secret in logs or reports.
+
+The home runs on a ManualClock: the join window counts its seconds, so expiry and the
+paused countdown are checked exactly, without waiting on the wall clock."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from crccheck.crc import CrcX25
@@ -13,14 +17,23 @@ from han_home.installer_app import report
 from han_home.installer_app.commission import JobRunner, run_job, status_message
 from han_home.installer_app.job import DeviceType, Job, Stage, parse_type
 from han_home.shared.han.client import DeviceEventKind
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.i18n import set_language
 
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
-async def _started(speed: float = 60):
-    gw = build_gateway(RadioOptions(sim_seed=7, sim_speed=speed), commission_home=False)
+
+async def _started():
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=ManualClock(START)),
+                       commission_home=False)
     await gw.start()
     return gw
+
+
+async def job_on(gw, job: Job, window_s: float):
+    """run_job, with the home's manual clock advanced while it waits."""
+    return await gw.clock.run(run_job(gw, job, window_s=window_s), within=window_s + 120)
 
 
 @pytest.fixture
@@ -51,7 +64,7 @@ def a_code(seed: int) -> str:
 
 async def test_happy_path_two_meters_and_a_display(gw):
     job = home_job(gw)
-    ok, runner = await run_job(gw, job, window_s=30)
+    ok, runner = await job_on(gw, job, window_s=30)
     home = gw.config.sim_home
     own = {str(d.ieee) for d in home.own}
     assert ok
@@ -70,7 +83,7 @@ async def test_happy_path_two_meters_and_a_display(gw):
 
 async def test_a_neighbour_joining_in_the_window_is_refused_and_reported(gw):
     job = home_job(gw)
-    ok, _ = await run_job(gw, job, window_s=30)
+    ok, _ = await job_on(gw, job, window_s=30)
     neighbours = {str(d.ieee): d for d in gw.config.sim_home.neighbours}
     refused = {r.eui64: r for r in job.refused}
     assert ok and set(refused) & set(neighbours)
@@ -91,7 +104,7 @@ async def test_a_wrong_install_code_keeps_the_device_out_and_says_why(gw):
     job = Job()
     job.add_typed(home.esme.label.eui64, a_code(3), DeviceType.ELECTRICITY_METER)
     runner = JobRunner(gw, job)
-    outcome = await runner.pair(window_s=3)
+    outcome = await gw.clock.run(runner.pair(window_s=3), within=120)
     runner.detach()
     entry = job.devices[0]
     assert not outcome.ok and entry.stage == Stage.NOT_JOINED and not home.esme.joined
@@ -106,10 +119,10 @@ async def test_window_expiry_reports_who_did_not_join(gw):
     job = Job()
     job.add_qr(home.esme.label.qr, DeviceType.ELECTRICITY_METER)
     job.add_typed("00:1b:c5:0c:60:00:00:42", a_code(9), DeviceType.DISPLAY)  # not in this home
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    ok, runner = await run_job(gw, job, window_s=2)
-    assert not ok and 2 <= loop.time() - started < 10
+    opened = gw.now()
+    ok, runner = await job_on(gw, job, window_s=2)
+    # the window closed when its 2 s were up (to the runner's 0.1 s check), not later
+    assert not ok and 2 <= (job.window_closed_at - opened).total_seconds() <= 2.1
     assert job.window_end_reason == "expired" and job.secrets_wiped
     assert job.devices[0].stage == Stage.VERIFIED
     assert job.devices[1].stage == Stage.NOT_JOINED
@@ -121,17 +134,18 @@ async def test_closing_the_window_early(gw):
     job = Job()
     job.add_typed("00:1b:c5:0c:60:00:00:43", a_code(11), DeviceType.OTHER)
     runner = JobRunner(gw, job)
-    loop = asyncio.get_running_loop()
-    loop.call_later(0.3, runner.close_window)
-    started = loop.time()
-    outcome = await runner.pair(window_s=120)
+    gw.clock.call_later(0.3, runner.close_window)
+    opened = gw.now()
+    outcome = await gw.clock.run(runner.pair(window_s=120), within=120)
     runner.detach()
-    assert outcome.reason == "closed" and loop.time() - started < 3
+    assert outcome.reason == "closed"
+    assert (job.window_closed_at - opened).total_seconds() == pytest.approx(0.3)
     assert not gw.app.window_open and job.secrets_wiped and runner.window_remaining() == 0
 
 
 async def test_radio_loss_mid_join_pauses_and_resumes():
-    gw = await _started(speed=1)  # real time: joins take a second or two
+    gw = await _started()
+    clock = gw.clock
     try:
         home = gw.config.sim_home
         job = home_job(gw, qr=False)
@@ -139,17 +153,18 @@ async def test_radio_loss_mid_join_pauses_and_resumes():
         seen_paused = []
         runner.listeners.append(lambda what: seen_paused.append(runner.paused))
         task = asyncio.create_task(runner.pair(window_s=60))
-        await asyncio.sleep(0.05)
+        await clock.advance(0.05)  # before any device's join back-off (0.2 s or more)
         home.unplug_radio()
-        await asyncio.sleep(0.5)
+        await clock.advance(0.5)
         assert runner.paused and runner.window_open
         frozen = runner.window_remaining()
-        await asyncio.sleep(0.5)
+        assert frozen == pytest.approx(60 - 0.05)
+        await clock.advance(30)
         assert runner.window_remaining() == frozen, "the countdown stops while paused"
         home.plug_radio()
-        outcome = await asyncio.wait_for(task, timeout=60)
+        outcome = await clock.run(task, within=120)
         assert outcome.ok, [(d.eui64, d.stage) for d in job.devices]
-        assert await runner.verify()
+        assert await clock.run(runner.verify(), within=30)
         runner.detach()
         assert True in seen_paused and not runner.paused
         assert job.radio_interruptions >= 1
@@ -167,7 +182,7 @@ async def test_no_secret_in_logs_or_reports(gw, caplog, tmp_path):
 
     keys = [link_key_of(bytes.fromhex(c)).hex() for c in codes]
     job = home_job(gw)
-    ok, _ = await run_job(gw, job, window_s=30)
+    ok, _ = await job_on(gw, job, window_s=30)
     assert ok
     data = report.build(job, ok=ok)
     texts = {"log": "\n".join(r.getMessage() for r in caplog.records),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.pages import DevicesPage, PairPage, ReportPage
 from han_home.installer_app.ui.screens import render_all
 from han_home.installer_app.ui.window import InstallerWindow
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.i18n import catalog as cat
 from han_home.shared.i18n import set_language
@@ -113,16 +115,18 @@ def test_one_scan_adds_a_device_and_a_bad_scan_says_why(qtbot):
     assert "not a device label format" in devices.scan_status.text()
 
 
-async def pump(seconds: float) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + seconds
-    while loop.time() < end:
+async def pump(clock: ManualClock, seconds: float) -> None:
+    """Advance the home's clock in small steps, letting Qt paint in between."""
+    end = clock.now() + timedelta(seconds=seconds)
+    while clock.now() < end:
+        await clock.advance(0.02)
         QApplication.processEvents()
-        await asyncio.sleep(0.02)
+    await asyncio.sleep(0)
 
 
 async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path):
-    gw = build_gateway(RadioOptions(sim_seed=7, sim_speed=60), commission_home=False)
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock), commission_home=False)
     ctl = Controller(gw)
     window = InstallerWindow(ctl, "normal", 1.0)
     qtbot.addWidget(window)
@@ -139,7 +143,7 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         pair.length.setValue(60)
         qtbot.mouseClick(pair.open_button, Qt.MouseButton.LeftButton)
         for _ in range(300):
-            await pump(0.05)
+            await pump(clock, 0.05)
             if ctl.outcome is not None and not ctl.pairing:
                 break
         assert ctl.ok(), [(d.eui64, d.stage) for d in ctl.job.devices]
@@ -159,7 +163,7 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         for text in (json_path.read_text(), html_path.read_text(), texts(window)):
             assert find_secrets(text, codes + keys) == []
         await ctl.energy_scan()
-        await pump(0.1)
+        await pump(clock, 0.1)
         assert ctl.scan is not None and 11 <= ctl.scan.recommended <= 26
         shots = await render_all(window, tmp_path / "shots", 2.0)
         assert len(shots) == 2 * 2 * len(window.pages)

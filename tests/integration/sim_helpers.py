@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import zigpy.config as conf
@@ -28,14 +26,18 @@ async def started_app(home: VirtualHome) -> SimControllerApplication:
     return app
 
 
-async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+def home(**kw: Any) -> VirtualHome:
+    return VirtualHome(HomeOptions(**kw))
+
+
+async def wait_real(predicate: Any, timeout: float = 10.0) -> None:
+    """For the few end-to-end tests that run the virtual home in real time (its SimClock at
+    speed 1): wait on the host's clock. Tests on a ManualClock use clock.wait_for instead."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
         if loop.time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.01)
-
-
-def home(**kw: Any) -> VirtualHome:
-    return VirtualHome(HomeOptions(**kw))

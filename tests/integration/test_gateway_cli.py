@@ -54,9 +54,13 @@ def test_run_prints_one_json_object_per_reading_and_history_per_local_day(tmp_pa
     history = run("history", "--db", str(db), "--fuel", "electricity", "--by", "day", "--json")
     assert history.returncode == 0, history.stderr
     days = [json.loads(line) for line in history.stdout.splitlines()]
-    assert [d["period"] for d in days] == ["2026-10-24", "2026-10-25"]
-    assert days[1]["hours"] == 25  # the clock went back an hour
-    assert float(days[1]["kwh"]) > 0 and float(days[1]["cost_gbp"]) > 0
+    # the run's own two days, and before them the meter's stored 13 months (a first start)
+    assert [d["period"] for d in days[-2:]] == ["2026-10-24", "2026-10-25"]
+    assert len(days) >= 390
+    assert all(d["meter_kwh"] == d["kwh"] and float(d["kwh"]) > 0 for d in days[1:-2])
+    assert days[-1]["hours"] == 25  # the clock went back an hour
+    assert float(days[-1]["kwh"]) > 0 and float(days[-1]["cost_gbp"]) > 0
+    assert days[-1]["gap_kwh"] == "0"
     gas_days = run("history", "--db", str(db), "--fuel", "gas", "--by", "day", "--json")
     first = json.loads(gas_days.stdout.splitlines()[0])
     assert {"m3", "cv", "kwh", "cost_gbp", "standing_charge_gbp", "hours"} <= first.keys()
@@ -98,7 +102,8 @@ def test_config_file_chooses_the_radio_and_a_bad_one_is_refused(tmp_path) -> Non
     good.write_text(
         '[radio]\ntype = "sim"\n[sim]\nseed = 3\nspeed = 3600\nstart = "2026-03-29T00:00:00Z"\n'
     )
-    result = run("run", "--config", str(good), "--duration", "20m", "--json")
+    # an hour at 3600x: a real second for commissioning to finish inside that first hour
+    result = run("run", "--config", str(good), "--duration", "1h", "--json")
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout.splitlines()[0])
     assert first["t"].startswith("2026-03-29T00:")

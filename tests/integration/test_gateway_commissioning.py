@@ -1,10 +1,12 @@
 """The gateway commissions the virtual home: listed devices join with their install codes,
-neighbours and wrong codes are refused, readings flow, and the radio may vanish."""
+neighbours and wrong codes are refused, readings flow, and the radio may vanish.
+
+The home runs on a ManualClock: simulated time moves only when a test advances it, so
+"stale after three intervals" is checked to the second, with no wall-clock wait."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,27 +19,37 @@ from han_home.shared.han.client import (
     ReadingEvent,
     StaleEvent,
 )
-from han_home.shared.han.gateway import ExpectedDevice
+from han_home.shared.han.clock import ManualClock
+from han_home.shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
 from han_home.shared.han.registry import InstallState, Role
-from han_home.shared.han.setup import RadioOptions, build_gateway
-
-from .sim_helpers import wait_for
+from han_home.shared.han.setup import ROLE_OF_LABEL, RadioOptions, build_gateway
+from han_home.shared.sim.home import DEFAULT_MESSAGES, HomeOptions, VirtualHome
+from han_home.shared.sim.meters import SupplierMessage
 
 START = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def gateway():
-    gw = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_speed=60))
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=ManualClock(START)))
     await gw.start()
     yield gw
     await gw.stop()
 
 
+def clock_of(gateway) -> ManualClock:
+    assert isinstance(gateway.clock, ManualClock)
+    return gateway.clock
+
+
+async def commissioned(gateway) -> bool:
+    return await clock_of(gateway).run(gateway.commission_expected(), within=300)
+
+
 async def test_home_devices_join_with_their_install_codes_and_neighbours_are_refused(gateway):
     events = []
     gateway.subscribe(events.append)
-    assert await gateway.commission_expected()
+    assert await commissioned(gateway)
     home = gateway.config.sim_home
     own = {str(d.ieee) for d in home.own}
     neighbours = {str(d.ieee) for d in home.neighbours}
@@ -60,12 +72,17 @@ async def test_a_wrong_install_code_keeps_the_device_out(gateway):
     other_code = home.gsme.label.install_code  # a valid code, but not this meter's
     events = []
     gateway.subscribe(events.append)
-    ok = await gateway.commission(
-        [ExpectedDevice.from_install_code(label.eui64, other_code, Role.ELECTRICITY)],
-        window_s=3,
-        timeout_s=3,
+    clock = clock_of(gateway)
+    ok = await clock.run(
+        gateway.commission(
+            [ExpectedDevice.from_install_code(label.eui64, other_code, Role.ELECTRICITY)],
+            window_s=3,
+            timeout_s=3,
+        ),
+        within=10,
     )
     assert not ok
+    assert 3 <= clock.elapsed.total_seconds() < 3.2  # gave up when the window ended
     assert not home.esme.joined
     assert any(
         e.kind == DeviceEventKind.REFUSED and e.eui64 == label.eui64 and e.detail == "wrong_key"
@@ -77,19 +94,21 @@ async def test_a_wrong_install_code_keeps_the_device_out(gateway):
 async def test_readings_flow_with_units_and_the_gas_meter_is_never_polled(gateway):
     readings = []
     gateway.subscribe(lambda e: readings.append(e.reading) if isinstance(e, ReadingEvent) else 0)
-    assert await gateway.commission_expected()
+    assert await commissioned(gateway)
     home = gateway.config.sim_home
     polls_after_commissioning = home.air.frames_down[str(home.gsme.ieee)]
-    home.clock.set_speed(900)
-    await wait_for(
+    await clock_of(gateway).wait_for(
         lambda: any(
             r.fuel == Fuel.GAS
             and r.kind == ReadingKind.SUMMATION
-            and r.received > START.replace(minute=30)
+            and r.received >= START.replace(minute=30)
             for r in readings
         ),
-        timeout=60,
+        within=3600,
     )
+    # the gas meter pushes on its half-hour: received exactly then, not a host-latency later
+    pushed = [r for r in readings if r.fuel == Fuel.GAS and r.kind == ReadingKind.SUMMATION]
+    assert pushed[-1].received == START.replace(minute=30)
     latest = gateway.latest()
     demand = latest[(Fuel.ELECTRICITY, ReadingKind.DEMAND)]
     assert demand.unit == "kW" and 0 < demand.value < 10
@@ -108,29 +127,58 @@ async def test_readings_flow_with_units_and_the_gas_meter_is_never_polled(gatewa
     assert home.air.frames_down[str(home.gsme.ieee)] == polls_after_commissioning
 
 
-async def test_supplier_message_in_welsh_arrives_whole(gateway):
+async def test_supplier_message_in_welsh_arrives_whole():
+    # the home's Welsh message, sent two minutes after joining rather than the next day
+    welsh = SupplierMessage(120, DEFAULT_MESSAGES[1].text)
+    assert "Cysylltwch â ni" in welsh.text
+    clock = ManualClock(START)
+    home = VirtualHome(HomeOptions(seed=7, clock=clock, messages=(DEFAULT_MESSAGES[0], welsh)))
+    gateway = Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected_of(home)))
     readings = []
     gateway.subscribe(lambda e: readings.append(e.reading) if isinstance(e, ReadingEvent) else 0)
-    assert await gateway.commission_expected()
-    gateway.config.sim_home.clock.set_speed(20000)
-    await wait_for(lambda: sum(r.kind == ReadingKind.MESSAGE for r in readings) >= 2, timeout=60)
-    texts = [r.text for r in readings if r.kind == ReadingKind.MESSAGE]
-    assert any("Cysylltwch â ni" in t for t in texts)  # â survives the air (UTF-8 length)
+    await gateway.start()
+    try:
+        assert await commissioned(gateway)
+        await clock.wait_for(
+            lambda: sum(r.kind == ReadingKind.MESSAGE for r in readings) >= 2, within=3600
+        )
+        texts = [r.text for r in readings if r.kind == ReadingKind.MESSAGE]
+        assert welsh.text in texts  # whole: â survives the air (UTF-8 length)
+    finally:
+        await gateway.stop()
+
+
+def expected_of(home) -> list[ExpectedDevice]:
+    return [
+        ExpectedDevice.from_install_code(lb.eui64, lb.install_code, ROLE_OF_LABEL[lb.device_type])
+        for lb in home.labels()
+    ]
 
 
 async def test_radio_vanishes_and_comes_back(gateway):
     events = []
     gateway.subscribe(events.append)
-    assert await gateway.commission_expected()
+    assert await commissioned(gateway)
+    clock = clock_of(gateway)
+    await clock.advance(60)
     home = gateway.config.sim_home
+    last_demand = gateway.latest()[(Fuel.ELECTRICITY, ReadingKind.DEMAND)]
     home.unplug_radio()
-    await wait_for(lambda: gateway.radio_state != RadioState.CONNECTED, timeout=5)
-    # no data arrives while the radio is away, and the demand value goes stale
-    await wait_for(lambda: any(isinstance(e, StaleEvent) for e in events), timeout=10)
-    await asyncio.sleep(0.5)
+    unplugged = len(events)
+    await clock.wait_for(lambda: gateway.radio_state != RadioState.CONNECTED, within=1)
+    # no data arrives while the radio is away, and the demand value goes stale at exactly
+    # three times its 10 s interval after the last reading
+    await clock.wait_for(lambda: any(isinstance(e, StaleEvent) for e in events), within=60)
+    [stale] = [e for e in events if isinstance(e, StaleEvent)]
+    assert (stale.fuel, stale.kind) == (Fuel.ELECTRICITY, ReadingKind.DEMAND)
+    assert stale.last is last_demand
+    assert clock.now() - last_demand.received == timedelta(seconds=30.001)
+    assert 30 < stale.age_seconds <= 30.001
+    await clock.advance(300)
+    assert not any(isinstance(e, ReadingEvent) for e in events[unplugged:])
     home.plug_radio()
-    await wait_for(lambda: gateway.radio_state == RadioState.CONNECTED, timeout=20)
+    await clock.wait_for(lambda: gateway.radio_state == RadioState.CONNECTED, within=60)
     mark = len(events)
-    await wait_for(lambda: any(isinstance(e, ReadingEvent) for e in events[mark:]), timeout=10)
+    await clock.wait_for(lambda: any(isinstance(e, ReadingEvent) for e in events[mark:]), within=10)
     states = [e.state for e in events if isinstance(e, RadioEvent)]
     assert RadioState.LOST in states and states[-1] == RadioState.CONNECTED

@@ -14,7 +14,7 @@ from han_home.shared.han.se_device import SmartEnergyDevice
 from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.han.zcl_ids import BASIC_CLUSTER, METERING_CLUSTER
 
-from .sim_helpers import wait_for
+from .sim_helpers import wait_real as wait_for
 
 START = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
 

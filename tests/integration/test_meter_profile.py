@@ -22,7 +22,8 @@ from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.sim.home import VirtualHome
 from han_home.shared.sim.meters import ElectricityMeter, GasMeter
 
-from .sim_helpers import home, started_app, wait_for
+from .sim_helpers import home, started_app
+from .sim_helpers import wait_real as wait_for
 
 METERING = 0x0702
 HH = timedelta(minutes=30)

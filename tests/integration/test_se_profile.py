@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import pytest_asyncio
 import zigpy.types as t
@@ -10,11 +12,12 @@ from hypothesis import strategies as st
 from zigpy.device import Device as PlainZigpyDevice
 from zigpy.zcl import foundation
 
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.se_device import SmartEnergyDevice
 from han_home.shared.sim import codec
 
-from .sim_helpers import home, started_app, wait_for
+from .sim_helpers import home, started_app
 
 METERING = 0x0702
 
@@ -50,7 +53,8 @@ def se_packet(
 
 
 async def joined_meter():
-    h = home(seed=3, speed=1)
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    h = home(seed=3, clock=clock)
     app = await started_app(h)
     h.start()
     label = h.esme.label
@@ -59,7 +63,9 @@ async def joined_meter():
     await app.permit_with_link_key(
         h.esme.ieee, convert_install_code(bytes.fromhex(label.install_code)), 30
     )
-    await wait_for(lambda: h.esme.ieee in app.devices and app.devices[h.esme.ieee].is_initialized)
+    await clock.wait_for(
+        lambda: h.esme.ieee in app.devices and app.devices[h.esme.ieee].is_initialized, within=30
+    )
     return h, app, app.devices[h.esme.ieee]
 
 
@@ -73,6 +79,28 @@ async def test_a_real_se_report_arrives_as_a_zigpy_attribute_report() -> None:
         )
         app.packet_received(se_packet(device.nwk, report_frame(1234)))
         assert seen == [("instantaneous_demand", 1234)]
+    finally:
+        await h.stop()
+        await app.shutdown()
+
+
+async def test_a_repeated_frame_is_dropped_only_within_ten_simulated_seconds() -> None:
+    """zigpy's duplicate filter counts the air's seconds: a day of reports run in a few real
+    seconds (fast or manual clock) is not thinned by how quickly the host happened to run."""
+    h, app, device = await joined_meter()
+    try:
+        seen = []
+        device.endpoints[1].in_clusters[METERING].on_event(
+            "attribute_report", lambda ev: seen.append(ev.value)
+        )
+        frame = se_packet(device.nwk, report_frame(4321, tsn=50))
+        app.packet_received(frame)
+        app.packet_received(frame)  # a retransmission straight away: dropped
+        await h.clock.advance(9)
+        app.packet_received(frame)  # still inside the window: dropped
+        await h.clock.advance(2)
+        app.packet_received(frame)  # the same bytes 11 simulated seconds on: a new report
+        assert seen == [4321, 4321]
     finally:
         await h.stop()
         await app.shutdown()
@@ -112,9 +140,10 @@ async def shared_meter():
 async def shared_gateway():
     from han_home.shared.han.setup import RadioOptions, build_gateway
 
-    gw = build_gateway(RadioOptions(sim_seed=5, sim_speed=1))
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    gw = build_gateway(RadioOptions(sim_seed=5, sim_clock=clock))
     await gw.start()
-    assert await gw.commission_expected()
+    assert await clock.run(gw.commission_expected(), within=300)
     yield gw
     await gw.stop()
 

@@ -25,6 +25,7 @@ class LiveOptions:
     meter_rate_factor: Decimal = Decimal(1)
     credit_gbp: Decimal | None = None  # start the prepayment account with this credit
     settings: Settings = field(default_factory=Settings)
+    clock: Any = None  # the home's Clock; None: a SimClock from `start` at `speed`
 
 
 @dataclass
@@ -52,6 +53,7 @@ class LiveHome:
 
 
 async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveHome:
+    from han_home.shared.han.clock import drive
     from han_home.shared.han.gateway import ExpectedDevice, Gateway, GatewayConfig
     from han_home.shared.han.history_feed import HistoryFeed
     from han_home.shared.han.registry import Role
@@ -62,7 +64,7 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     o = options or LiveOptions()
     home = VirtualHome(HomeOptions(seed=o.seed, start=o.start, speed=o.speed,
                                    prepayment=o.prepayment,
-                                   meter_rate_factor=o.meter_rate_factor))
+                                   meter_rate_factor=o.meter_rate_factor, clock=o.clock))
     if o.credit_gbp is not None and home.esme.account is not None:
         home.esme.account.credit_gbp = o.credit_gbp
     expected = [ExpectedDevice.from_install_code(
@@ -77,6 +79,6 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     model = DisplayModel(history, gateway.tariffs, gateway.now, o.settings)
     await gateway.start()
     model.attach(gateway, feed)
-    await gateway.commission_expected()
+    await drive(home.clock, gateway.commission_expected(), 600)
     await model.load_last_known()
     return LiveHome(gateway, history, feed, model)

@@ -61,9 +61,12 @@ class _FuelState:
 
 
 class HalfHourAccumulator:
-    def __init__(self, gap_after: timedelta | None = None) -> None:
+    def __init__(self, gap_after: timedelta | dict[Fuel, timedelta] | None = None) -> None:
         self._fuels: dict[Fuel, _FuelState] = {}
-        self.gap_after = gap_after
+        # per fuel: a report every minute and one every 30 minutes need different limits
+        self.gap_after = gap_after if isinstance(gap_after, dict) else dict.fromkeys(
+            Fuel, gap_after
+        )
 
     def add(
         self,
@@ -88,7 +91,8 @@ class HalfHourAccumulator:
         if t <= state.last_time:
             return []  # repeat or out of order: the newer reading already counted
         step = delta if delta is not None else value - state.last_value
-        if step >= 0 and self.gap_after is not None and t - state.last_time > self.gap_after:
+        limit = self.gap_after.get(fuel)
+        if step >= 0 and limit is not None and t - state.last_time > limit:
             return self._open_gap(fuel, state, t, value, step)
         if step >= 0:
             self._spread(state, state.last_time, t, step)

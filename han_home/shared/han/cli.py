@@ -150,15 +150,11 @@ async def _run(args: argparse.Namespace) -> int:
         commissioned = asyncio.create_task(gateway.commission_expected())
         if args.duration is not None:
             end = gateway.now() + args.duration
-            while gateway.now() < end and not stop.is_set():
-                await asyncio.sleep(
-                    min(
-                        0.2,
-                        max(
-                            0.001, gateway.clock.real_seconds((end - gateway.now()).total_seconds())
-                        ),
-                    )
-                )
+            waits = {asyncio.ensure_future(gateway.clock.sleep_until(end)),
+                     asyncio.ensure_future(stop.wait())}
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for wait in waits:
+                wait.cancel()
         else:
             await stop.wait()
         if not commissioned.done():
@@ -190,6 +186,11 @@ def _history(args: argparse.Namespace) -> int:
             "kwh": str(total.kwh),
             "cost_gbp": str(total.cost_gbp),
             "standing_charge_gbp": str(total.standing_charge_gbp),
+            # where the energy came from: the meter's own half-hours, gaps the meter could
+            # not fill (counted, not split), energy with no known price (not in cost_gbp)
+            "meter_kwh": str(total.meter_kwh),
+            "gap_kwh": str(total.gap_kwh),
+            "unpriced_kwh": str(total.unpriced_kwh),
         }
         if args.fuel == "gas":
             obj["m3"] = str(total.m3 if total.m3 is not None else Decimal(0))

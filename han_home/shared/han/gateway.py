@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import zigpy.exceptions
@@ -43,6 +43,7 @@ from han_home.shared.han.client import (
     StaleEvent,
     Subscriber,
 )
+from han_home.shared.han.clock import Clock, RealClock, Timer
 from han_home.shared.han.install_codes import canonical_eui64, link_key_from_install_code
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
 from han_home.shared.han.profile_mirror import ProfileMirror
@@ -58,7 +59,6 @@ from han_home.shared.han.zcl_ids import (
     MeteringAttr,
     PrepaymentAttr,
 )
-from han_home.shared.sim.clock import RealClock, SimClock
 
 LOGGER = logging.getLogger(__name__)
 
@@ -118,10 +118,10 @@ class GatewayConfig:
 class Gateway:
     """In-process HanClient. Create, `await start()`, subscribe, `await stop()`."""
 
-    def __init__(self, config: GatewayConfig, clock: SimClock | None = None) -> None:
+    def __init__(self, config: GatewayConfig, clock: Clock | None = None) -> None:
         self.config = config
         home = config.sim_home
-        self.clock: SimClock = clock or (home.clock if home is not None else RealClock())
+        self.clock: Clock = clock or (home.clock if home is not None else RealClock())
         self.registry = DeviceRegistry()
         self.tariffs: Tariffs = (
             from_supplier_tariff(home.tariff)
@@ -131,7 +131,7 @@ class Gateway:
         self.app: Any = None
         self._subscribers: list[Subscriber] = []
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
-        self._stale_timers: dict[tuple[Fuel, ReadingKind], asyncio.TimerHandle] = {}
+        self._stale_timers: dict[tuple[Fuel, ReadingKind], Timer] = {}
         self._prepayment: dict[str, dict[int, Any]] = {}
         self._configuring: dict[str, asyncio.Task[None]] = {}
         self._reconnect_task: asyncio.Task[None] | None = None
@@ -216,7 +216,7 @@ class Gateway:
                 delay = RECONNECT_BACKOFF_S[min(attempt, len(RECONNECT_BACKOFF_S) - 1)]
                 attempt += 1
                 self._set_radio(RadioState.RECONNECTING, f"{exc}; retrying in {delay} s")
-                await asyncio.sleep(delay)
+                await self.clock.host.sleep(delay)
                 continue
             self._set_radio(RadioState.CONNECTED)
             return
@@ -270,13 +270,14 @@ class Gateway:
         window = window_s or self.config.join_window_s
         await self.permit(devices, window)
         wanted = {d.eui64 for d in devices}
-        deadline = asyncio.get_running_loop().time() + (timeout_s or window)
-        while asyncio.get_running_loop().time() < deadline:
+        host = self.clock.host  # the window is the engineer's time, not the home's
+        deadline = host.now() + timedelta(seconds=timeout_s or window)
+        while host.now() < deadline:
             states = {self.registry.get(e).state for e in wanted}  # type: ignore[union-attr]
             if states == {InstallState.CONFIGURED}:
                 await self.close_window()
                 return True
-            await asyncio.sleep(0.05)
+            await host.sleep(0.05)
         await self.close_window()
         return False
 
@@ -340,7 +341,7 @@ class Gateway:
                 )
                 reason = type(exc).__name__ + (f": {exc}" if str(exc) else "")
                 if attempt + 1 < attempts:
-                    await asyncio.sleep(1)
+                    await self.clock.host.sleep(1)
         # Every attempt failed: tell the clients (the installer offers a retry).
         self._emit(DeviceEvent(DeviceEventKind.CONFIG_FAILED, str(device.ieee), self.now(),
                                device.lqi, device.rssi, reason))
@@ -540,9 +541,8 @@ class Gateway:
         old = self._stale_timers.pop(key, None)
         if old is not None:
             old.cancel()
-        delay = self.clock.real_seconds(3 * interval) + 0.001
-        self._stale_timers[key] = asyncio.get_running_loop().call_later(
-            delay, self._went_stale, key, reading
+        self._stale_timers[key] = self.clock.call_later(
+            3 * interval + 0.001, self._went_stale, key, reading
         )
 
     def _went_stale(self, key: tuple[Fuel, ReadingKind], reading: Reading) -> None:

@@ -49,9 +49,10 @@ from han_home.shared.store.history import (
 )
 
 LOGGER = logging.getLogger(__name__)
-# Readings further apart than this are a gap: the electricity meter reports every minute and
-# the gas meter every 30 minutes, so 35 minutes is more than a lost report or two.
-GAP_AFTER = timedelta(minutes=35)
+# Readings further apart than this are a gap, filled from the meter's own half-hours rather
+# than split by time: the electricity meter reports every minute (five minutes is several
+# lost reports, or a restart), the gas meter every 30 minutes.
+GAP_AFTER = {Fuel.ELECTRICITY: timedelta(minutes=5), Fuel.GAS: timedelta(minutes=35)}
 # (fuel, first half-hour, end) -> the meter's half-hours in [first, end), or [] if it has none
 ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInterval]]]
 # A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
@@ -83,7 +84,7 @@ class HistoryFeed:
         *,
         profile_source: ProfileSource | None = None,
         guard: RegisterGuard | None = None,
-        gap_after: timedelta = GAP_AFTER,
+        gap_after: dict[Fuel, timedelta] | None = None,
         store: bool = True,
     ) -> None:
         self.history = history
@@ -91,7 +92,7 @@ class HistoryFeed:
         self.tariffs = tariffs
         self.profile_source = profile_source
         self.guard = guard or RegisterGuard()
-        self.accumulator = HalfHourAccumulator(gap_after)
+        self.accumulator = HalfHourAccumulator(gap_after or GAP_AFTER)
         self.cv = tariffs.gas_cv
         self._month_kwh: dict[tuple[Fuel, str], Decimal] = {}
         self._charged_days: set[tuple[Fuel, date]] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from han_home.shared.han.gateway import Gateway, GatewayConfig
 from han_home.shared.han.registry import Role
@@ -29,6 +30,7 @@ class RadioOptions:
     sim_speed: float = 1.0
     prepayment: bool = True
     tariffs: Tariffs | None = None  # a real home's configured tariff (the sim brings its own)
+    sim_clock: Any = None  # a Clock for the virtual home (tests: ManualClock); else SimClock
 
 
 def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gateway:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import zigpy.types as t
 
-from han_home.shared.sim.clock import SimClock
+from han_home.shared.han.clock import Clock
 from han_home.shared.sim.network import COORDINATOR_NWK
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ LOGGER = logging.getLogger(__name__)
 
 
 class VirtualAir:
-    def __init__(self, clock: SimClock, seed: int = 0, loss_rate: float = 0.0) -> None:
+    def __init__(self, clock: Clock, seed: int = 0, loss_rate: float = 0.0) -> None:
         self.clock = clock
         self.rng = random.Random(seed)
         self.loss_rate = loss_rate

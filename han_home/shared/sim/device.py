@@ -115,9 +115,11 @@ class VirtualDevice:
                 await self.live()
                 continue
             await self.air.permit_open.wait()
-            # A joiner answers a permit-join beacon after a short random back-off.
-            await asyncio.sleep(
-                max(0.02, self.air.clock.real_seconds(self.air.rng.uniform(0.2, 2.0)))
+            # A joiner answers a permit-join beacon after a short random back-off, and
+            # at least 20 ms of the host's time so neighbours cannot flood a fast home.
+            clock = self.air.clock
+            await asyncio.gather(
+                clock.sleep(self.air.rng.uniform(0.2, 2.0)), clock.host.sleep(0.02)
             )
             if not self.joined:
                 self.air.request_join(self)
@@ -349,19 +351,9 @@ class VirtualDevice:
 
     def report(self, ep_id: int, cluster_id: int, attr_ids: list[int]) -> None:
         ep = self.endpoints[ep_id]
-        reports = [
-            foundation.Attribute(
-                a, codec.type_value(cluster_id, a, self.attribute(ep, cluster_id, a))
-            )
-            for a in attr_ids
-        ]
+        values = [(a, self.attribute(ep, cluster_id, a)) for a in attr_ids]
         tsn = self.next_tsn()
-        data = codec.zcl_general(
-            tsn,
-            foundation.GeneralCommand.Report_Attributes,
-            {"attribute_reports": reports},
-            from_server=True,
-        )
+        data = codec.report_attributes(tsn, cluster_id, values)
         self.send_zcl(ep_id, self.bound_endpoint(ep_id, cluster_id), cluster_id, data, tsn)
 
     def bound_endpoint(self, ep_id: int, cluster_id: int) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 from crccheck.crc import CrcX25
 
 from han_home.shared.energy.supplier_tariff import SupplierTariff
+from han_home.shared.han.clock import Clock
 from han_home.shared.sim.air import VirtualAir
 from han_home.shared.sim.clock import SimClock
 from han_home.shared.sim.device import DeviceLabel, VirtualDevice
@@ -59,6 +60,8 @@ class HomeOptions:
     meter_rate_factor: Decimal = Decimal(1)
     messages: tuple[SupplierMessage, ...] = DEFAULT_MESSAGES
     tariff: SupplierTariff = field(default_factory=SupplierTariff)
+    # the home's time; by default a SimClock from `start` at `speed` (tests: ManualClock)
+    clock: Clock | None = None
 
 
 class VirtualHome:
@@ -67,7 +70,7 @@ class VirtualHome:
     def __init__(self, options: HomeOptions | None = None) -> None:
         self.options = options or HomeOptions()
         opts = self.options
-        self.clock = SimClock(opts.start, opts.speed)
+        self.clock: Clock = opts.clock or SimClock(opts.start, opts.speed)
         self.air = VirtualAir(self.clock, seed=opts.seed, loss_rate=opts.loss_rate)
         rng = random.Random(opts.seed)
         self.tariff = opts.tariff

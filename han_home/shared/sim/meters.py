@@ -17,6 +17,7 @@ from han_home.shared.energy.profile import (
     ProfileStatus,
 )
 from han_home.shared.energy.zcl_format import UTC_EPOCH_2000, datetime_to_zcl_utc
+from han_home.shared.han.clock import wait_or_timeout
 from han_home.shared.han.se_clusters import (
     GBP_ISO4217,
     PREPAYMENT_MODE_BIT,
@@ -667,11 +668,9 @@ class GasMeter(ProfileLog, VirtualDevice):
         self.configured.clear()
 
     async def live(self) -> None:
-        try:  # stay awake for the interview, at most a minute of real time
-            await asyncio.wait_for(self.configured.wait(), timeout=60)
-        except TimeoutError:
-            pass
         clock = self.air.clock
+        # stay awake for the interview, at most a minute of the host's time
+        await wait_or_timeout(clock.host, self.configured.wait(), 60)
         while self.joined:
             self.awake = False
             now = clock.now()

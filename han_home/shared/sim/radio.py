@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 import zigpy.application
@@ -19,6 +20,7 @@ import zigpy.state
 import zigpy.types as t
 from zigpy.zdo import types as zdo_t
 
+from han_home.shared.han.clock import Clock
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.se_device import SmartEnergyAppMixin
 from han_home.shared.sim.air import VirtualAir
@@ -37,8 +39,8 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
         self.air: VirtualAir = config["sim_air"]
         super().__init__(config)
         self._connected = False
-        self._permits: dict[t.EUI64, tuple[t.KeyData, float]] = {}
-        self._window_until = 0.0
+        self._permits: dict[t.EUI64, tuple[t.KeyData, datetime]] = {}
+        self._window_until: datetime | None = None
         self._window_task: asyncio.Task[None] | None = None
 
     # ---- radio life -----------------------------------------------------------
@@ -114,6 +116,17 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
         coordinator.model, coordinator.manufacturer = "Virtual HAN radio", "han-home"
         self.device_initialized(coordinator)
 
+    def add_device(self, ieee: t.EUI64, nwk: t.NWK) -> Any:
+        device = super().add_device(ieee, nwk)
+        # zigpy drops a frame identical to one it saw in the last 10 s of the event loop's
+        # time. On the virtual air those are the home's seconds: under a fast or a manual
+        # clock a day of reports passes in seconds, and whether two equal demand reports
+        # 256 sequence numbers apart got through would depend on how fast the host was.
+        debouncer = getattr(device, "_packet_debouncer", None)  # zigpy 2.4 internals
+        if debouncer is not None:
+            debouncer._loop = _AirTime(self.air.clock)
+        return device
+
     async def force_remove(self, dev) -> None:
         device = self.air.devices.get(dev.ieee)
         if device is not None and device.joined:
@@ -155,25 +168,29 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
     async def permit_with_link_key(
         self, node: t.EUI64, link_key: t.KeyData, time_s: int = 60
     ) -> None:
-        loop = asyncio.get_running_loop()
-        self._permits[t.EUI64(node)] = (t.KeyData(link_key), loop.time() + time_s)
+        until = self._host.now() + timedelta(seconds=time_s)
+        self._permits[t.EUI64(node)] = (t.KeyData(link_key), until)
         self._open_window(time_s)
 
+    @property
+    def _host(self) -> Clock:
+        # A radio's permit timer counts the host's seconds (see han_home/shared/han/clock.py)
+        return self.air.clock.host
+
     def _open_window(self, time_s: int) -> None:
-        loop = asyncio.get_running_loop()
-        self._window_until = max(self._window_until, loop.time() + time_s)
+        until = self._host.now() + timedelta(seconds=time_s)
+        self._window_until = max(self._window_until or until, until)
         self.air.permit_open.set()
         if self._window_task is None or self._window_task.done():
-            self._window_task = loop.create_task(self._window_timer())
+            self._window_task = asyncio.get_running_loop().create_task(self._window_timer())
 
     async def _window_timer(self) -> None:
-        loop = asyncio.get_running_loop()
-        while loop.time() < self._window_until:
-            await asyncio.sleep(self._window_until - loop.time())
+        while self._window_until is not None and self._host.now() < self._window_until:
+            await self._host.sleep_until(self._window_until)
         self._close_window()
 
     def _close_window(self) -> None:
-        self._window_until = 0.0
+        self._window_until = None
         self._permits.clear()  # keys live only as long as the window
         self.air.permit_open.clear()
         if self._window_task is not None and self._window_task is not asyncio.current_task():
@@ -187,9 +204,8 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
     def _join_request(self, device: VirtualDevice) -> None:
         if not self.window_open:
             return
-        loop = asyncio.get_running_loop()
         permit = self._permits.get(device.ieee)
-        if permit is None or permit[1] < loop.time() or permit[0] != device.link_key:
+        if permit is None or permit[1] < self._host.now() or permit[0] != device.link_key:
             reason = "not_listed" if permit is None else "wrong_key"
             self.listener_event("join_refused", device.ieee, device.lqi, device.rssi, reason)
             return
@@ -200,6 +216,16 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
     def _left(self, device: VirtualDevice) -> None:
         if device.nwk is not None:
             self.handle_leave(device.nwk, device.ieee)
+
+
+class _AirTime:
+    """Stands in for the event loop in zigpy's packet debouncer: time in clock seconds."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def time(self) -> float:
+        return self.clock.now().timestamp()
 
 
 # the radio registry (shared/han/radios.py) finds every radio library by this name

@@ -16,6 +16,7 @@ def gateway_config(options: RadioOptions, *, commission_home: bool = True) -> Ga
             start=options.sim_start,
             speed=options.sim_speed,
             prepayment=options.prepayment,
+            clock=options.sim_clock,
         )
     )
     expected = (

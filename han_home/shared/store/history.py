@@ -566,9 +566,9 @@ class HistoryStore:
                 standing_charge_gbp=Decimal(standing.get(k, 0)).scaleb(-9),
                 m3=_from_fine(m3),
                 cv=cv,
-                gap_kwh=Decimal(gap or 0).scaleb(-6),
-                unpriced_kwh=Decimal(unpriced or 0).scaleb(-6),
-                meter_kwh=Decimal(meter or 0).scaleb(-6),
+                gap_kwh=Decimal(gap).scaleb(-6) if gap else Decimal(0),
+                unpriced_kwh=Decimal(unpriced).scaleb(-6) if unpriced else Decimal(0),
+                meter_kwh=Decimal(meter).scaleb(-6) if meter else Decimal(0),
             ))
         return totals
 
