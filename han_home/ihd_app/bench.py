@@ -27,6 +27,8 @@ def emit(name: str, **values: Any) -> None:
             file=sys.stdout,
             flush=True,
         )
+        if os.environ.get("HAN_HOME_BENCH_EXIT_AT") == name:  # whole-process timing
+            os._exit(0)
 
 
 def paint_probe(window: Any) -> Any:

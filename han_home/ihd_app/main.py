@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from han_home.shared.ui.pyside_imports import lighten_pyside_import_scan
+
+    lighten_pyside_import_scan()  # before the app's own modules, zigpy and the sim load
     from han_home.ihd_app.app import IhdApp
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
