@@ -24,6 +24,8 @@ _original: Any = None
 
 def _mod_uses_pyside(module: ModuleType) -> bool:
     path = getattr(module, "__file__", None)
+    if path is None:  # what inspect.getsource makes of it too (TypeError: no file)
+        return False
     if isinstance(path, str) and path.endswith(".py"):
         try:
             with open(path, "rb") as source:
