@@ -3,13 +3,16 @@ its text from the model and the current language whenever ``render()`` is called
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
 
 TILE_MIN_PX = 230  # a tile's narrowest column at 100 % text
+# Touch scrolling is set up this long after a screen is built: the first viewport() call
+# in a process costs ~8 ms of PySide6 type look-ups that the first frame need not wait for.
+TOUCH_SETUP_MS = 250
 
 
 class Screen(QScrollArea):
@@ -30,11 +33,15 @@ class Screen(QScrollArea):
         self.column.setContentsMargins(8, 8, 8, 8)
         self.column.setSpacing(10)
         self.setWidget(self.body)
-        # Touch: drag to scroll. Keyboard: the screen takes focus so arrows / Page Down
-        # scroll content that has no focusable control (tiles) at 200 % text.
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        # Touch: drag to scroll (just after the first frame). Keyboard: the screen takes
+        # focus so arrows / Page Down scroll content with no focusable control (tiles) at
+        # 200 % text.
+        QTimer.singleShot(TOUCH_SETUP_MS, self, self._grab_touch)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
+
+    def _grab_touch(self) -> None:
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
     def tile_grid(self, max_columns: int = 4) -> ResponsiveGrid:
         grid = ResponsiveGrid(self._tile_px(), max_columns)

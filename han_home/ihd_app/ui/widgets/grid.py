@@ -24,10 +24,14 @@ class ResponsiveGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def add(self, widget: QWidget) -> QWidget:
-        self.items.append(widget)
+        self.extend([widget])
+        return widget
+
+    def extend(self, widgets: list[QWidget]) -> None:
+        """Add several at once: one re-placement (each measures every member's width)."""
+        self.items.extend(widgets)
         self._columns = 0  # force re-placement
         self.relayout()
-        return widget
 
     def _visible(self) -> list[QWidget]:
         # Only widgets someone hid on purpose (a parentless widget counts as hidden too).

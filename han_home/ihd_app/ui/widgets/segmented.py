@@ -24,7 +24,7 @@ class Segmented(ResponsiveGrid):
             button.clicked.connect(lambda _checked=False, k=key: self._choose(k, on_change))
             self.group.addButton(button)
             self.buttons[key] = button
-            self.add(button)
+        self.extend(list(self.buttons.values()))
         self.buttons[self.value].setChecked(True)
 
     def _choose(self, key: str, on_change: Callable[[str], None]) -> None:
