@@ -3,11 +3,12 @@ its text from the model and the current language whenever ``render()`` is called
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
+from han_home.ihd_app.ui.widgets.qt_values import FOCUS_STRONG, SCROLL_BAR_ALWAYS_OFF
 
 TILE_MIN_PX = 230  # a tile's narrowest column at 100 % text
 # Touch scrolling is set up this long after a screen is built: the first viewport() call
@@ -26,7 +27,7 @@ class Screen(QScrollArea):
         self.setObjectName(f"screen-{self.key}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)  # qt_values.py
         self.body = QWidget()
         self.body.setObjectName(f"body-{self.key}")
         self.column = QVBoxLayout(self.body)
@@ -37,7 +38,7 @@ class Screen(QScrollArea):
         # focus so arrows / Page Down scroll content with no focusable control (tiles) at
         # 200 % text.
         QTimer.singleShot(TOUCH_SETUP_MS, self, self._grab_touch)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty("focusPolicy", FOCUS_STRONG)
         self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
 
     def _grab_touch(self) -> None:

@@ -39,5 +39,5 @@ class Segmented(ResponsiveGrid):
         for key, button in self.buttons.items():
             button.setText(texts[key])
             button.setAccessibleName(texts[key])
-            button.setVisible(visible is None or key in visible)
+            self.set_member_visible(button, visible is None or key in visible)
         self.refresh()
