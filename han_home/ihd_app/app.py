@@ -114,6 +114,9 @@ class IhdApp:
             self.window.resize(*self.options.size)
         elif not self.options.kiosk:
             self.window.resize(800, 480)
+        from han_home.ihd_app import bench
+
+        painted = bench.paint_probe(self.window) if bench.ENABLED else None
         if self.options.kiosk:
             self.window.showFullScreen()
         else:
@@ -121,14 +124,9 @@ class IhdApp:
         self.window.show_screen(self.settings.screen)
         QApplication.processEvents()  # paint now: no event loop is running yet
         self.marks["first_frame"] = time.perf_counter()
-        from han_home.ihd_app import bench
-
-        bench.emit("first_frame")
-        if bench.ENABLED:
-            self.latency = bench.RepaintLatency()
-            qt_app = QApplication.instance()
-            if qt_app is not None:
-                qt_app.installEventFilter(self.latency)
+        if painted is not None:
+            bench.emit("first_frame", painted=painted.seen)
+            self.latency = bench.make_repaint_latency(self.window.screens["now"].elec[0].figure)
 
     async def open_history(self) -> None:
         """From here on the model reads history on a worker thread, off the UI thread."""
@@ -159,6 +157,8 @@ class IhdApp:
         await self.feed.resume()  # the last run's registers and open half-hour
         self.feed.connect(self.gateway)  # readings, gap profiles, first-start backfill
         assert self.model is not None
+        if self.latency is not None:  # timed from before the model sees the reading
+            self.gateway.subscribe(self._on_reading_arrival)
         self.model.attach(self.gateway, self.feed)
         self.gateway.subscribe(self._on_event)
         await self.gateway.start()
@@ -173,12 +173,16 @@ class IhdApp:
             describe=lambda _exc: _("This display could not connect to your meters. Restart "
                                     "it, or contact your supplier if this happens again."))
 
+    def _on_reading_arrival(self, event: Any) -> None:
+        from han_home.shared.han.client import ReadingEvent
+
+        if isinstance(event, ReadingEvent) and event.reading.kind == "demand":
+            self.latency.reading_arrived()
+
     def _on_event(self, event: Any) -> None:
         from han_home.shared.han.client import ReadingEvent
 
         if isinstance(event, ReadingEvent) and event.reading.kind == "demand":
-            if self.latency is not None:
-                self.latency.reading_arrived()
             if self.live is not None and not self.live.is_set():
                 self.marks["first_live_value"] = time.perf_counter()
                 from han_home.ihd_app import bench

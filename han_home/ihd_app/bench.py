@@ -1,7 +1,11 @@
 """Instrumentation for `make bench` (enabled by HAN_HOME_BENCH=1): prints BENCH lines.
 
-Reading-arrival-to-repaint latency: from a demand reading reaching the model to the first
-paint event any widget receives after it.
+Reading-to-repaint latency: from a demand reading reaching the display model (before the
+model has even looked at it) to the end of the event-loop pass that painted the power
+figure with the new text. A reading whose rounded value leaves the figure's text as it was
+needs no repaint and is not counted; one that changed the text but was overtaken by the
+next reading before any paint is counted with the time it waited (a lower bound), so a
+display too slow to keep up cannot hide behind dropped samples.
 """
 
 from __future__ import annotations
@@ -12,9 +16,8 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
-
 ENABLED = os.environ.get("HAN_HOME_BENCH") == "1"
+SAMPLES_WANTED = 200  # a "latency_samples" mark is printed when this many are in
 
 
 def emit(name: str, **values: Any) -> None:
@@ -24,35 +27,84 @@ def emit(name: str, **values: Any) -> None:
             file=sys.stdout,
             flush=True,
         )
+        if os.environ.get("HAN_HOME_BENCH_EXIT_AT") == name:  # whole-process timing
+            os._exit(0)
 
 
-class RepaintLatency(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.pending: float | None = None
-        self.samples: list[float] = []
+def paint_probe(window: Any) -> Any:
+    """An object whose `seen` turns True once `window` has had its first Paint event."""
+    from PySide6.QtCore import QEvent, QObject
 
-    def reading_arrived(self) -> None:
-        # A reading whose rounded value did not change needs no repaint; if none came
-        # since the previous reading, that one is dropped rather than counted as slow.
-        self.pending = time.perf_counter()
+    class PaintProbe(QObject):
+        seen = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if self.pending is not None and event.type() == QEvent.Type.Paint:
-            self.samples.append(time.perf_counter() - self.pending)
-            self.pending = None
-        return False
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint:
+                self.seen = True
+                watched.removeEventFilter(self)
+            return False
 
-    def report(self) -> None:
-        if not self.samples:
-            emit("latency", samples=0)
-            return
-        ordered = sorted(self.samples)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        emit(
-            "latency",
-            samples=len(ordered),
-            p50_ms=round(ordered[len(ordered) // 2] * 1000, 2),
-            p99_ms=round(p99 * 1000, 2),
-            max_ms=round(ordered[-1] * 1000, 2),
-        )
+    probe = PaintProbe(window)
+    window.installEventFilter(probe)
+    return probe
+
+
+def make_repaint_latency(figure: Any) -> Any:
+    """A RepaintLatency watching `figure` (the QLabel that shows power now)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class RepaintLatency(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.figure = figure
+            self.pending: tuple[float, str] | None = None  # (arrival, text before it)
+            self.samples: list[float] = []
+            self.readings = 0
+            self.unchanged = 0
+            self.overtaken = 0
+            figure.installEventFilter(self)
+
+        def reading_arrived(self) -> None:
+            now = time.perf_counter()
+            self.readings += 1
+            if self.pending is not None:
+                arrived, before = self.pending
+                if self.figure.text() != before:  # changed, never painted: count the wait
+                    self._sample(now - arrived)
+                    self.overtaken += 1
+                else:
+                    self.unchanged += 1
+            self.pending = (now, self.figure.text())
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+            if (self.pending is not None and event.type() == QEvent.Type.Paint
+                    and self.figure.text() != self.pending[1]):
+                arrived = self.pending[0]
+                self.pending = None
+                # the sample ends after this whole paint pass (and its flush) is done
+                QTimer.singleShot(0, lambda: self._sample(time.perf_counter() - arrived))
+            return False
+
+        def _sample(self, seconds: float) -> None:
+            self.samples.append(seconds)
+            if len(self.samples) == SAMPLES_WANTED:
+                emit("latency_samples", samples=SAMPLES_WANTED)
+
+        def report(self) -> None:
+            counts = {"readings": self.readings, "unchanged": self.unchanged,
+                      "overtaken": self.overtaken}
+            if not self.samples:
+                emit("latency", samples=0, **counts)
+                return
+            ordered = sorted(self.samples)
+            p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+            emit(
+                "latency",
+                samples=len(ordered),
+                p50_ms=round(ordered[len(ordered) // 2] * 1000, 2),
+                p99_ms=round(p99 * 1000, 2),
+                max_ms=round(ordered[-1] * 1000, 2),
+                **counts,
+            )
+
+    return RepaintLatency()

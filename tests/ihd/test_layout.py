@@ -54,3 +54,38 @@ async def test_every_screen_fits(qtbot: QtBot, live: LiveHome) -> None:
             if problems:
                 failures[(size, language, scale, key)] = problems
     assert failures == {}
+
+
+def test_qt_values_match_pyside(qtbot: QtBot) -> None:
+    """The first frame's Qt values, set without touching the Qt namespace (qt_values.py),
+    are PySide6's own, and the widgets really get them."""
+    from PySide6.QtCore import Qt
+
+    from han_home.ihd_app.ui.widgets import qt_values as v
+    from han_home.ihd_app.ui.widgets.common import label
+
+    assert v.TEXT_FORMAT_PLAIN == Qt.TextFormat.PlainText.value
+    assert v.SCROLL_BAR_ALWAYS_OFF == Qt.ScrollBarPolicy.ScrollBarAlwaysOff.value
+    assert v.FOCUS_STRONG == Qt.FocusPolicy.StrongFocus.value
+    assert v.ALIGN_V_CENTER == Qt.AlignmentFlag.AlignVCenter.value
+    assert v.TEXT_WORD_WRAP == Qt.TextFlag.TextWordWrap.value
+    lab = label()
+    qtbot.addWidget(lab)
+    assert lab.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_grid_places_only_members_not_hidden(qtbot: QtBot) -> None:
+    from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
+
+    grid = ResponsiveGrid(100, max_columns=3)
+    qtbot.addWidget(grid)
+    members = [QLabel(str(n)) for n in range(3)]
+    grid.extend(members)
+    grid.resize(400, 100)
+    grid.set_member_visible(members[1], False)
+    grid.refresh()
+    assert grid._visible() == [members[0], members[2]]
+    assert members[1].isHidden()
+    grid.set_member_visible(members[1], True)
+    grid.refresh()
+    assert grid._visible() == members

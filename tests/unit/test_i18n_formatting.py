@@ -86,3 +86,40 @@ def test_whole_sentences_in_english(tr: cat.Translator) -> None:
     assert s.days_of_credit_left(1) == "1 day of credit left"
     assert s.next_rate_from("15.00p/kWh", "16:00") == "Next rate: 15.00p/kWh from 16:00"
     assert all(s.screen_title(key) for key in s.SCREENS)
+
+
+PARITY_VALUES = [Decimal(v) for v in (
+    "0", "-0", "0.004", "-0.004", "0.005", "-0.005", "0.015", "0.125", "0.5", "1.5", "2.5",
+    "9.995", "12.3456", "-3.2", "999.995", "1000", "1234.5", "-1234.567", "65432.1",
+    "1234567.891", "-9876543.21", "0.0001", "100", "0.66",
+)] + [Decimal(n) / Decimal(7) * 10 ** (n % 8) for n in range(-40, 41)]
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "cy_GB"])
+def test_figures_match_babel(locale: str) -> None:
+    """The figures formatted without Babel are exactly Babel's, in both locales."""
+    from decimal import ROUND_HALF_UP
+
+    from babel import dates as babel_dates
+    from babel import numbers as babel_numbers
+
+    language = {v: k for k, v in cat.LOCALES.items()}[locale]
+    for value in PARITY_VALUES:
+        for digits in (0, 1, 2, 3):
+            quantum = Decimal(1).scaleb(-digits)
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            expected = babel_numbers.format_decimal(
+                value.quantize(quantum, rounding=ROUND_HALF_UP), format=pattern, locale=locale)
+            assert f.format_decimal(value, digits, language) == expected, (value, digits)
+        money = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert f.format_money_gbp(value, language) == babel_numbers.format_currency(
+            money, "GBP", locale=locale), value
+        share = value / 1000
+        assert f.format_percent(share, language) == babel_numbers.format_percent(
+            share, locale=locale), share
+    for minutes in range(0, 60 * 24 * 400, 997):  # across both clock changes
+        moment = dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes)
+        assert f.format_time(moment, language=language) == babel_dates.format_time(
+            moment, "HH:mm", tzinfo=f.LONDON, locale=locale)
+        assert f.format_time(moment, utc=True, language=language).startswith(
+            babel_dates.format_time(moment, "HH:mm", tzinfo=dt.UTC, locale=locale))

@@ -28,7 +28,7 @@ class NavBar(ResponsiveGrid):
             button.clicked.connect(lambda _checked=False, k=key: on_select(k))
             self.group.addButton(button)
             self.buttons[key] = button
-            self.add(button)
+        self.extend(list(self.buttons.values()))
 
     def select(self, key: str) -> None:
         self.buttons[key].setChecked(True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from han_home.ihd_app.model import DisplayModel
@@ -28,6 +28,9 @@ from han_home.shared.ui.accessibility import Announcer
 from han_home.shared.ui.theme import Palette, qpalette, stylesheet
 
 NOTICE_S = 60  # how long a failure notice stays up
+
+if TYPE_CHECKING:  # an annotation only: importing it creates QEvent's enums at start-up
+    from PySide6.QtGui import QCloseEvent
 
 SCREEN_CLASSES = {
     "now": "han_home.ihd_app.ui.screens.now:NowScreen",
@@ -125,9 +128,11 @@ class MainWindow(QWidget):
 
     def _build_screen(self, key: str) -> Screen:
         screen = screen_class(key)(self.ctx)
+        # texts first, while nothing is styled yet: parenting it under the styled window
+        # polishes every widget, and each role change after that means a re-polish
+        screen.render_view()
         self.stack.addWidget(screen)
         screen.rescale()
-        screen.render_view()
         screen.setAccessibleName(s.screen_title(key))
         return screen
 

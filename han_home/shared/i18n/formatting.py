@@ -3,16 +3,20 @@
 Babel gives the locale rules; anything with words in it goes through a whole translatable
 template with named placeholders, so a translator can reorder and mutate freely.
 Every function takes an optional ``language``; by default the translator's current one.
+
+Numbers, money, percentages and clock times, the figures on every screen, are formatted
+here from the two locales' CLDR symbols (``_NUMBER_SYMBOLS``) without loading Babel: its
+import and the first locale data load cost a kiosk ~15 ms before the first frame and
+~4 MiB. tests/unit/test_i18n_formatting.py checks the results against Babel's own for both
+locales. Babel is imported on first use of anything with month or day names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 
 from han_home.shared.i18n.catalog import LOCALES, N_, Nn_, get_translator
 
@@ -52,8 +56,39 @@ AGES = {
 }
 
 
+# CLDR number symbols (latn) and patterns of the locales in LOCALES: decimal, group, minus,
+# percent sign, and the pound sign; both use "#,##0.00", "¤#,##0.00" and "#,##0%".
+_NUMBER_SYMBOLS: dict[str, tuple[str, str, str, str, str]] = {
+    "en_GB": (".", ",", "-", "%", "£"),
+    "cy_GB": (".", ",", "-", "%", "£"),
+}
+
+
+def _babel_numbers() -> Any:
+    from babel import numbers
+
+    return numbers
+
+
+def _babel_dates() -> Any:
+    from babel import dates
+
+    return dates
+
+
 def _locale(language: str | None) -> str:
     return LOCALES[language or get_translator().language]
+
+
+def _grouped(value: Decimal, digits: int, symbols: tuple[str, str, str, str, str]) -> str:
+    """A finite Decimal already rounded to ``digits`` places, as "-1,234.50"."""
+    decimal_sep, group_sep, minus = symbols[0], symbols[1], symbols[2]
+    text = f"{abs(value):.{digits}f}"
+    whole, _, fraction = text.partition(".")
+    head = len(whole) % 3 or 3
+    groups = [whole[:head]] + [whole[i:i + 3] for i in range(head, len(whole), 3)]
+    number = group_sep.join(groups) + (decimal_sep + fraction if digits > 0 else "")
+    return (minus if value.is_signed() else "") + number
 
 
 def _gettext(msgid: str, language: str | None) -> str:
@@ -72,20 +107,38 @@ def _decimal(value: Number) -> Decimal:
 def format_decimal(value: Number, digits: int = 2, language: str | None = None) -> str:
     """Grouped, exactly ``digits`` decimals, rounded half-up (as people and bills round)."""
     quantum = Decimal(1).scaleb(-digits)
-    rounded = _decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    number = _decimal(value)
+    locale = _locale(language)
+    symbols = _NUMBER_SYMBOLS.get(locale)
+    if symbols is not None and number.is_finite() and digits >= 0:
+        return _grouped(number.quantize(quantum, rounding=ROUND_HALF_UP), digits, symbols)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(rounded, format=pattern, locale=_locale(language))
+    return str(_babel_numbers().format_decimal(rounded, format=pattern, locale=locale))
 
 
 def format_percent(value: Number, language: str | None = None) -> str:
-    """``1.5`` -> "150%"."""
-    return babel_numbers.format_percent(_decimal(value), locale=_locale(language))
+    """``1.5`` -> "150%" (whole percent, half to even, as Babel rounds)."""
+    number = _decimal(value)
+    locale = _locale(language)
+    symbols = _NUMBER_SYMBOLS.get(locale)
+    if symbols is not None and number.is_finite():
+        rounded = (number * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        return _grouped(rounded, 0, symbols) + symbols[3]
+    return str(_babel_numbers().format_percent(number, locale=locale))
 
 
 def format_money_gbp(amount: Number, language: str | None = None) -> str:
     """ "£1,234.50" in both languages; negative as "-£3.20"."""
     rounded = _decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return babel_numbers.format_currency(rounded, "GBP", locale=_locale(language))
+    locale = _locale(language)
+    symbols = _NUMBER_SYMBOLS.get(locale)
+    if symbols is not None and rounded.is_finite():
+        number = _grouped(rounded, 2, symbols)
+        if rounded.is_signed():
+            return symbols[2] + symbols[4] + number[len(symbols[2]):]
+        return symbols[4] + number
+    return str(_babel_numbers().format_currency(rounded, "GBP", locale=locale))
 
 
 def format_pence_rate(pence: Number, digits: int = 2, language: str | None = None) -> str:
@@ -114,7 +167,7 @@ def format_m3(value: Number, digits: int = 3, language: str | None = None) -> st
 
 def format_date_long(date: dt.date, language: str | None = None) -> str:
     """ "7 March 2025" / "7 Mawrth 2025"."""
-    return babel_dates.format_date(date, "d MMMM y", locale=_locale(language))
+    return str(_babel_dates().format_date(date, "d MMMM y", locale=_locale(language)))
 
 
 def format_weekday_date(date: dt.date, language: str | None = None) -> str:
@@ -123,12 +176,12 @@ def format_weekday_date(date: dt.date, language: str | None = None) -> str:
     The explicit 'EEEE' pattern gives the full weekday (the skeleton falls back to the short
     one in Welsh). Never abbreviate here: Welsh "Maw" is both Tuesday and March.
     """
-    return babel_dates.format_date(date, "EEEE, d MMMM y", locale=_locale(language))
+    return str(_babel_dates().format_date(date, "EEEE, d MMMM y", locale=_locale(language)))
 
 
 def format_month_year(date: dt.date, language: str | None = None) -> str:
     """ "March 2025" / "Mawrth 2025" (stand-alone month name)."""
-    return babel_dates.format_date(date, "LLLL y", locale=_locale(language))
+    return str(_babel_dates().format_date(date, "LLLL y", locale=_locale(language)))
 
 
 def _aware_utc(moment: dt.datetime) -> dt.datetime:
@@ -139,10 +192,11 @@ def _aware_utc(moment: dt.datetime) -> dt.datetime:
 def format_time(moment: dt.datetime, utc: bool = False, language: str | None = None) -> str:
     """Wall-clock "HH:mm" in Europe/London, or UTC marked as such ("14:05 UTC")."""
     aware = _aware_utc(moment)
+    # "HH:mm" has no names in it: the same digits Babel gives, without loading it
+    text = aware.astimezone(dt.UTC if utc else LONDON).strftime("%H:%M")
     if utc:
-        text = babel_dates.format_time(aware, "HH:mm", tzinfo=dt.UTC, locale=_locale(language))
         return _gettext(TIME_UTC, language) % {"time": text}
-    return babel_dates.format_time(aware, "HH:mm", tzinfo=LONDON, locale=_locale(language))
+    return text
 
 
 def _age_parts(seconds: float) -> tuple[str, int]:

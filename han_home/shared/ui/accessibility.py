@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleInterface
-from PySide6.QtWidgets import QWidget
+if TYPE_CHECKING:  # QAccessible is imported when first used: its enums cost start-up time
+    from PySide6.QtCore import QObject
+    from PySide6.QtGui import QAccessible, QAccessibleInterface
+    from PySide6.QtWidgets import QWidget
 
 
 def set_accessible(widget: QWidget, name: str, description: str | None = None) -> None:
@@ -44,6 +47,8 @@ class Announcer:
             if now - when < self.min_interval and not changed_warning:
                 return False
         self._last[k] = (now, text)
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
         event = QAccessibleAnnouncementEvent(source, text)
         event.setPoliteness(
             QAccessible.AnnouncementPoliteness.Assertive
@@ -54,19 +59,24 @@ class Announcer:
         return True
 
 
-_INTERACTIVE = {
-    QAccessible.Role.PushButton,
-    QAccessible.Role.CheckBox,
-    QAccessible.Role.RadioButton,
-    QAccessible.Role.ComboBox,
-    QAccessible.Role.EditableText,
-    QAccessible.Role.SpinBox,
-    QAccessible.Role.Slider,
-    QAccessible.Role.PageTab,
-    QAccessible.Role.ButtonMenu,
-    QAccessible.Role.Graphic,
-    QAccessible.Role.Chart,
-}
+@cache
+def _interactive() -> frozenset[QAccessible.Role]:
+    from PySide6.QtGui import QAccessible
+
+    role = QAccessible.Role
+    return frozenset({
+        role.PushButton,
+        role.CheckBox,
+        role.RadioButton,
+        role.ComboBox,
+        role.EditableText,
+        role.SpinBox,
+        role.Slider,
+        role.PageTab,
+        role.ButtonMenu,
+        role.Graphic,
+        role.Chart,
+    })
 
 
 def unnamed_controls(root: QWidget) -> list[str]:
@@ -74,7 +84,10 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
     Works offscreen, so UI tests can fail on an unnamed control before a screen reader would.
     """
+    from PySide6.QtGui import QAccessible
+
     found: list[str] = []
+    interactive = _interactive()
     iface = QAccessible.queryAccessibleInterface(root)
     if iface is None:
         return found
@@ -86,7 +99,7 @@ def unnamed_controls(root: QWidget) -> list[str]:
                 continue
             role = child.role()
             label = f"{path}/{role.name}[{i}]"
-            if role in _INTERACTIVE and not child.text(QAccessible.Text.Name).strip():
+            if role in interactive and not child.text(QAccessible.Text.Name).strip():
                 found.append(label)
             walk(child, label)
 

@@ -3,13 +3,17 @@ its text from the model and the current language whenever ``render()`` is called
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
+from han_home.ihd_app.ui.widgets.qt_values import FOCUS_STRONG, SCROLL_BAR_ALWAYS_OFF
 
 TILE_MIN_PX = 230  # a tile's narrowest column at 100 % text
+# Touch scrolling is set up this long after a screen is built: the first viewport() call
+# in a process costs ~8 ms of PySide6 type look-ups that the first frame need not wait for.
+TOUCH_SETUP_MS = 250
 
 
 class Screen(QScrollArea):
@@ -23,18 +27,22 @@ class Screen(QScrollArea):
         self.setObjectName(f"screen-{self.key}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)  # qt_values.py
         self.body = QWidget()
         self.body.setObjectName(f"body-{self.key}")
         self.column = QVBoxLayout(self.body)
         self.column.setContentsMargins(8, 8, 8, 8)
         self.column.setSpacing(10)
         self.setWidget(self.body)
-        # Touch: drag to scroll. Keyboard: the screen takes focus so arrows / Page Down
-        # scroll content that has no focusable control (tiles) at 200 % text.
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Touch: drag to scroll (just after the first frame). Keyboard: the screen takes
+        # focus so arrows / Page Down scroll content with no focusable control (tiles) at
+        # 200 % text.
+        QTimer.singleShot(TOUCH_SETUP_MS, self, self._grab_touch)
+        self.setProperty("focusPolicy", FOCUS_STRONG)
         self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
+
+    def _grab_touch(self) -> None:
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
     def tile_grid(self, max_columns: int = 4) -> ResponsiveGrid:
         grid = ResponsiveGrid(self._tile_px(), max_columns)

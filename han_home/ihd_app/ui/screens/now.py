@@ -47,8 +47,7 @@ class NowScreen(Screen):
     def tiles(self, count: int) -> tuple[ResponsiveGrid, list[ValueTile]]:
         grid = self.tile_grid()
         tiles = [ValueTile() for _ in range(count)]
-        for tile in tiles:
-            grid.add(tile)
+        grid.extend(list(tiles))
         return grid, tiles
 
     def render_view(self) -> None:

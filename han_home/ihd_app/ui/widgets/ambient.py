@@ -6,11 +6,12 @@ power reading the shape is an empty outline and the text says so.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, QSize
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from han_home.ihd_app.model import Ambient
+from han_home.ihd_app.ui.widgets.qt_values import ALIGN_V_CENTER, DASH_PATTERN, TEXT_WORD_WRAP
 from han_home.shared.ui.theme import NORMAL, Palette
 
 PAD = 8
@@ -44,7 +45,7 @@ class AmbientIndicator(QWidget):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
         rect = self._text_rect(width).toRect()
-        text_h = self.fontMetrics().boundingRect(rect, Qt.TextFlag.TextWordWrap, self.text).height()
+        text_h = self.fontMetrics().boundingRect(rect, TEXT_WORD_WRAP, self.text).height()
         return max(self._shape_px(), text_h) + 2 * PAD
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -68,7 +69,7 @@ class AmbientIndicator(QWidget):
         box = QRectF(PAD, top, size, size)
         colour = self.colour()
         painter.setPen(QPen(colour, 3))
-        painter.setBrush(colour if self.level else Qt.BrushStyle.NoBrush)
+        painter.setBrush(colour if self.level else QBrush())  # QBrush(): no brush
         if self.level == Ambient.LOW:
             painter.drawEllipse(box)
         elif self.level == Ambient.MEDIUM:
@@ -82,12 +83,14 @@ class AmbientIndicator(QWidget):
                              QPointF(cx, box.top() + size * 0.7))
             painter.drawPoint(QPointF(cx, box.top() + size * 0.85))
         else:
-            painter.setPen(QPen(colour, 3, Qt.PenStyle.DashLine))
+            dashed = QPen(colour, 3)
+            dashed.setDashPattern(list(DASH_PATTERN))  # as Qt.PenStyle.DashLine draws it
+            painter.setPen(dashed)
             painter.drawEllipse(box)
         painter.setPen(QColor(self.theme_palette.text))
         rect = self._text_rect(self.width())
         rect.setTop(0)
         rect.setHeight(self.height())
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextWordWrap),
+        painter.drawText(rect, ALIGN_V_CENTER | TEXT_WORD_WRAP,
                          self.text)
         painter.end()

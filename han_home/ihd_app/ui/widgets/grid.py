@@ -3,7 +3,6 @@ text size without clipping (fewer columns and more rows as the text grows)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
@@ -15,6 +14,7 @@ class ResponsiveGrid(QWidget):
         self.min_column_px = min_column_px
         self.max_columns = max_columns
         self.items: list[QWidget] = []
+        self._hidden: set[QWidget] = set()  # members hidden with set_member_visible()
         self._columns = 0
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
@@ -24,15 +24,27 @@ class ResponsiveGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def add(self, widget: QWidget) -> QWidget:
-        self.items.append(widget)
-        self._columns = 0  # force re-placement
-        self.relayout()
+        self.extend([widget])
         return widget
 
+    def extend(self, widgets: list[QWidget]) -> None:
+        """Add several at once: one re-placement (each measures every member's width)."""
+        self.items.extend(widgets)
+        self._columns = 0  # force re-placement
+        self.relayout()
+
+    def set_member_visible(self, widget: QWidget, visible: bool) -> None:
+        """Show or hide a member: hide members through here, so placement knows (asking
+        Qt which widgets were hidden on purpose needs the Qt namespace's enums, which the
+        first frame does without; see qt_values.py). Call refresh() after a batch."""
+        widget.setVisible(visible)
+        if visible:
+            self._hidden.discard(widget)
+        else:
+            self._hidden.add(widget)
+
     def _visible(self) -> list[QWidget]:
-        # Only widgets someone hid on purpose (a parentless widget counts as hidden too).
-        explicit = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
-        return [w for w in self.items if not (w.testAttribute(explicit) and w.isHidden())]
+        return [w for w in self.items if w not in self._hidden]
 
     def _widths(self) -> list[int]:
         # Word-wrapped labels report their unwrapped width: min_column_px stands in for tiles.

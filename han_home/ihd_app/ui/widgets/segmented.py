@@ -24,7 +24,7 @@ class Segmented(ResponsiveGrid):
             button.clicked.connect(lambda _checked=False, k=key: self._choose(k, on_change))
             self.group.addButton(button)
             self.buttons[key] = button
-            self.add(button)
+        self.extend(list(self.buttons.values()))
         self.buttons[self.value].setChecked(True)
 
     def _choose(self, key: str, on_change: Callable[[str], None]) -> None:
@@ -39,5 +39,5 @@ class Segmented(ResponsiveGrid):
         for key, button in self.buttons.items():
             button.setText(texts[key])
             button.setAccessibleName(texts[key])
-            button.setVisible(visible is None or key in visible)
+            self.set_member_visible(button, visible is None or key in visible)
         self.refresh()

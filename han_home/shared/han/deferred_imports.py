@@ -1,0 +1,53 @@
+"""zigpy's firmware-download dependencies, imported only if a download is ever made.
+
+zigpy.ota.providers imports aiohttp (an HTTP client, with yarl, multidict, ...) and
+jsonschema (with referencing, rpds, ...) at module level, though it uses them only inside
+the functions that fetch firmware indexes from the internet. The gateway never enables
+those providers (CONF_OTA_ENABLED is off), yet the two packages cost a kiosk ~15 MiB of
+memory and ~0.1 s of start-up. ``defer_imports()`` puts a placeholder module under each
+name: an ``import aiohttp`` binds the placeholder, and the first attribute looked up on it
+imports the real package and answers from it, so code that does use them still works.
+
+importlib.util.LazyLoader cannot do this on Python 3.11: the second ``import`` statement
+for a lazy module already reads its ``__spec__`` and loads it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from typing import Any
+
+OTA_DOWNLOAD_MODULES = ("aiohttp", "jsonschema")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module until one of its attributes is needed."""
+
+    def __getattr__(self, attr: str) -> Any:  # only for what the placeholder lacks
+        if attr.startswith("__") and attr.endswith("__") and attr not in ("__path__", "__all__"):
+            # introspection (inspect.unwrap's __wrapped__, PySide6's import hook) must not
+            # load the module; a package's __path__ and __all__ are its real contents
+            raise AttributeError(attr)
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attr)
+
+
+def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES) -> None:
+    """Placeholders for modules not imported yet (and installed); safe to call again."""
+    for name in names:
+        if name in sys.modules or importlib.util.find_spec(name) is None:
+            continue
+        placeholder = _Deferred(name)
+        placeholder.__file__ = None  # answered here: looking it up must not load the module
+        sys.modules[name] = placeholder
+
+
+def is_loaded(name: str) -> bool:
+    """True once the real module has been imported (for tests and benchmarks)."""
+    module = sys.modules.get(name)
+    return module is not None and not isinstance(module, _Deferred)
