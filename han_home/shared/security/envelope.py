@@ -258,10 +258,16 @@ def _fields(data: bytes) -> Iterator[tuple[Tag, int, bytes]]:
 
 
 def _cert(der: bytes) -> x509.Certificate:
+    """Parse now every part verification reads (cryptography parses some parts lazily)."""
     try:
-        return x509.load_der_x509_certificate(der)
+        cert = x509.load_der_x509_certificate(der)
+        cert.public_key()
+        _ = (cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc,
+             cert.signature_hash_algorithm, cert.version, cert.serial_number)
+        list(cert.extensions)
     except Exception as exc:  # noqa: BLE001 - hostile input: any parser failure is "malformed"
-        raise DecodeError("not a DER certificate") from exc
+        raise DecodeError("not a usable DER certificate") from exc
+    return cert
 
 
 def decode(data: bytes) -> Envelope:
