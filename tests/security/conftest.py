@@ -35,6 +35,7 @@ class World:
     signers: dict[Role, Signer]
     clock: Clock = field(default_factory=Clock)
     counters: dict[Role, int] = field(default_factory=dict)
+    issued: int = 0
 
     @property
     def anchors(self) -> list:
@@ -48,7 +49,9 @@ class World:
         """A fresh signer of ``role`` (kw: not_before, days, ca, unchecked)."""
         ca = kw.pop("ca", None) or self.hierarchy.ca_for(role)
         key = pki.new_key()
-        cert = pki.issue(ca, role, f"{role} test", key.public_key(),
+        self.issued += 1
+        name = f"{role} test" if self.issued <= 5 else f"{role} test {self.issued}"
+        cert = pki.issue(ca, role, name, key.public_key(),
                          not_before=kw.pop("not_before", BEFORE), **kw)
         return Signer(cert, key, ca.cert)
 

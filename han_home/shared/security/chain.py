@@ -128,8 +128,10 @@ def _untrusted(detail: str) -> ChainError:
     return ChainError(Reason.UNTRUSTED_CHAIN, detail)
 
 
-def _check_profile(path: Sequence[x509.Certificate]) -> None:
-    for depth, cert in enumerate(path):
+def _check_profile(path: Sequence[x509.Certificate], leaf: bool = True) -> None:
+    """Profile of every certificate in ``path`` (leaf first, unless ``leaf`` is False)."""
+    for index, cert in enumerate(path):
+        depth = index if leaf else index + 1
         try:
             extensions = cert.extensions
         except ValueError as exc:
@@ -233,7 +235,7 @@ def validate_ca(
     bc = _ext(ca, x509.BasicConstraints)
     if bc is None or not bc.ca or ca_kind_of(ca) in (None, CaKind.ROOT):
         raise _untrusted("not an organisation CA")
-    _check_profile(path[1:])
+    _check_profile(path, leaf=False)
     for cert in path:
         if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
             raise ChainError(Reason.CERT_EXPIRED, "a CA certificate is outside its validity")
