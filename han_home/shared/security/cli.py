@@ -270,8 +270,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                          eui64=bytes.fromhex(eui) if eui else None, device_type=device_type)
         keys.save(stem, key)
         _write(root_dir / "certs" / f"{stem}.pem", _pem(cert))
-    print(_("Made a demo hierarchy in %(dir)s: a root, four organisation CAs and "
-            "%(count)d certificate holders.") % {"dir": root_dir, "count": len(DEMO_HOLDERS)})
+    print(_("Made a demo hierarchy in %(dir)s: a root, one CA per organisation kind and "
+            "sample certificates.") % {"dir": root_dir})
     return EXIT_OK
 
 
