@@ -307,3 +307,19 @@ def test_an_unreadable_certificate_is_malformed(world):
     broken = data.replace(der[-40:], bytes(40))
     assert world.trust().handle(broken).reason in (Reason.MALFORMED, Reason.BAD_SIGNATURE)
     assert isinstance(x509.load_der_x509_certificate(der), x509.Certificate)
+
+
+def test_remembered_signatures_never_skip_revocation_or_expiry(world):
+    trust = world.trust()
+    signer = world.signer(Role.SUPPLIER, days=40)
+    first = world.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"a", signer=signer)
+    assert trust.handle(first).reason is Reason.ACCEPTED  # its chain is now remembered
+    world.clock.now = BEFORE + 41 * DAY
+    late = world.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"a", signer=signer)
+    assert trust.handle(late).reason is Reason.CERT_EXPIRED
+    world.clock.now = NOW
+    ca = world.hierarchy.cas[CaKind.SUPPLIER]
+    trust.accept_crl(pki.make_crl(ca, [pki.Revocation(signer.cert.serial_number, NOW)], 1),
+                     ca.cert)
+    again = world.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"a", signer=signer)
+    assert trust.handle(again).reason is Reason.REVOKED

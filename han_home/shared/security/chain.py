@@ -162,27 +162,55 @@ def _check_profile(path: Sequence[x509.Certificate], leaf: bool = True) -> None:
                 raise _untrusted("a CA without a project CA kind")
 
 
+class LinkCache:
+    """Links (child, issuer) whose signature already verified, by SHA-256 of both DERs.
+
+    A meter sees the same few signers and CA certificates again and again: remembering
+    that "this exact certificate is signed by this exact CA certificate" (both bound by
+    their SHA-256) saves two ECDSA verifies per envelope. The envelope's own signature,
+    validity, profile, role and revocation are still checked every time.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._links: set[tuple[bytes, bytes]] = set()
+
+    def __contains__(self, link: tuple[bytes, bytes]) -> bool:
+        return link in self._links
+
+    def add(self, link: tuple[bytes, bytes]) -> None:
+        if len(self._links) >= self.size:
+            self._links.clear()
+        self._links.add(link)
+
+
 def build_path(
     leaf: x509.Certificate,
     intermediates: Sequence[x509.Certificate],
     anchors: Sequence[x509.Certificate],
     max_depth: int = 3,
+    cache: LinkCache | None = None,
 ) -> tuple[x509.Certificate, ...]:
     anchor_fps = {_fp(a) for a in anchors}
-    candidates = [*intermediates, *anchors]
-    path = [leaf]
-    while _fp(path[-1]) not in anchor_fps:
+    candidates = [(c, _fp(c)) for c in [*intermediates, *anchors]]
+    path, path_fps = [leaf], [_fp(leaf)]
+    while path_fps[-1] not in anchor_fps:
         if len(path) >= max_depth:
             raise _untrusted("no path to a trust anchor")
         child = path[-1]
-        for issuer in candidates:
-            if issuer.subject != child.issuer or any(_fp(issuer) == _fp(p) for p in path):
+        for issuer, issuer_fp in candidates:
+            if issuer.subject != child.issuer or issuer_fp in path_fps:
                 continue
-            try:
-                child.verify_directly_issued_by(issuer)
-            except (ValueError, TypeError, InvalidSignature):
-                continue
+            link = (path_fps[-1], issuer_fp)
+            if cache is None or link not in cache:
+                try:
+                    child.verify_directly_issued_by(issuer)
+                except (ValueError, TypeError, InvalidSignature):
+                    continue
+                if cache is not None:
+                    cache.add(link)
             path.append(issuer)
+            path_fps.append(issuer_fp)
             break
         else:
             raise _untrusted("no path to a trust anchor")
@@ -195,9 +223,10 @@ def validate_chain(
     anchors: Sequence[x509.Certificate],
     at: dt.datetime,
     crls: RevocationLists | None = None,
+    cache: LinkCache | None = None,
 ) -> ValidatedChain:
     """Every step of the module docstring, or ``ChainError`` with the first failing reason."""
-    path = build_path(leaf, intermediates, anchors)
+    path = build_path(leaf, intermediates, anchors, cache=cache)
     if len(path) != 3:  # leaf, organisation CA, root: the hierarchy has this one shape
         raise _untrusted("the signer must be certified by an organisation CA under the root")
     _check_profile(path)

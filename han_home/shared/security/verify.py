@@ -161,7 +161,8 @@ class DeviceTrust:
     ``anchors`` are the root certificates the device was given at manufacture or
     commissioning; ``intermediates`` organisation CA certificates it already holds (an
     envelope may also carry its signer's CA). ``signer`` is the device's own certificate
-    and key (it signs responses and opens sealed payloads).
+    and key (it signs responses and opens sealed payloads). ``cache_links`` remembers
+    certificate signatures already verified (``chain.LinkCache``).
     """
 
     def __init__(
@@ -172,6 +173,7 @@ class DeviceTrust:
         *,
         intermediates: Sequence[x509.Certificate] = (),
         clock: Callable[[], dt.datetime] = _utcnow,
+        cache_links: bool = True,
     ) -> None:
         eui = eui64_of(signer.cert)
         if eui is None:
@@ -183,6 +185,7 @@ class DeviceTrust:
         self.counters = counters
         self.crls = chain.RevocationLists()
         self.clock = clock
+        self._links = chain.LinkCache() if cache_links else None
 
     def __repr__(self) -> str:
         return f"DeviceTrust({format_eui64(self.eui64)})"
@@ -266,7 +269,7 @@ class DeviceTrust:
         intermediates = [*([env.issuer] if env.issuer is not None else []), *self.intermediates]
         try:
             validated = chain.validate_chain(env.originator, intermediates, self.anchors, now,
-                                             self.crls)
+                                             self.crls, self._links)
         except chain.ChainError as exc:
             raise _Refusal(exc.reason, str(exc)) from None
         except ValueError as exc:  # an undecodable part of a certificate
