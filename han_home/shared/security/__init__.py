@@ -20,6 +20,8 @@ Modules (each docstring has the details):
 * ``verify``    ``DeviceTrust(signer, anchors, counters).handle(octets) -> Verdict``,
   ``JsonCounterStore``, ``check_response`` (the head end's side);
 * ``keystore``  ``KeyStore(folder, passphrase)``: encrypted PKCS#8, files 0600;
+* ``tls``       ``server_context`` / ``client_context`` (``ssl``, TLS 1.3, mutual) and
+  ``peer_chain`` (the peer's role under the project's rules);
 * ``cli``       ``han-pki``: demo hierarchy, issue, revoke / CRL, show, verify.
 
 A meter::

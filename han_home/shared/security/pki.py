@@ -7,8 +7,8 @@ Every key is ECDSA P-256, every signature ECDSA with SHA-256, every certificate 
 * organisation CA: ``CA, pathLen 0``, ``keyCertSign | cRLSign``, policy ``ARC.2.<kind>``;
 * end entity: ``CA false`` (critical), ``digitalSignature`` (devices also ``keyAgreement``:
   commands to them are sealed to their key), EKU = one role ``ARC.1.<role>`` (+ TLS
-  ``clientAuth`` for the people and head ends that connect to the gateway); devices carry
-  their EUI-64 in the SAN (``profiles.py``).
+  ``clientAuth`` for the people and head ends that connect to the gateway, ``serverAuth``
+  for a gateway device); devices carry their EUI-64 in the SAN (``profiles.py``).
 
 A device key both signs responses and receives sealed payloads: a simplification of GBCS,
 where a device has separate signing and key-agreement certificates.
@@ -199,6 +199,8 @@ def issue(
     ekus = [ROLE_OIDS[role]]
     if not is_device:
         ekus.append(ExtendedKeyUsageOID.CLIENT_AUTH)
+    elif device_type is DeviceType.GATEWAY:  # the TLS end points' server
+        ekus.append(ExtendedKeyUsageOID.SERVER_AUTH)
     default_days = DEFAULT_DAYS.get(role, 365)
     builder = (
         _base(_name(common_name), ca.cert.subject, public_key, not_before or _now(),
