@@ -323,3 +323,22 @@ def test_remembered_signatures_never_skip_revocation_or_expiry(world):
                      ca.cert)
     again = world.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"a", signer=signer)
     assert trust.handle(again).reason is Reason.REVOKED
+
+
+def test_crls_survive_a_restart(world, tmp_path):
+    folder = tmp_path / "crls"
+    signer = world.signer(Role.SUPPLIER)
+    trust = DeviceTrust(world.meter, world.anchors, world.trust().counters, clock=world.clock,
+                        crl_dir=folder)
+    ca = world.hierarchy.cas[CaKind.SUPPLIER]
+    trust.accept_crl(pki.make_crl(ca, [pki.Revocation(signer.cert.serial_number, NOW)], 3),
+                     ca.cert)
+    restarted = DeviceTrust(world.meter, world.anchors, world.trust().counters,
+                            clock=world.clock, crl_dir=folder)
+    data = world.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"a", signer=signer)
+    assert restarted.handle(data).reason is Reason.REVOKED
+    with pytest.raises(ChainError):  # and it still refuses an older CRL
+        restarted.accept_crl(pki.make_crl(ca, [], 2), ca.cert)
+    (next(folder.glob("*.crl.pem"))).write_bytes(b"damaged")
+    with pytest.raises(CounterStoreError):
+        DeviceTrust(world.meter, world.anchors, world.trust().counters, crl_dir=folder)

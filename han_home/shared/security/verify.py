@@ -38,7 +38,7 @@ from typing import Protocol
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from han_home.shared.security import acl, chain, envelope, sealing
@@ -68,7 +68,7 @@ class MemoryCounterStore:
 
 
 class CounterStoreError(Exception):
-    """The counter file cannot be read or written."""
+    """The device's trust state (counters, CRLs) cannot be read back: do not start."""
 
 
 class JsonCounterStore:
@@ -98,23 +98,28 @@ class JsonCounterStore:
         self._last = new
 
     def _write(self, counters: dict[str, int]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"version": 1, "counters": counters}, sort_keys=True)
-        fd, tmp = tempfile.mkstemp(prefix=".counters.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _atomic_write(self.path, text.encode("utf-8"))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Temporary file in the same folder, fsync, rename over, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def originator_id(cert: x509.Certificate) -> str:
@@ -162,7 +167,8 @@ class DeviceTrust:
     commissioning; ``intermediates`` organisation CA certificates it already holds (an
     envelope may also carry its signer's CA). ``signer`` is the device's own certificate
     and key (it signs responses and opens sealed payloads). ``cache_links`` remembers
-    certificate signatures already verified (``chain.LinkCache``).
+    certificate signatures already verified (``chain.LinkCache``); ``crl_dir`` keeps
+    accepted CRLs so that a restart does not un-revoke anything.
     """
 
     def __init__(
@@ -174,6 +180,7 @@ class DeviceTrust:
         intermediates: Sequence[x509.Certificate] = (),
         clock: Callable[[], dt.datetime] = _utcnow,
         cache_links: bool = True,
+        crl_dir: Path | None = None,
     ) -> None:
         eui = eui64_of(signer.cert)
         if eui is None:
@@ -186,6 +193,9 @@ class DeviceTrust:
         self.crls = chain.RevocationLists()
         self.clock = clock
         self._links = chain.LinkCache() if cache_links else None
+        self.crl_dir = crl_dir
+        if crl_dir is not None:
+            self._load_crls(crl_dir)
 
     def __repr__(self) -> str:
         return f"DeviceTrust({format_eui64(self.eui64)})"
@@ -209,6 +219,28 @@ class DeviceTrust:
         self.crls.add(crl, issuer)
         log.info("CRL accepted from %s (%d revoked)", issuer.subject.rfc4514_string(),
                  len(crl))
+        if self.crl_dir is not None:
+            name = issuer.fingerprint(hashes.SHA256()).hex()[:32]
+            pem = (crl.public_bytes(serialization.Encoding.PEM)
+                   + issuer.public_bytes(serialization.Encoding.PEM))
+            _atomic_write(self.crl_dir / f"{name}.crl.pem", pem)
+
+    def _load_crls(self, folder: Path) -> None:
+        """The CRLs kept before a restart, checked again as if just received."""
+        for path in sorted(folder.glob("*.crl.pem")):
+            try:
+                data = path.read_bytes()
+                crl = x509.load_pem_x509_crl(data)
+                issuer = x509.load_pem_x509_certificate(
+                    data[data.index(b"-----BEGIN CERTIFICATE-----"):])
+                saved, self.crl_dir = self.crl_dir, None
+                try:
+                    self.accept_crl(crl, issuer)
+                finally:
+                    self.crl_dir = saved
+            except (OSError, ValueError, chain.ChainError) as exc:
+                # refuse to start without it: that would un-revoke its certificates
+                raise CounterStoreError(f"unusable CRL file {path}") from exc
 
     # -- envelopes --
     def verify(self, data: bytes) -> Verdict:
