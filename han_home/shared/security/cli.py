@@ -431,12 +431,8 @@ COMMANDS = {"demo": cmd_demo, "issue": cmd_issue, "revoke": cmd_revoke, "crl": c
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    lang = default_language()
-    if "--lang" in argv[:-1]:
-        lang = argv[argv.index("--lang") + 1]
-    set_language("cy" if lang == "cy" else "en")
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    set_language(args.lang or default_language())
     try:
         return COMMANDS[args.command](args)
     except UsageError as exc:

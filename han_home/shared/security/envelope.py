@@ -215,6 +215,12 @@ def command(
     if seal_to is not None:
         if eui64_of(seal_to) != target:
             raise ValueError("seal_to is not the target device's certificate")
+        try:
+            usage = seal_to.extensions.get_extension_for_class(x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            usage = None
+        if usage is None or not usage.key_agreement:
+            raise ValueError("the target's certificate does not allow key agreement")
         public = seal_to.public_key()
         if not isinstance(public, ec.EllipticCurvePublicKey):
             raise ValueError("the target's key is not an EC key")
