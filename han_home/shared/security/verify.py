@@ -67,8 +67,11 @@ class MemoryCounterStore:
         self._last[originator] = max(counter, self.last(originator))
 
 
-class CounterStoreError(Exception):
+class TrustStateError(Exception):
     """The device's trust state (counters, CRLs) cannot be read back: do not start."""
+
+
+CounterStoreError = TrustStateError
 
 
 class JsonCounterStore:
@@ -238,9 +241,13 @@ class DeviceTrust:
                     self.accept_crl(crl, issuer)
                 finally:
                     self.crl_dir = saved
-            except (OSError, ValueError, chain.ChainError) as exc:
+            except chain.ChainError as exc:
+                if exc.reason is Reason.CERT_EXPIRED:  # its CA has expired: so have its holders
+                    continue
+                raise TrustStateError(f"unusable CRL file {path}") from exc
+            except (OSError, ValueError) as exc:
                 # refuse to start without it: that would un-revoke its certificates
-                raise CounterStoreError(f"unusable CRL file {path}") from exc
+                raise TrustStateError(f"unusable CRL file {path}") from exc
 
     # -- envelopes --
     def verify(self, data: bytes) -> Verdict:
