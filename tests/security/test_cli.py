@@ -138,3 +138,11 @@ def test_bad_input_exits_2_with_one_line(demo, args, passphrase, needle):
     assert lines[0].startswith("han-pki") and needle in lines[0]
     assert result.stdout == ""
     _no_secrets(result, demo)
+
+
+def test_lang_option_and_welsh_errors(demo):
+    result = run("--lang=cy", "issue", demo, "--role", "device", "--name", "x", "--eui64",
+                 "12")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("han-pki: Nid yw 12 yn EUI-64: rhowch 16 digid hecs, "
+                                     "e.e. 00:1B:C5:0C:60:00:10:07.")
