@@ -41,6 +41,7 @@ class IhdApp:
         self.marks: dict[str, float] = {"start": time.perf_counter()}
         self.live: Any = None  # asyncio.Event, set when the first live reading arrives
         self.latency: Any = None  # bench.RepaintLatency when HAN_HOME_BENCH=1
+        self.tasks: Any = None  # shared.ui.background.BackgroundTasks, once the HAN starts
 
     def _initial_settings(self) -> Settings:
         s = self.settings_store.load()
@@ -148,8 +149,15 @@ class IhdApp:
         self.gateway.subscribe(self._on_event)
         await self.gateway.start()
         self.marks["han_up"] = time.perf_counter()
-        self._commissioning = asyncio.get_running_loop().create_task(
-            self.gateway.commission_expected())
+        from han_home.shared.i18n import _
+        from han_home.shared.ui.background import BackgroundTasks, run_in_background
+
+        self.tasks = BackgroundTasks()
+        run_in_background(  # bounded by its own join window
+            self.window, self.gateway.commission_expected(),
+            timeout_s=self.gateway.config.join_window_s + 60.0, group=self.tasks,
+            describe=lambda _exc: _("This display could not connect to your meters. Restart "
+                                    "it, or contact your supplier if this happens again."))
 
     def _on_event(self, event: Any) -> None:
         from han_home.shared.han.client import ReadingEvent
@@ -165,10 +173,15 @@ class IhdApp:
                 self.live.set()
 
     async def stop(self) -> None:
+        """Cancel and await everything started, so nothing runs after this returns."""
         if self.latency is not None:
             self.latency.report()
+        if self.tasks is not None:
+            await self.tasks.stop()
         if self.gateway is not None:
             await self.gateway.stop()
+        if self.model is not None:
+            await self.model.close()
         if self.feed is not None:
             self.feed.flush(self.gateway.now())
             await self.feed.drain()

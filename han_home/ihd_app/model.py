@@ -138,6 +138,10 @@ class DisplayModel:
         self._listeners: list[Listener] = []
         self._usage = _UsageCache()
         self._usage_task: asyncio.Task[None] | None = None
+        self._usage_again = False  # a refresh was asked for while one was running
+        self._usage_started = 0  # refreshes begun / installed: an older one never wins
+        self._usage_installed = 0
+        self._closed = False
         self._half_hours_seen = -1
         self.messages: list[Message] = []
         self._bill_base: tuple[Decimal, Decimal] | None = None  # (meter bill, estimate) at start
@@ -330,13 +334,40 @@ class DisplayModel:
 
     # ---- usage ----------------------------------------------------------------
     def schedule_usage_refresh(self) -> None:
+        """Refresh usage soon. Requests are coalesced, never dropped: one asked for while a
+        refresh runs makes exactly one more run after it, which reads the clock and the
+        history when it starts, so it covers the latest request."""
         import asyncio  # not at import time: the first frame is painted before asyncio loads
 
-        if self._usage_task is None or self._usage_task.done():
-            self._usage_task = asyncio.get_running_loop().create_task(self.refresh_usage())
+        if self._closed:
+            return
+        if self._usage_task is not None and not self._usage_task.done():
+            self._usage_again = True
+            return
+        self._usage_task = asyncio.get_running_loop().create_task(self._refresh_until_current())
+        self._usage_task.add_done_callback(_log_failure)
+
+    async def _refresh_until_current(self) -> None:
+        while True:
+            self._usage_again = False
+            await self.refresh_usage()
+            if not self._usage_again or self._closed:
+                return
+
+    async def close(self) -> None:
+        """Stop refreshing: cancel a running refresh and wait for it (before history closes)."""
+        import asyncio
+
+        self._closed = True
+        task, self._usage_task = self._usage_task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def refresh_usage(self) -> None:
         """Reload period totals and charts from history (on the store's worker thread)."""
+        self._usage_started += 1
+        generation = self._usage_started
         today = local_date(self.now())
         cache = _UsageCache()
         for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
@@ -391,6 +422,9 @@ class DisplayModel:
                 cache.periods[(fuel, "last_half_hour")] = PeriodTotal(
                     row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp, Decimal(0), row.m3, row.cv
                 )
+        if generation < self._usage_installed:
+            return  # a refresh begun later has finished first: its figures are newer
+        self._usage_installed = generation
         self._usage = cache
         self._notify({"usage", "now"})
 
@@ -512,6 +546,11 @@ class DisplayModel:
             if message.id == message_id and not message.read:
                 message.read = True
                 self._notify({"messages"})
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        LOGGER.error("Usage refresh failed", exc_info=task.exception())
 
 
 def _months_back(day: date, months: int) -> date:

@@ -21,11 +21,15 @@ from han_home.shared.han.install_codes import (
     match_qr_format,
     parse_label_qr,
 )
-from han_home.shared.i18n import _
+from han_home.shared.i18n import _, ngettext
 
 CODE_LENGTHS = (8, 10, 14, 18)  # bytes including the two CRC bytes (Zigbee install codes)
 _SEPARATORS = " \t-:_.\u00a0\u2010\u2011\u2012\u2013\u2014"
 _HEX = set("0123456789abcdefABCDEF")
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
 
 
 class FaultKind(StrEnum):
@@ -60,13 +64,20 @@ class Fault:
                      "but character %(position)d is “%(char)s”: re-type that character."
                      ) % {"position": p["position"], "char": p["char"]}
         if k == FaultKind.ODD_DIGITS:
-            return _("The install code has %(digits)d digits, an odd number, so one digit is "
-                     "missing or extra: check the code against the label."
-                     ) % {"digits": p["digits"]}
+            return ngettext(
+                "The install code has %(digits)d digit, an odd number, so one digit is "
+                "missing or extra: check the code against the label.",
+                "The install code has %(digits)d digits, an odd number, so one digit is "
+                "missing or extra: check the code against the label.",
+                _count(p["digits"])) % {"digits": p["digits"]}
         if k == FaultKind.BAD_LENGTH:
-            return _("The install code has %(digits)d digits; it must have 16, 20, 28 or 36 "
-                     "digits (including the 4 check digits at the end): check for missing or "
-                     "extra digits.") % {"digits": p["digits"]}
+            return ngettext(
+                "The install code has %(digits)d digit; it must have 16, 20, 28 or 36 "
+                "digits (including the 4 check digits at the end): check for missing or "
+                "extra digits.",
+                "The install code has %(digits)d digits; it must have 16, 20, 28 or 36 "
+                "digits (including the 4 check digits at the end): check for missing or "
+                "extra digits.", _count(p["digits"])) % {"digits": p["digits"]}
         if k == FaultKind.BAD_CRC:
             return _("The check digits at the end of the install code do not match the rest "
                      "of the code, so at least one digit is wrong: re-type the code.")
@@ -77,8 +88,11 @@ class Fault:
                      "character %(position)d is “%(char)s”: re-type that character."
                      ) % {"position": p["position"], "char": p["char"]}
         if k == FaultKind.EUI_LENGTH:
-            return _("The EUI-64 has %(digits)d digits; it must have exactly 16: check for "
-                     "missing or extra digits.") % {"digits": p["digits"]}
+            return ngettext(
+                "The EUI-64 has %(digits)d digit; it must have exactly 16: check for "
+                "missing or extra digits.",
+                "The EUI-64 has %(digits)d digits; it must have exactly 16: check for "
+                "missing or extra digits.", _count(p["digits"])) % {"digits": p["digits"]}
         if k == FaultKind.EUI_RESERVED:
             return _("%(eui64)s is not a device address (all zeros or all F): read the EUI-64 "
                      "from the device label again.") % {"eui64": p["eui64"]}

@@ -42,8 +42,8 @@ CONFIGURE_GRACE_S = 60.0  # after the last join, how long configuration may take
 Listener = Callable[[str], None]
 
 _PROGRESS = {Stage.LISTED: 0, Stage.WAITING: 0, Stage.NOT_JOINED: 0, Stage.LEFT: 0,
-             Stage.JOINED: 40, Stage.INTERVIEWED: 70, Stage.CONFIGURED: 100,
-             Stage.VERIFIED: 100}
+             Stage.JOINED: 40, Stage.INTERVIEWED: 70, Stage.CONFIG_FAILED: 70,
+             Stage.CONFIGURED: 100, Stage.VERIFIED: 100}
 
 
 def progress_of(entry: DeviceEntry) -> int:
@@ -86,6 +86,12 @@ class JobRunner:
         self._unsubscribe()
         for task in [*self._permit_tasks, *self._side_tasks]:
             task.cancel()
+
+    async def stop(self) -> None:
+        """Detach, and wait until the runner's own tasks have ended."""
+        tasks = [*self._permit_tasks, *self._side_tasks]
+        self.detach()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _notify(self, what: str) -> None:
         self._changed.set()
@@ -171,6 +177,9 @@ class JobRunner:
                 entry.lqi = record.lqi if record.lqi is not None else entry.lqi
                 entry.rssi = record.rssi if record.rssi is not None else entry.rssi
                 entry.last_seen = record.last_seen or entry.last_seen
+        elif event.kind == DeviceEventKind.CONFIG_FAILED:
+            entry.stage = Stage.CONFIG_FAILED
+            entry.config_error = event.detail
         elif event.kind == DeviceEventKind.LEFT:
             entry.stage = Stage.LEFT
         self._notify("device")
@@ -292,6 +301,32 @@ class JobRunner:
         self.job.add_log(self.job.window_closed_at, "window_closed", detail=reason)
         self._notify("window")
 
+    # ---- configuration retry --------------------------------------------------
+    def failed(self) -> list[DeviceEntry]:
+        return [d for d in self.job.devices if d.stage == Stage.CONFIG_FAILED]
+
+    async def reconfigure(self, entries: list[DeviceEntry]) -> bool:
+        """Set these (joined) devices up again; True when every one is configured. A
+        device still being set up when this ends (timeout, cancel) is marked failed again."""
+        waiting = []
+        for entry in entries:
+            if not self.gw.reconfigure(entry.eui64):  # configures it again (three attempts)
+                continue
+            self.job.add_log(self.gw.now(), "config_retry", entry.eui64)
+            entry.stage = Stage.INTERVIEWED
+            entry.config_error = ""
+            waiting.append(entry)
+        self._notify("device")
+        try:
+            while any(e.stage == Stage.INTERVIEWED for e in waiting):
+                self._changed.clear()
+                await self._changed.wait()
+        finally:
+            for entry in waiting:
+                if entry.stage == Stage.INTERVIEWED:
+                    entry.stage = Stage.CONFIG_FAILED
+        return bool(waiting) and all(e.stage == Stage.CONFIGURED for e in entries)
+
     # ---- verification ---------------------------------------------------------
     async def verify(self, timeout_s: float = 10.0) -> bool:
         """A live reading from each configured device, and its link graded. True if all."""
@@ -358,6 +393,8 @@ def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
         return _("Joined; answering the interview…")
     if stage == Stage.INTERVIEWED:
         return _("Interviewed; setting up bindings and reporting…")
+    if stage == Stage.CONFIG_FAILED:
+        return _("Set-up failed three times: check the device, then press Retry set-up.")
     if stage == Stage.CONFIGURED:
         return _("Configured.")
     if stage == Stage.VERIFIED:

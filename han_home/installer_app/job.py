@@ -106,6 +106,7 @@ class Stage(StrEnum):
     JOINED = "joined"
     INTERVIEWED = "interviewed"
     CONFIGURED = "configured"
+    CONFIG_FAILED = "config_failed"  # joined, but setting it up failed: retry it
     VERIFIED = "verified"
     NOT_JOINED = "not_joined"
     LEFT = "left"
@@ -157,6 +158,7 @@ class DeviceEntry:
     battery_pct: int | None = None
     live_reading: str | None = None  # e.g. "12,345.678 kWh" (kept language-neutral)
     live_reading_at: datetime | None = None
+    config_error: str = ""  # why setting the device up failed (Stage.CONFIG_FAILED)
 
     @property
     def type_mismatch(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from han_home.installer_app.job import LinkVerdict, LogEntry
-from han_home.shared.i18n import _
+from han_home.shared.i18n import _, ngettext
 
 
 def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
@@ -22,6 +22,10 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
         return _("%(eui64)s answered its interview.") % p
     if kind == "configured":
         return _("%(eui64)s is configured.") % p
+    if kind == "config_failed":
+        return _("Setting up %(eui64)s failed three times (%(detail)s).") % p
+    if kind == "config_retry":
+        return _("Setting up %(eui64)s again.") % p
     if kind == "left":
         return _("%(eui64)s left the network.") % p
     if kind == "radio_lost":
@@ -31,7 +35,10 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
     if kind == "radio_connected":
         return _("The radio is connected.")
     if kind == "window_opened":
-        return _("Join window opened for %(detail)s seconds.") % p
+        seconds = int(detail) if detail.isdigit() else 0
+        return ngettext("Join window opened for %(seconds)d second.",
+                        "Join window opened for %(seconds)d seconds.", seconds) % {
+            "seconds": seconds}
     if kind == "window_reopened":
         return _("Join window opened again after the radio came back.")
     if kind == "window_closed":

@@ -27,6 +27,8 @@ from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.ui.accessibility import Announcer
 from han_home.shared.ui.theme import Palette, qpalette, stylesheet
 
+NOTICE_S = 60  # how long a failure notice stays up
+
 SCREEN_CLASSES = {
     "now": "han_home.ihd_app.ui.screens.now:NowScreen",
     "usage": "han_home.ihd_app.ui.screens.usage:UsageScreen",
@@ -96,6 +98,12 @@ class MainWindow(QWidget):
         header.addWidget(self.language)
         self.status = label("muted")
         self.status.setObjectName("status")
+        self.notice = label("warning")  # background work that failed (show_failure)
+        self.notice.setObjectName("failure-notice")
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
         self.stack = QStackedWidget()
         self.screens: dict[str, Screen] = _LazyScreens(self._build_screen)
         self.nav = NavBar(self._occupier_chose)
@@ -104,6 +112,7 @@ class MainWindow(QWidget):
         layout.setSpacing(4)
         layout.addLayout(header)
         layout.addWidget(self.status)
+        layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
 
@@ -166,6 +175,14 @@ class MainWindow(QWidget):
         for screen in list(self.screens.values()):
             screen.render_view()
         self._render_chrome()
+
+    def show_failure(self, text: str) -> None:
+        """Background work started from a screen failed (shared.ui.background): say so for
+        a minute under the status line, and aloud."""
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start(NOTICE_S * 1000)
+        self.ctx.announcer.announce(self.notice, text, assertive=True, key="failure")
 
     def dispose(self) -> None:
         """Stop listening to the model and the translator (the window is going away)."""

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from han_home.installer_app import report
 from han_home.installer_app.commission import DEFAULT_WINDOW_S, JobRunner, PairOutcome
 from han_home.installer_app.diagnostics import ScanResult, energy_scan
-from han_home.installer_app.job import Job
+from han_home.installer_app.job import Job, Stage
 from han_home.shared.han.client import DeviceEvent, HanEvent, RadioEvent, RadioState
 from han_home.shared.han.gateway import Gateway
+from han_home.shared.ui.background import BackgroundTask, BackgroundTasks, run_in_background
 
 LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Controller(QObject):
@@ -37,7 +39,8 @@ class Controller(QObject):
         self.scanning = False
         self.pairing = False
         self.radio_state = RadioState.LOST if gateway is not None else None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.retrying = False
+        self.tasks = BackgroundTasks()  # everything the pages started: ended by stop()
         if gateway is not None:
             gateway.subscribe(self._on_event)
 
@@ -50,22 +53,18 @@ class Controller(QObject):
             self.changed.emit("radio")
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
+        """Cancel and await the pages' tasks and the runner's, then stop the gateway."""
+        await self.tasks.stop()
+        if self.runner is not None:
+            await self.runner.stop()
         self.job.wipe_secrets()
         if self.gw is not None:
             await self.gw.stop()
 
-    def spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            LOGGER.error("Background task failed: %r", task.exception())
+    def run(self, owner: QObject, work: Coroutine[Any, Any, T], **options: Any
+            ) -> BackgroundTask[T]:
+        """Run job work for a page (shared.ui.background), tracked so stop() ends it."""
+        return run_in_background(owner, work, group=self.tasks, **options)
 
     def _on_event(self, event: HanEvent) -> None:
         if isinstance(event, RadioEvent):
@@ -119,6 +118,34 @@ class Controller(QObject):
             runner.detach()
         self.changed.emit("verified")
         return bool(self.verified)
+
+    async def retry_configure(self) -> bool:
+        """Set up again every device whose configuration failed, then check them."""
+        if self.gw is None or self.retrying:
+            return False
+        failed = [d for d in self.job.devices if d.stage == Stage.CONFIG_FAILED]
+        if not failed:
+            return False
+        self.retrying = True
+        live = self.pairing and self.runner is not None
+        runner = self.runner if live and self.runner is not None else JobRunner(self.gw, self.job)
+        if runner is not self.runner:
+            runner.listeners.append(self.changed.emit)
+            if self.runner is not None:
+                runner.readings = self.runner.readings
+        try:
+            ok = await runner.reconfigure(failed)
+        finally:
+            if runner is not self.runner:
+                await runner.stop()
+            self.retrying = False
+            self.changed.emit("device")
+        if ok and not live and self.outcome is not None:
+            everyone = all(d.stage in (Stage.CONFIGURED, Stage.VERIFIED) for d in self.job.devices)
+            self.outcome = PairOutcome(everyone, self.outcome.reason,
+                                       self.outcome.unlisted_admitted)
+            await self.verify()
+        return ok
 
     async def energy_scan(self) -> ScanResult | None:
         if self.gw is None or self.scanning:

@@ -6,11 +6,13 @@ its own texts (``retranslate``); no Qt standard button texts are used.
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -42,11 +44,20 @@ from han_home.installer_app.job import DeviceType, Stage, type_name
 from han_home.installer_app.texts import log_text, verdict_text
 from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
-from han_home.shared.i18n import _
+from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n.formatting import format_date_long, format_time
 from han_home.shared.ui.accessibility import Announcer
 
 LONDON = ZoneInfo("Europe/London")
+# Background work the pages start (shared.ui.background): how long each may take.
+VERIFY_TIMEOUT_S = 60.0  # every device is read at once, 10 s each
+SCAN_TIMEOUT_S = 120.0  # 16 channels
+RETRY_TIMEOUT_S = 180.0  # three attempts per device, each a dozen requests
+
+
+def _error(exc: BaseException) -> str:
+    """What went wrong, for the engineer: short, and never a secret."""
+    return _("no answer in time") if isinstance(exc, TimeoutError) else type(exc).__name__
 
 
 def _dash(value: object) -> str:
@@ -263,7 +274,8 @@ class DevicesPage(Page):
                 FaultKind.ODD_DIGITS, FaultKind.BAD_LENGTH, FaultKind.BAD_CRC) and digits < 36:
             # still typing: only say how far they have got
             self._show(self.code_error, self.code, None,
-                       _("%(digits)d digits typed.") % {"digits": digits})
+                       ngettext("%(digits)d digit typed.", "%(digits)d digits typed.",
+                                digits) % {"digits": digits})
             return
         self._show(self.code_error, self.code, fault,
                    _("✓ Install code is valid (check digits match).") if fault is None else "")
@@ -299,8 +311,10 @@ class DevicesPage(Page):
         self._added(entry.eui64)
 
     def _added(self, eui64: str) -> None:
-        text = _("Added %(eui64)s. %(count)d devices on the list.") % {
-            "eui64": eui64, "count": len(self.ctl.job.devices)}
+        count = len(self.ctl.job.devices)
+        text = ngettext("Added %(eui64)s. %(count)d device on the list.",
+                        "Added %(eui64)s. %(count)d devices on the list.", count) % {
+            "eui64": eui64, "count": count}
         self._show(self.scan_status, self.scan, None, text)
         self.announcer.announce(self, text, key="added-" + eui64)
         self.refresh()
@@ -359,9 +373,11 @@ class PairPage(Page):
         self.box.addWidget(self.countdown_bar)
         self.box.addWidget(self.banner)
         self.devices = table(4)
+        self.retry = retry_button(self)
         self.refused_heading = label()
         self.refused = table(4)
         self.box.addWidget(self.devices, 2)
+        self.box.addLayout(_left(self.retry))
         self.box.addWidget(self.refused_heading)
         self.box.addWidget(self.refused, 1)
         self.timer = QTimer(self)
@@ -387,11 +403,15 @@ class PairPage(Page):
         self.refused_heading.setText(_("Refused joiners (never admitted):"))
         self.refused.setAccessibleName(_("Refused joiners"))
         self.countdown_bar.setAccessibleName(_("Time left in the join window"))
+        retranslate_retry(self.retry)
         self.refresh()
 
     def _open(self) -> None:
         self._window_s = float(self.length.value())
-        self.ctl.spawn(self.ctl.pair(self._window_s))
+        # no timeout: the window bounds it, and it must wait out a radio loss
+        self.ctl.run(self, self.ctl.pair(self._window_s), timeout_s=None, describe=lambda e: _(
+            "Pairing stopped because of an error (%(error)s). Check the radio, then open the "
+            "join window again.") % {"error": _error(e)})
         self.announcer.announce(self, _("Join window opened."), key="window")
 
     def _tick(self) -> None:
@@ -443,6 +463,7 @@ class PairPage(Page):
             seen[r.eui64] = [r.eui64, reason, _dash(r.lqi), _dash(r.rssi)]
         set_rows(self.refused, [_("EUI-64"), _("Why refused"), _("LQI"), _("RSSI (dBm)")],
                  list(seen.values()))
+        refresh_retry(self.retry, self.ctl, hide=True)
         self._tick()
 
 
@@ -454,8 +475,13 @@ class ConfigurePage(Page):
         super().__init__(ctl, announcer)
         self.table = table(6)
         self.box.addWidget(self.table, 1)
+        self.failures = label("error")
+        self.box.addWidget(self.failures)
+        self.retry = retry_button(self)
+        self.box.addLayout(_left(self.retry))
         self.mismatch = label("warning")
         self.box.addWidget(self.mismatch)
+        self._failed_before: set[str] = set()
 
     def title(self) -> str:
         return _("4. Configure")
@@ -465,15 +491,23 @@ class ConfigurePage(Page):
         self.intro.setText(_("As each device joins, the gateway binds its clusters, sets up "
                              "reporting and reads its identity. Nothing to do here but check."))
         self.table.setAccessibleName(_("Device identity and configuration"))
+        retranslate_retry(self.retry)
         self.refresh()
 
     def refresh(self) -> None:
-        rows, warnings = [], []
+        rows, warnings, failures = [], [], []
         for d in self.ctl.job.devices:
+            configured = (_("Yes") if d.stage in (Stage.CONFIGURED, Stage.VERIFIED) else
+                          _("Failed") if d.stage == Stage.CONFIG_FAILED else
+                          _("Setting up…") if d.stage == Stage.INTERVIEWED else _("No"))
             rows.append([d.eui64, type_name(d.read_type) if d.read_type else "—",
                          _dash(d.manufacturer) + " " + _dash(d.model), _dash(d.firmware),
                          _dash(d.battery_pct) + (" %" if d.battery_pct is not None else ""),
-                         _("Yes") if d.stage in (Stage.CONFIGURED, Stage.VERIFIED) else _("No")])
+                         configured])
+            if d.stage == Stage.CONFIG_FAILED:
+                failures.append(_("✗ Setting up %(eui64)s failed three times (%(reason)s). "
+                                  "Check it is powered and in range, then press Retry set-up."
+                                  ) % {"eui64": d.eui64, "reason": d.config_error or "—"})
             if d.type_mismatch and d.read_type is not None:
                 warnings.append(_("⚠ %(eui64)s was entered as: %(entered)s. The device says: "
                                   "%(read)s. Check the label.") % {
@@ -483,6 +517,46 @@ class ConfigurePage(Page):
                               _("Firmware"), _("Battery"), _("Configured")], rows)
         self.mismatch.setText("\n".join(warnings))
         self.mismatch.setVisible(bool(warnings))
+        self.failures.setText("\n".join(failures))
+        self.failures.setVisible(bool(failures))
+        refresh_retry(self.retry, self.ctl)
+        failed = {d.eui64 for d in self.ctl.job.devices if d.stage == Stage.CONFIG_FAILED}
+        for eui64 in sorted(failed - self._failed_before):
+            self.announcer.announce(self, _("Setting up %(eui64)s failed.") % {"eui64": eui64},
+                                    assertive=True, key="config-failed-" + eui64)
+        self._failed_before = failed
+
+
+def retry_button(page: Page) -> QPushButton:
+    """Retry set-up of the devices whose configuration failed (Pair and Configure pages)."""
+    button = QPushButton()
+    button.setObjectName("retry-configure")
+    button.setProperty("role", "primary")
+    ctl = page.ctl
+    button.clicked.connect(lambda: ctl.run(
+        page, ctl.retry_configure(), timeout_s=RETRY_TIMEOUT_S, describe=lambda e: _(
+            "Setting the devices up again did not finish (%(error)s). Press Retry set-up to "
+            "try once more.") % {"error": _error(e)}))
+    return button
+
+
+def retranslate_retry(button: QPushButton) -> None:
+    button.setText(_("&Retry set-up"))
+    button.setAccessibleName(_("Retry set-up of the devices that failed"))
+
+
+def refresh_retry(button: QPushButton, ctl: Controller, hide: bool = False) -> None:
+    failed = any(d.stage == Stage.CONFIG_FAILED for d in ctl.job.devices)
+    button.setEnabled(failed and not ctl.retrying and ctl.gw is not None)
+    if hide:
+        button.setVisible(failed or ctl.retrying)
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 # ---- 5 Verify -------------------------------------------------------------------------
@@ -492,7 +566,10 @@ class VerifyPage(Page):
     def __init__(self, ctl: Controller, announcer: Announcer) -> None:
         super().__init__(ctl, announcer)
         self.again = QPushButton()
-        self.again.clicked.connect(lambda: ctl.spawn(ctl.verify()))
+        self.again.clicked.connect(lambda: ctl.run(
+            self, ctl.verify(), timeout_s=VERIFY_TIMEOUT_S, describe=lambda e: _(
+                "The check did not finish (%(error)s). Press Check again.") % {
+                "error": _error(e)}))
         row = QHBoxLayout()
         row.addWidget(self.again)
         row.addStretch(1)
@@ -549,8 +626,8 @@ class ReportPage(Page):
         super().__init__(ctl, announcer)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        self.folder = QLineEdit(str(Path.cwd()))
-        self.folder_label = label()
+        self.folder = QLineEdit(str(default_folder()))
+        self.folder_label = label(wrap=False)  # a wrapped "Cadw yn y &ffolder" lost its last word
         self.folder_label.setBuddy(self.folder)
         form.addRow(self.folder_label, self.folder)
         self.box.addLayout(form)
@@ -588,22 +665,74 @@ class ReportPage(Page):
         if self.isVisible() or not self.preview.toPlainText():
             self.preview.setHtml(report.to_html(self.ctl.report_data()))
 
-    def save(self, kind: str) -> Path:
+    def save(self, kind: str) -> Path | None:
+        """Write the report; on failure say why (translated) and keep it: nothing is lost,
+        the engineer can choose another folder and save again. None when not saved."""
         data = self.ctl.report_data()
         stem = "".join(c for c in (self.ctl.job.site_ref or "job") if c.isalnum() or c in "-_")
-        path = Path(self.folder.text()).expanduser() / f"commissioning-{stem}.{kind}"
+        folder = Path(self.folder.text().strip() or str(default_folder())).expanduser()
+        path = folder / f"commissioning-{stem}.{kind}"
         if kind == "json":
-            path.write_text(report.to_json(data), encoding="utf-8")
+            payload = report.to_json(data).encode("utf-8")
         elif kind == "html":
-            path.write_text(report.to_html(data), encoding="utf-8")
+            payload = report.to_html(data).encode("utf-8")
         else:
-            from han_home.installer_app.ui.pdf import write_pdf
+            from han_home.installer_app.ui.pdf import pdf_bytes
 
-            write_pdf(report.to_html(data), path)
-        text = _("Saved %(path)s") % {"path": str(path)}
-        self.saved.setText(text)
-        self.announcer.announce(self, text, key="saved")
+            payload = pdf_bytes(report.to_html(data))
+        try:
+            _write_whole(path, payload)
+        except OSError as exc:
+            text = " ".join([save_error_text(folder, exc),
+                             _("The report is still here: choose another folder and save "
+                               "again.")])
+            self._say(text, error=True)
+            return None
+        self._say(_("Saved %(path)s") % {"path": str(path)}, error=False)
         return path
+
+    def _say(self, text: str, error: bool) -> None:
+        self.saved.setText(text)
+        self.saved.setProperty("role", "error" if error else "")
+        self.saved.style().unpolish(self.saved)
+        self.saved.style().polish(self.saved)
+        self.announcer.announce(self, text, assertive=error, key="saved")
+
+
+def default_folder() -> Path:
+    """The user's documents folder (XDG), else home: never the working directory, which
+    is / when the tool is started from a launcher."""
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
+def _write_whole(path: Path, payload: bytes) -> None:
+    """All or nothing: a failed save leaves no half-written report behind."""
+    part = path.with_name(path.name + ".part")
+    try:
+        part.write_bytes(payload)
+        os.replace(part, path)
+    except OSError:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def save_error_text(folder: Path, exc: OSError) -> str:
+    p = {"folder": str(folder), "error": exc.strerror or type(exc).__name__}
+    if exc.errno == errno.ENOENT:
+        return _("The report was not saved: the folder %(folder)s does not exist.") % p
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return _("The report was not saved: this tool may not write in %(folder)s.") % p
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _("The report was not saved: the disk is full.") % p
+    if exc.errno == errno.EROFS:
+        return _("The report was not saved: %(folder)s is read-only.") % p
+    if exc.errno == errno.ENOTDIR:
+        return _("The report was not saved: %(folder)s is not a folder.") % p
+    return _("The report was not saved in %(folder)s (%(error)s).") % p
 
 
 # ---- Diagnostics ----------------------------------------------------------------------
@@ -614,7 +743,10 @@ class DiagnosticsPage(Page):
         super().__init__(ctl, announcer)
         row = QHBoxLayout()
         self.scan = QPushButton()
-        self.scan.clicked.connect(lambda: ctl.spawn(ctl.energy_scan()))
+        self.scan.clicked.connect(lambda: ctl.run(
+            self, ctl.energy_scan(), timeout_s=SCAN_TIMEOUT_S, describe=lambda e: _(
+                "The channel scan did not finish (%(error)s). Scan again.") % {
+                "error": _error(e)}))
         self.progress = QProgressBar()
         row.addWidget(self.scan)
         row.addWidget(self.progress, 1)

@@ -6,7 +6,14 @@ from pathlib import Path
 
 
 def write_pdf(html: str, path: Path) -> Path:
-    from PySide6.QtCore import QMarginsF
+    """Write the PDF; raises OSError when the file cannot be written (QPdfWriter would
+    fail silently on a path)."""
+    path.write_bytes(pdf_bytes(html))
+    return path
+
+
+def pdf_bytes(html: str) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
     from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     app = QGuiApplication.instance()
@@ -15,7 +22,9 @@ def write_pdf(html: str, path: Path) -> Path:
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([])
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageOrientation(QPageLayout.Orientation.Landscape)
     writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
@@ -25,4 +34,7 @@ def write_pdf(html: str, path: Path) -> Path:
     doc = QTextDocument()
     doc.setHtml(html)
     doc.print_(writer)
-    return path
+    del writer  # ends the PDF (writes its trailer) into the buffer
+    data = bytes(buffer.data().data())
+    buffer.close()
+    return data

@@ -3,7 +3,7 @@ stack, Back / Next with our own texts, radio status, language and contrast switc
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,6 +50,12 @@ class InstallerWindow(QWidget):
             self.steps.addItem("")
         self.steps.currentRowChanged.connect(self.go)
         self.radio = label("muted")
+        self.failure = label("error")  # background work that failed (show_failure)
+        self.failure.setObjectName("failure-notice")
+        self.failure.hide()
+        self._failure_timer = QTimer(self)
+        self._failure_timer.setSingleShot(True)
+        self._failure_timer.timeout.connect(self.failure.hide)
         self.language = QComboBox()
         for code, name in LANGUAGES.items():  # Welsh first, each in its own language
             self.language.addItem(name, code)
@@ -79,6 +85,7 @@ class InstallerWindow(QWidget):
         body.addLayout(right, 1)
         outer = QVBoxLayout(self)
         outer.addLayout(top)
+        outer.addWidget(self.failure)
         outer.addLayout(body, 1)
         for i in range(min(9, len(self.pages))):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.go(i))
@@ -146,6 +153,14 @@ class InstallerWindow(QWidget):
         self.radio.setText(text)
         if state in (RadioState.LOST, RadioState.RECONNECTING):
             self.announcer.announce(self.radio, text, assertive=True, key="radio")
+
+    def show_failure(self, text: str) -> None:
+        """Work a page started in the background failed (shared.ui.background): say so
+        above the pages for two minutes, and aloud."""
+        self.failure.setText(text)
+        self.failure.show()
+        self._failure_timer.start(120_000)
+        self.announcer.announce(self.failure, text, assertive=True, key="failure")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self._remove_listener()

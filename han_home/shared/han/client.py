@@ -17,6 +17,7 @@ class DeviceEventKind(StrEnum):
     JOINED = "joined"
     INTERVIEWED = "interviewed"
     CONFIGURED = "configured"
+    CONFIG_FAILED = "config_failed"  # configuring failed on every attempt; detail: the reason
     LEFT = "left"
     REFUSED = "refused"  # a device not on the list tried to join: never admitted
 

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import zigpy.exceptions
@@ -15,9 +15,23 @@ import zigpy.types as t
 import zigpy.util
 from zigpy.zcl import ReportingConfig
 
+from han_home.shared.energy.profile import (
+    MAX_PERIODS_PER_FRAME,
+    PROFILE_CAPACITY,
+    STATUS_REASONS,
+    IntervalChannel,
+    ProfileInterval,
+    ProfileStatus,
+    ProfileUnavailable,
+)
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.energy.supplier_tariff import SupplierTariff
-from han_home.shared.energy.zcl_format import datetime_to_zcl_utc
+from han_home.shared.energy.zcl_format import (
+    UTC_EPOCH_2000,
+    datetime_to_zcl_utc,
+    scale,
+    unit_of_measure,
+)
 from han_home.shared.han import radios
 from han_home.shared.han.adapters import ReadingAdapter
 from han_home.shared.han.client import (
@@ -32,6 +46,7 @@ from han_home.shared.han.client import (
 )
 from han_home.shared.han.install_codes import canonical_eui64, link_key_from_install_code
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
+from han_home.shared.han.profile_mirror import ProfileMirror
 from han_home.shared.han.radios import RadioSurroundings
 from han_home.shared.han.registry import DeviceRecord, DeviceRegistry, InstallState, Role
 from han_home.shared.han.tariffs import Tariffs, from_supplier_tariff
@@ -41,6 +56,7 @@ from han_home.shared.han.zcl_ids import (
     METERING_CLUSTER,
     PREPAYMENT_CLUSTER,
     PRICE_CLUSTER,
+    MeteringAttr,
     PrepaymentAttr,
 )
 from han_home.shared.sim.clock import RealClock, SimClock
@@ -62,6 +78,9 @@ PREPAYMENT_REPORTING = (
     "accumulated_debt",
 )
 RECONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)
+HALF_HOUR_S = 1800
+ZCL_EPOCH_TS = int(UTC_EPOCH_2000.timestamp())
+PROFILE_REPLY_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,9 @@ class GatewayConfig:
     expected: list[ExpectedDevice] = field(default_factory=list)
     join_window_s: int = 120
     tariff: SupplierTariff = field(default_factory=SupplierTariff)  # the supplier's tariff data
+    # half-hours of a gas meter's profile read into the gateway's mirror while it is still
+    # awake at commissioning (13 months; 0: none, its history starts with its pushes)
+    gas_profile_prime_periods: int = PROFILE_CAPACITY
 
 
 class Gateway:
@@ -114,6 +136,7 @@ class Gateway:
         self._stopping = False
         self.refused: list[DeviceEvent] = []
         self.reading_hooks: list[Callable[[Reading], None]] = []  # e.g. the history feed
+        self._gas_profiles: dict[str, ProfileMirror] = {}  # the gas proxy's profile copies
         for device in config.expected:
             self.registry.upsert(device.eui64, role=device.role)
 
@@ -166,9 +189,10 @@ class Gateway:
 
     async def stop(self) -> None:
         self._stopping = True
-        for task in [*self._configuring.values(), self._reconnect_task]:
-            if task is not None:
-                task.cancel()
+        tasks = [t for t in [*self._configuring.values(), self._reconnect_task] if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # nothing runs after stop()
         for timer in self._stale_timers.values():
             timer.cancel()
         if self.config.sim_home is not None:
@@ -301,8 +325,9 @@ class Gateway:
         self.device_left(device)
 
     # ---- configuration --------------------------------------------------------
-    async def _configure_logged(self, device: Any) -> None:
-        for attempt in range(3):
+    async def _configure_logged(self, device: Any, attempts: int = 3) -> None:
+        reason = ""
+        for attempt in range(attempts):
             try:
                 await self.configure(device)
                 return
@@ -310,7 +335,12 @@ class Gateway:
                 LOGGER.warning(
                     "Configuring %s failed (%r), attempt %d", device.ieee, exc, attempt + 1
                 )
-                await asyncio.sleep(1)
+                reason = type(exc).__name__ + (f": {exc}" if str(exc) else "")
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(1)
+        # Every attempt failed: tell the clients (the installer offers a retry).
+        self._emit(DeviceEvent(DeviceEventKind.CONFIG_FAILED, str(device.ieee), self.now(),
+                               device.lqi, device.rssi, reason))
 
     async def configure(self, device: Any) -> None:
         """Read the device's identity and scaling, bind, set reporting, subscribe."""
@@ -385,6 +415,8 @@ class Gateway:
                     }
                 )
             else:
+                # Its profile can only be read while it is awake: now, in pairing mode.
+                await self._prime_gas_profile(eui, metering)
                 # The gas meter pushes its register every 30 min to our mirror; this
                 # configuration also ends its pairing mode so it can sleep.
                 await metering.configure_reporting("current_summ_delivered", 1800, 1800, 1)
@@ -605,6 +637,181 @@ class Gateway:
                 )  # 2: in-home display
                 return True
         return False
+
+    # ---- the meters' half-hourly profile (Metering GetProfile; seed IH.2) ---------------
+    async def read_profile(
+        self, eui64: str, end: datetime | None, periods: int
+    ) -> list[ProfileInterval]:
+        """Up to `periods` half-hours of the meter's own profile ending at `end` (None: the
+        last complete half-hour), oldest first, in the register's unit (kWh / m3) scaled
+        with the meter's multiplier and divisor. Paged with repeated GetProfile requests
+        (24 half-hours an answer). Fewer come back when the meter holds fewer (its log
+        reaches back 13 months). A gas meter sleeps, so its profile comes from the
+        gateway's mirror (read at commissioning, kept by its pushes) and never wakes it.
+        Raises ProfileUnavailable (with the meter's status, if it answered) when the meter
+        refuses the request, does not answer, or is not on the network."""
+        eui = canonical_eui64(eui64)
+        record = self.registry.get(eui)
+        if record is None:
+            raise ProfileUnavailable(f"{eui} is not on this home's network")
+        if periods <= 0:
+            return []
+        mirror = self._gas_profiles.get(eui)
+        if mirror is not None:
+            end_ts = int((end or self.now()).timestamp())
+            return self._profile_intervals(record, mirror.span(end_ts, periods))
+        metering = self._metering_cluster(eui)
+        if metering is None:
+            raise ProfileUnavailable(f"{eui} has no Metering cluster")
+        try:
+            raws = await self._profile_pages(metering, end, periods)
+        except (TimeoutError, zigpy.exceptions.ZigbeeException) as exc:
+            asleep = " (a gas meter sleeps between its pushes)" if record.role == Role.GAS else ""
+            raise ProfileUnavailable(f"no answer from {eui}: {exc!r}{asleep}") from None
+        return self._profile_intervals(record, raws)
+
+    def _metering_cluster(self, eui64: str) -> Any:
+        device = self._zigpy_device(eui64)
+        for ep_id, ep in getattr(device, "endpoints", {}).items():
+            if ep_id and METERING_CLUSTER in ep.in_clusters:
+                return ep.in_clusters[METERING_CLUSTER]
+        return None
+
+    async def _profile_pages(
+        self,
+        metering: Any,
+        end: datetime | None,
+        periods: int,
+        timeout_s: float = PROFILE_REPLY_TIMEOUT_S,
+    ) -> list[tuple[int, int]]:
+        """(interval start ts, raw value) oldest first, paging back from `end`."""
+        newest_first: list[tuple[int, int]] = []
+        end_zcl = 0 if end is None or end >= self.now() else datetime_to_zcl_utc(end)
+        page = MAX_PERIODS_PER_FRAME
+        remaining = periods
+        while remaining > 0:
+            asked = min(page, remaining)
+            rsp = await asyncio.wait_for(
+                metering.get_profile(IntervalChannel.CONSUMPTION_DELIVERED, end_zcl, asked),
+                timeout_s,
+            )
+            if not hasattr(rsp, "intervals"):  # a Default Response: GetProfile unsupported
+                raise ProfileUnavailable(
+                    "the meter does not answer GetProfile", getattr(rsp, "status", None)
+                )
+            status = int(rsp.status)
+            if status == ProfileStatus.NO_INTERVALS_AVAILABLE:
+                break  # its log reaches no further back
+            more = status == ProfileStatus.MORE_PERIODS_REQUESTED_THAN_CAN_BE_RETURNED
+            if status != ProfileStatus.SUCCESS and not (more and rsp.intervals):
+                reason = STATUS_REASONS.get(int(status), f"status {status}")
+                if newest_first:
+                    LOGGER.warning("GetProfile stopped after %d intervals: %s",
+                                   len(newest_first), reason)
+                    break
+                raise ProfileUnavailable(reason, int(status))
+            if int(rsp.profile_interval_period) != metering.ProfileIntervalPeriod.Minutes_30:
+                raise ProfileUnavailable("the meter's profile is not half-hourly")
+            end_ts = int(rsp.end_time) + ZCL_EPOCH_TS
+            values = list(rsp.intervals)
+            for i, raw in enumerate(values):
+                if raw != 0xFFFFFF:  # an invalid interval (SE 1.4)
+                    newest_first.append((end_ts - (i + 1) * HALF_HOUR_S, int(raw)))
+            remaining -= len(values)
+            if more:
+                page = max(1, len(values))  # the meter's own maximum
+            elif len(values) < asked:
+                break  # fewer than asked: the oldest it holds
+            end_zcl = end_ts - len(values) * HALF_HOUR_S - ZCL_EPOCH_TS
+            if not values or end_zcl <= 0:
+                break
+        newest_first.reverse()
+        return newest_first
+
+    def _profile_intervals(
+        self, record: DeviceRecord, raws: list[tuple[int, int]]
+    ) -> list[ProfileInterval]:
+        s = record.scaling
+        unit = unit_of_measure(s.get("unit", 1 if record.role == Role.GAS else 0))
+        multiplier, divisor = s.get("multiplier", 1), s.get("divisor", 1)
+        return [
+            ProfileInterval(
+                datetime.fromtimestamp(start, UTC), scale(raw, multiplier, divisor), unit
+            )
+            for start, raw in raws
+        ]
+
+    async def _prime_gas_profile(self, eui: str, metering: Any) -> None:
+        """Read a gas meter's profile into the mirror while it is still awake, and keep the
+        mirror with its half-hourly pushes (what GB's gas proxy function does)."""
+        mirror = self._gas_profiles.get(eui) or ProfileMirror()
+        periods = self.config.gas_profile_prime_periods
+        if periods > 0:
+            try:
+                for start, raw in await self._profile_pages(metering, None, periods):
+                    mirror.add(start, raw)
+                # half-hours that ended while those pages came (fast simulated clocks)
+                newest = mirror.newest_end()
+                now_boundary = int(self.now().timestamp()) // HALF_HOUR_S * HALF_HOUR_S
+                if newest is not None and newest < now_boundary:
+                    missed = (now_boundary - newest) // HALF_HOUR_S
+                    for start, raw in await self._profile_pages(metering, None, missed):
+                        mirror.add(start, raw)
+                # the register at the last boundary (one frame, one instant), so the next
+                # push alone gives the next interval
+                got, _ = await metering.read_attributes(
+                    [
+                        "current_summ_delivered",
+                        "cur_part_profile_int_value_delivered",
+                        "cur_part_profile_int_start_time_delivered",
+                    ]
+                )
+                if len(got) == 3:
+                    mirror.register(
+                        int(got["cur_part_profile_int_start_time_delivered"]) + ZCL_EPOCH_TS,
+                        int(got["current_summ_delivered"])
+                        - int(got["cur_part_profile_int_value_delivered"]),
+                    )
+            except (TimeoutError, ProfileUnavailable, zigpy.exceptions.ZigbeeException) as exc:
+                LOGGER.warning("Could not read the gas meter's profile: %r", exc)
+        self._gas_profiles[eui] = mirror
+        if not getattr(metering, "_han_profile_listening", False):
+            metering._han_profile_listening = True
+            metering.on_event("attribute_report", lambda event: self._gas_pushed(eui, event))
+
+    def _gas_pushed(self, eui: str, event: Any) -> None:
+        mirror = self._gas_profiles.get(eui)
+        if mirror is None or event.attribute_id != MeteringAttr.current_summ_delivered.id:
+            return
+        mirror.push(int(self.now().timestamp()), int(event.value))
+        # kept with the configuration tasks, so that stop() ends it too
+        key = f"{eui}/profile-gaps"
+        task = self._configuring.get(key)
+        if mirror.gaps and not self._stopping and (task is None or task.done()):
+            # it listens for a moment after each push: ask for the gap now
+            self._configuring[key] = asyncio.get_running_loop().create_task(
+                self._fill_gas_gaps(eui, mirror)
+            )
+
+    async def _fill_gas_gaps(self, eui: str, mirror: ProfileMirror) -> None:
+        metering = self._metering_cluster(eui)
+        if metering is None:
+            return
+        for start, end in list(mirror.gaps):
+            try:
+                got = await self._profile_pages(
+                    metering,
+                    datetime.fromtimestamp(end, UTC),
+                    (end - start) // HALF_HOUR_S,
+                    timeout_s=2.0,
+                )
+            except (TimeoutError, ProfileUnavailable, zigpy.exceptions.ZigbeeException) as exc:
+                LOGGER.info("Gas profile gap %s-%s not filled yet: %r", start, end, exc)
+                return  # asleep again: try at its next push
+            for interval_start, raw in got:
+                if start <= interval_start < end:
+                    mirror.add(interval_start, raw)
+            mirror.gaps.remove((start, end))
 
 
 @dataclass(frozen=True)

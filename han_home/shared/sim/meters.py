@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from zigpy.zcl.clusters.smartenergy import Metering
 
-from han_home.shared.energy.zcl_format import datetime_to_zcl_utc
+from han_home.shared.energy.profile import (
+    MAX_PERIODS_PER_FRAME,
+    PROFILE_CAPACITY,
+    IntervalChannel,
+    ProfileStatus,
+)
+from han_home.shared.energy.zcl_format import UTC_EPOCH_2000, datetime_to_zcl_utc
 from han_home.shared.han.se_clusters import (
     GBP_ISO4217,
     PREPAYMENT_MODE_BIT,
@@ -40,8 +46,19 @@ def money_raw(gbp: Decimal) -> int:
     return int((gbp * 10**PRICE_DIGITS).to_integral_value())
 
 
+ZCL_EPOCH_TS = int(UTC_EPOCH_2000.timestamp())
+
+
 def zcl_time(when: datetime) -> int:
     return datetime_to_zcl_utc(when)
+
+
+def zcl_time_ts(ts: int) -> int:
+    return ts - ZCL_EPOCH_TS
+
+
+def _dt(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
 
 
 class MeterTariff(Protocol):
@@ -109,12 +126,133 @@ class SupplierMessage:
     text: str
 
 
-class ElectricityMeter(VirtualDevice):
+def _seeded(seed: int, low: int, span: int) -> Decimal:
+    """A register's value at the origin: the same seed, the same meter."""
+    return Decimal(low + (seed * 7919) % span) + Decimal((seed * 131) % 1000) / 1000
+
+
+class ProfileLog:
+    """A meter's register as an exact function of time, and its half-hourly profile.
+
+    register(T) = base + the load model's consumption from load.ORIGIN to T (integer
+    units); the register's raw value is that over `units_per_raw` (rounded down), and each
+    profile interval is the difference of two raw registers, so intervals sum exactly to
+    the register's movement. GetProfile (Metering 0x00) is answered per SE 1.4.
+    """
+
+    ledger: load.Ledger
+    base_units: int
+    units_per_raw: int
+    air: Any
+
+    _snapshot: int | None = None  # the instant the values of one frame are taken at
+
+    def now_ts(self) -> int:
+        return int(self.air.clock.now().timestamp())
+
+    def reading_ts(self) -> int:
+        """A meter takes all the values of one frame at one instant."""
+        return self._snapshot if self._snapshot is not None else self.now_ts()
+
+    def receive(self, packet: Any) -> None:
+        self._snapshot = self.now_ts()
+        try:
+            super().receive(packet)  # type: ignore[misc]
+        finally:
+            self._snapshot = None
+
+    def report(self, ep_id: int, cluster_id: int, attr_ids: list[int]) -> None:
+        outer = self._snapshot
+        self._snapshot = outer if outer is not None else self.now_ts()
+        try:
+            super().report(ep_id, cluster_id, attr_ids)  # type: ignore[misc]
+        finally:
+            self._snapshot = outer
+
+    def raw_register_ts(self, ts: int) -> int:
+        return (self.base_units + self.ledger.cumulative(ts)) // self.units_per_raw
+
+    def raw_register_at(self, when: datetime) -> int:
+        """The register's raw value (as on the air, divisor 1000) at any instant."""
+        return self.raw_register_ts(int(when.timestamp()))
+
+    def profile_raw(self, start: datetime) -> int:
+        """The raw profile interval of the half-hour starting at `start`."""
+        ts = int(start.timestamp())
+        return self.raw_register_ts(ts + load.HALF_HOUR_S) - self.raw_register_ts(ts)
+
+    def oldest_interval_start(self, now_ts: int) -> int:
+        newest_end = load.floor_half_hour(now_ts)
+        return max(int(load.ORIGIN.timestamp()), newest_end - PROFILE_CAPACITY * load.HALF_HOUR_S)
+
+    def profile_attributes(self) -> dict[str, Any]:
+        def part_start() -> int:
+            return zcl_time_ts(load.floor_half_hour(self.reading_ts()))
+
+        def part_value() -> int:
+            now = self.reading_ts()
+            return self.raw_register_ts(now) - self.raw_register_ts(load.floor_half_hour(now))
+
+        return {
+            "profile_interval_period": Metering.ProfileIntervalPeriod.Minutes_30,
+            "max_number_of_periods_delivered": MAX_PERIODS_PER_FRAME,
+            "cur_part_profile_int_start_time_delivered": part_start,
+            "cur_part_profile_int_value_delivered": part_value,
+        }
+
+    def get_profile_response(self, args: Any) -> dict[str, Any]:
+        """The GetProfileResponse payload for a GetProfile request."""
+        now = self.reading_ts()
+
+        def answer(status: int, end_ts: int | None = None, values: list[int] | None = None):
+            values = values or []
+            return {
+                "end_time": zcl_time_ts(end_ts) if end_ts is not None else 0,
+                "status": int(status),
+                "profile_interval_period": int(Metering.ProfileIntervalPeriod.Minutes_30),
+                "number_of_periods_delivered": len(values),
+                "intervals": values,
+            }
+
+        channel, requested = int(args.interval_channel), int(args.number_of_periods)
+        if channel == IntervalChannel.CONSUMPTION_RECEIVED:
+            return answer(ProfileStatus.INTERVAL_CHANNEL_NOT_SUPPORTED)  # no export
+        if channel != IntervalChannel.CONSUMPTION_DELIVERED:
+            return answer(ProfileStatus.UNDEFINED_INTERVAL_CHANNEL)
+        newest_end = load.floor_half_hour(now)
+        if int(args.end_time) == 0:
+            end = newest_end
+        else:
+            asked = int(args.end_time) + ZCL_EPOCH_TS
+            if asked > now:  # the meter holds nothing that ends in its future
+                return answer(ProfileStatus.INVALID_END_TIME)
+            end = load.floor_half_hour(asked)
+        available = (end - self.oldest_interval_start(now)) // load.HALF_HOUR_S
+        if available <= 0:
+            return answer(ProfileStatus.NO_INTERVALS_AVAILABLE)
+        count = min(requested, MAX_PERIODS_PER_FRAME, available)
+        raws = [self.raw_register_ts(end - i * load.HALF_HOUR_S) for i in range(count + 1)]
+        values = [raws[i] - raws[i + 1] for i in range(count)]  # newest first
+        status = (
+            ProfileStatus.MORE_PERIODS_REQUESTED_THAN_CAN_BE_RETURNED
+            if requested > MAX_PERIODS_PER_FRAME
+            else ProfileStatus.SUCCESS
+        )
+        return answer(status, end, values)
+
+    def answer_get_profile(self, args: Any, tsn: int) -> None:
+        self.send_command(  # type: ignore[attr-defined]
+            1, METERING_CLUSTER, 0x00, tsn=tsn, payload=self.get_profile_response(args)
+        )
+
+
+class ElectricityMeter(ProfileLog, VirtualDevice):
     """ESME: mains powered router with Metering, Price, Prepayment and Messaging servers."""
 
     role = "electricity_meter"
     model = "ESME-SIM-2"
     firmware = "2.3.1"
+    units_per_raw = 3600  # joules per raw unit (Wh: divisor 1000 on kWh)
 
     def __init__(
         self,
@@ -127,7 +265,7 @@ class ElectricityMeter(VirtualDevice):
         tariff: MeterTariff,
         prepayment: PrepaymentAccount | None,
         messages: tuple[SupplierMessage, ...] = (),
-        start_kwh: Decimal = Decimal("12345.678"),
+        start_kwh: Decimal | None = None,
         meter_rate_factor: Decimal = Decimal(1),
     ):
         self.seed = seed
@@ -136,78 +274,149 @@ class ElectricityMeter(VirtualDevice):
         self.messages = messages
         # fault injection: the meter prices at a different rate from the supplier's data
         self.meter_rate_factor = meter_rate_factor
-        self._origin = air.clock.now()
-        # integrate on a 10 s grid aligned to the epoch, so any start gives the same slots
-        slot = load.ELEC_SLOT_S
-        self._t = datetime.fromtimestamp(int(self._origin.timestamp()) // slot * slot, UTC)
-        self.total_kwh = start_kwh
-        self.tier_kwh = {1: start_kwh * Decimal("0.3"), 2: start_kwh * Decimal("0.7")}
-        self.day = self._local_day(self._t)
-        self.day_kwh = Decimal(0)
-        self.prev_day_kwh = Decimal(0)
-        self.bill_gbp = Decimal(0)  # bill to date for this month (energy + standing charge)
-        self.month = (self.day.year, self.day.month)
-        self.demand_kw = load.electricity_kw(seed, self._t)
-        self.register_log: list[tuple[datetime, Decimal]] = []  # ground truth for tests
+        self.ledger = load.electricity_ledger(seed)
+        # the register at load.ORIGIN (seeded); tiers split it 30 / 70
+        base_kwh = start_kwh if start_kwh is not None else _seeded(seed, 6000, 9000)
+        self.base_units = int(base_kwh * load.J_PER_KWH)
+        tier1 = self.base_units * 3 // 10
+        self._tier_base = {1: tier1, 2: self.base_units - tier1}
+        # the tier of each local half-hour of the day (the bands are local time of day)
+        self._tier_of = tuple(
+            tariff.tier_and_rate(datetime(2024, 1, 10, k // 2, 30 * (k % 2), tzinfo=UTC))[0]
+            for k in range(48)
+        )
+        self._tier_prefix: list[dict[int, int]] = [{}]  # tier units before each ledger day
+        self._bill_cache: tuple[int, int, Decimal] | None = None  # month start, upto, GBP
+        self._ts = int(air.clock.now().timestamp())  # the meter's values are as of this
         self.last_message: tuple[int, str, datetime] | None = None
         super().__init__(air, ieee, install_code, home)
 
-    @staticmethod
-    def _local_day(when: datetime) -> date:
-        return when.astimezone(load.LONDON).date()
-
+    # ---- registers: exact functions of time -------------------------------------
     def advance(self, now: datetime | None = None) -> None:
-        """Integrate consumption, tiers, bill and credit up to the simulated `now`."""
-        now = now or self.air.clock.now()
-        step = timedelta(seconds=load.ELEC_SLOT_S)
-        hours = Decimal(load.ELEC_SLOT_S) / Decimal(3600)
-        while self._t + step <= now:
-            day = self._local_day(self._t)
-            if day != self.day:
-                self._new_day(day)
-            kw = load.electricity_kw(self.seed, self._t)
-            kwh = kw * hours
-            tier, _label, rate = self.tariff.tier_and_rate(self._t)
-            self.total_kwh += kwh
-            self.tier_kwh[tier] = self.tier_kwh.get(tier, Decimal(0)) + kwh
-            self.day_kwh += kwh
-            cost = kwh * rate * self.meter_rate_factor
-            self.bill_gbp += cost
-            if self.account is not None:
-                self.account.spend(cost)
-            self._t += step
-            self.demand_kw = kw
-            if self._t.minute % 30 == 0 and self._t.second == 0:
-                self.register_log.append((self._t, self.total_kwh))
-
-    def _new_day(self, day: date) -> None:
-        when = self._t
-        self.prev_day_kwh, self.day_kwh, self.day = self.day_kwh, Decimal(0), day
-        if (day.year, day.month) != self.month:
-            self.month, self.bill_gbp = (day.year, day.month), Decimal(0)
-        standing = self.tariff.standing_charge_gbp(when)
-        self.bill_gbp += standing
+        """Bring the meter to the simulated `now`: its values, and the credit it spent."""
+        ts = int((now or self.air.clock.now()).timestamp())
+        if ts <= self._ts:
+            return
         if self.account is not None:
-            self.account.spend(standing)
-            self.account.recover(self.account.recovery_gbp_per_day)
+            self._spend(self._ts, ts)
+        self._ts = ts
+
+    def _spend(self, t0: int, t1: int) -> None:
+        account = self.account
+        assert account is not None
+        t = t0
+        while t < t1:
+            hh = load.floor_half_hour(t)
+            seg_end = min(hh + load.HALF_HOUR_S, t1)
+            used = self.ledger.cumulative(seg_end) - self.ledger.cumulative(t)
+            account.spend(self._cost(used, hh))
+            if seg_end == hh + load.HALF_HOUR_S and self.ledger.day_start_ts(seg_end) == seg_end:
+                account.spend(self.tariff.standing_charge_gbp(_dt(seg_end)))
+                account.recover(account.recovery_gbp_per_day)
+            t = seg_end
+
+    def _cost(self, units: int, hh_start: int) -> Decimal:
+        _tier, _label, rate = self.tariff.tier_and_rate(_dt(hh_start))
+        return Decimal(units) * rate * self.meter_rate_factor / load.J_PER_KWH
+
+    def _kwh(self, units: int) -> Decimal:
+        return Decimal(units) / load.J_PER_KWH
 
     def register_at(self, when: datetime) -> Decimal:
-        """The register at a half-hour boundary, from the meter's own log (tests' truth)."""
-        for t_, value in self.register_log:
-            if t_ == when:
-                return value
-        raise KeyError(when)
+        """The register (kWh) at any instant: ground truth for tests."""
+        return self._kwh(self.base_units + self.ledger.cumulative(int(when.timestamp())))
+
+    @property
+    def total_kwh(self) -> Decimal:
+        return self._kwh(self.base_units + self.ledger.cumulative(self._ts))
+
+    def _tier_units(self, ts: int) -> dict[int, int]:
+        d, k = self.ledger.locate(ts)
+        while len(self._tier_prefix) <= d:
+            i = len(self._tier_prefix) - 1
+            start, cum = self.ledger.day(i)
+            sums = dict(self._tier_prefix[i])
+            for j in range(len(cum) - 1):
+                tier = self._tier_of[load.local_half_hour_index(start, len(cum) - 1, j)]
+                sums[tier] = sums.get(tier, 0) + cum[j + 1] - cum[j]
+            self._tier_prefix.append(sums)
+        units = {t_: self._tier_base.get(t_, 0) + v for t_, v in self._tier_prefix[d].items()}
+        for tier, value in self._tier_base.items():
+            units.setdefault(tier, value)
+        start, cum = self.ledger.day(d)
+        count = len(cum) - 1
+        for j in range(k):
+            tier = self._tier_of[load.local_half_hour_index(start, count, j)]
+            units[tier] = units.get(tier, 0) + cum[j + 1] - cum[j]
+        hh = start + k * load.HALF_HOUR_S
+        tier = self._tier_of[load.local_half_hour_index(start, count, k)]
+        units[tier] = units.get(tier, 0) + self.ledger.partial(hh, ts)
+        return units
+
+    @property
+    def tier_kwh(self) -> dict[int, Decimal]:
+        return {t_: self._kwh(v) for t_, v in self._tier_units(self._ts).items()}
+
+    def _day_raw(self, ts: int) -> tuple[int, int]:
+        """(today so far, yesterday) in raw units: differences of the raw register."""
+        midnight = self.ledger.day_start_ts(ts)
+        before = self.ledger.day_start_ts(midnight - 1)
+        at_midnight = self.raw_register_ts(midnight)
+        return (
+            self.raw_register_ts(ts) - at_midnight,
+            at_midnight - self.raw_register_ts(before),
+        )
+
+    @property
+    def day_kwh(self) -> Decimal:
+        return Decimal(self._day_raw(self._ts)[0]) / 1000
+
+    @property
+    def prev_day_kwh(self) -> Decimal:
+        return Decimal(self._day_raw(self._ts)[1]) / 1000
+
+    def bill_at(self, ts: int) -> Decimal:
+        """Bill to date for the local month containing ts: energy at the rate of each
+        half-hour, plus the standing charge of every day begun this month."""
+        local = datetime.fromtimestamp(ts, load.LONDON)
+        month_start = load.local_midnight_ts(local.date().replace(day=1))
+        hh = load.floor_half_hour(ts)
+        cache = self._bill_cache
+        if cache is None or cache[0] != month_start or cache[1] > hh:
+            cache = (month_start, month_start, Decimal(0))
+        _start, upto, total = cache
+        while upto < hh:
+            total += self._cost(self.ledger.half_hour(upto), upto)
+            upto += load.HALF_HOUR_S
+        self._bill_cache = (month_start, upto, total)
+        days = local.day  # days begun this month, today included
+        standing = self.tariff.standing_charge_gbp(_dt(ts)) * days
+        return total + self._cost(self.ledger.partial(hh, ts), hh) + standing
+
+    @property
+    def bill_gbp(self) -> Decimal:
+        return self.bill_at(self._ts)
+
+    @property
+    def demand_kw(self) -> Decimal:
+        return Decimal(self.ledger.rate(self._ts)).scaleb(-3)
 
     def before_report(self, cluster_id: int) -> None:
         self.advance()
 
+    def _fresh(self) -> int:
+        self.advance(_dt(self.reading_ts()))
+        return self._ts
+
     def add_endpoints(self) -> None:
-        wh = lambda v: int((v * 1000).to_integral_value())  # noqa: E731  kWh -> raw (divisor 1000)
+        def tier_raw(tier: int) -> int:
+            return self._tier_units(self._fresh()).get(tier, 0) // self.units_per_raw
+
         metering = attribute_table(
             Metering,
-            current_summ_delivered=lambda: wh(self.total_kwh),
-            current_tier1_summ_delivered=lambda: wh(self.tier_kwh.get(1, Decimal(0))),
-            current_tier2_summ_delivered=lambda: wh(self.tier_kwh.get(2, Decimal(0))),
+            current_summ_delivered=lambda: self.raw_register_ts(self._fresh()),
+            current_tier1_summ_delivered=lambda: tier_raw(1),
+            current_tier2_summ_delivered=lambda: tier_raw(2),
             status=0,  # status: all well
             unit_of_measure=0,  # kWh
             multiplier=1,
@@ -215,10 +424,11 @@ class ElectricityMeter(VirtualDevice):
             summation_formatting=(6 << 3) | 3,  # summation: 6 digits left, 3 right
             demand_formatting=(2 << 3) | 3,  # demand: 2 digits left, 3 right
             metering_device_type=0,  # electric metering
-            instantaneous_demand=lambda: int(self.demand_kw * 1000),
-            currentday_consumption_delivered=lambda: wh(self.day_kwh),
-            previousday_consumption_delivered=lambda: wh(self.prev_day_kwh),
-            bill_to_date=lambda: money_raw(self.bill_gbp),
+            instantaneous_demand=lambda: self.ledger.rate(self._fresh()),  # W
+            currentday_consumption_delivered=lambda: self._day_raw(self._fresh())[0],
+            previousday_consumption_delivered=lambda: self._day_raw(self._fresh())[1],
+            bill_to_date=lambda: money_raw(self.bill_at(self._fresh())),
+            **self.profile_attributes(),
         )
         price = attribute_table(
             Price,
@@ -272,7 +482,9 @@ class ElectricityMeter(VirtualDevice):
 
     def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn) -> None:
         # Answers carry the request's sequence number, as the SE spec asks.
-        if cluster_id == PRICE_CLUSTER and command_id == 0x00:
+        if cluster_id == METERING_CLUSTER and command_id == 0x00:
+            self.answer_get_profile(args, tsn)
+        elif cluster_id == PRICE_CLUSTER and command_id == 0x00:
             self.publish_price(tsn)
         elif cluster_id == PREPAYMENT_CLUSTER and command_id == 0x00 and self.account is not None:
             self.advance()
@@ -362,7 +574,10 @@ class ElectricityMeter(VirtualDevice):
                 self._send_message(*self.last_message)
 
 
-class GasMeter(VirtualDevice):
+M = MeteringAttr
+
+
+class GasMeter(ProfileLog, VirtualDevice):
     """GSME: battery powered, asleep except every 30 minutes when it pushes to the mirror."""
 
     role = "gas_meter"
@@ -370,6 +585,8 @@ class GasMeter(VirtualDevice):
     model = "GSME-SIM-1"
     firmware = "1.4.0"
     PUSH_INTERVAL_S = 1800
+    LISTEN_S = 0.05  # real seconds awake after a push, and after each frame then
+    units_per_raw = load.GAS_UNITS_PER_M3 // 1000  # raw litres (divisor 1000 on m3)
 
     def __init__(
         self,
@@ -380,24 +597,21 @@ class GasMeter(VirtualDevice):
         *,
         seed: int,
         cv_mj_per_m3: Decimal = Decimal("39.5"),
-        start_m3: Decimal = Decimal("4321.000"),
+        start_m3: Decimal | None = None,
     ):
         self.seed = seed
         self.cv = cv_mj_per_m3
         self.battery_pct = Decimal("96.0")
-        self.register = load.Register(
-            lambda when: load.gas_m3_per_hour(seed, when),
-            load.GAS_SLOT_S,
-            datetime.fromtimestamp(int(air.clock.now().timestamp()) // 60 * 60, UTC),
-            start_m3,
-        )
+        self.ledger = load.gas_ledger(seed)
+        base_m3 = start_m3 if start_m3 is not None else _seeded(seed, 1500, 3000)
+        self.base_units = int(base_m3 * load.GAS_UNITS_PER_M3)  # the register at load.ORIGIN
         self.configured = asyncio.Event()
         super().__init__(air, ieee, install_code, home)
 
     def add_endpoints(self) -> None:
         metering = attribute_table(
             Metering,
-            current_summ_delivered=lambda: int((self.m3() * 1000).to_integral_value()),
+            current_summ_delivered=lambda: self.raw_register_ts(self.reading_ts()),
             status=0,
             remaining_battery_life=lambda: int(self.battery_pct),
             unit_of_measure=1,  # m3
@@ -405,6 +619,7 @@ class GasMeter(VirtualDevice):
             divisor=1000,
             summation_formatting=(5 << 3) | 3,
             metering_device_type=1,  # gas metering
+            **self.profile_attributes(),
         )
         price = attribute_table(
             Price,
@@ -425,7 +640,21 @@ class GasMeter(VirtualDevice):
         )
 
     def m3(self, when: datetime | None = None) -> Decimal:
-        return self.register.value_at(when or self.air.clock.now())
+        ts = int((when or self.air.clock.now()).timestamp())
+        return Decimal(self.base_units + self.ledger.cumulative(ts)) / load.GAS_UNITS_PER_M3
+
+    def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn) -> None:
+        # Only while awake: in pairing mode, and in the moment after each push.
+        if cluster_id == METERING_CLUSTER and command_id == 0x00:
+            self.answer_get_profile(args, tsn)
+
+    async def _listen(self) -> None:
+        """After a push it keeps its receiver on for a moment (its data poll), longer while
+        the gateway keeps talking to it (a GetProfile for a gap, page after page)."""
+        seen = -1
+        while self.received_requests != seen:
+            seen = self.received_requests
+            await asyncio.sleep(self.LISTEN_S)
 
     def reporting_changed(self, ep_id: int, cluster_id: int) -> None:
         # A GSME pushes on its own 30-minute schedule; the configuration just ends pairing mode.
@@ -454,12 +683,13 @@ class GasMeter(VirtualDevice):
                 return
             self.awake = True
             self.battery_pct = max(Decimal(0), self.battery_pct - Decimal("0.001"))
-            self.report(
-                1,
-                METERING_CLUSTER,
-                [MeteringAttr.current_summ_delivered.id, MeteringAttr.remaining_battery_life.id],
-            )
-            await asyncio.sleep(0)  # awake only for the exchange
+            self._snapshot = int(next_push.timestamp())  # read at the boundary
+            try:
+                pushed = [M.current_summ_delivered.id, M.remaining_battery_life.id]
+                self.report(1, METERING_CLUSTER, pushed)
+            finally:
+                self._snapshot = None
+            await self._listen()  # awake only for the exchange
 
 
 class InHomeDisplay(VirtualDevice):

@@ -3,7 +3,6 @@ recovery, an estimate of days left, the low-credit alert. A credit home is told 
 
 from __future__ import annotations
 
-import asyncio
 import math
 
 from PySide6.QtWidgets import QPushButton, QWidget
@@ -17,6 +16,10 @@ from han_home.ihd_app.ui.widgets.common import label
 from han_home.ihd_app.ui.widgets.value_tile import ValueTile
 from han_home.shared.i18n import _
 from han_home.shared.i18n import ihd_strings as s
+from han_home.shared.ui.background import BackgroundTask, run_in_background
+
+# The meter answers in a second or two; beyond this it is not going to.
+METER_TIMEOUT_S = 20.0
 
 
 class CreditScreen(Screen):
@@ -38,7 +41,7 @@ class CreditScreen(Screen):
         self.activate.clicked.connect(self._activate)
         self.result = label()
         self._result_key = ""
-        self._task: asyncio.Task[None] | None = None
+        self._task: BackgroundTask[bool] | None = None
         for widget in (self.alert, self.not_prepay, self.grid, self.activate, self.result):
             self.column.addWidget(widget)
         self.finish()
@@ -79,9 +82,16 @@ class CreditScreen(Screen):
                        "runs low.") % {"amount": limit}
         show(self.emergency, _(s.EMERGENCY_CREDIT), credit.emergency_remaining, t.money, detail)
         can_activate = credit.emergency_available and not credit.emergency_in_use
+        if self._result_key == "no_answer" and credit.emergency_in_use:
+            self._result_key = "ok"  # the answer was lost, but the meter did it
         self.activate.setVisible(can_activate)
-        self.activate.setText(_(s.ACTIVATE_EMERGENCY_CREDIT))
-        self.activate.setAccessibleName(_(s.ACTIVATE_EMERGENCY_CREDIT))
+        self.activate.setEnabled(self._result_key != "asking")
+        if self._result_key == "no_answer":
+            self.activate.setText(_("Try again"))
+            self.activate.setAccessibleName(_("Try again to turn on emergency credit"))
+        else:
+            self.activate.setText(_(s.ACTIVATE_EMERGENCY_CREDIT))
+            self.activate.setAccessibleName(_(s.ACTIVATE_EMERGENCY_CREDIT))
         self.activate.setAccessibleDescription(s.emergency_credit_available(limit))
 
     def _render_days(self, credit: CreditView) -> None:
@@ -98,19 +108,23 @@ class CreditScreen(Screen):
             return
         self._result_key = "asking"
         self.render_view()
-        self._task = asyncio.get_event_loop().create_task(self._ask_meter())
+        self._task = run_in_background(
+            self, self.ctx.model.activate_emergency_credit(), timeout_s=METER_TIMEOUT_S,
+            on_success=self._answered, on_failure=lambda _exc: self._answered(None))
 
-    async def _ask_meter(self) -> None:
-        ok = await self.ctx.model.activate_emergency_credit()
-        self._result_key = "ok" if ok else "refused"
+    def _answered(self, ok: bool | None) -> None:
+        """ok: the meter's answer; None: no answer (the call failed or timed out)."""
+        self._result_key = "no_answer" if ok is None else "ok" if ok else "refused"
         self.render_view()
-        text = self._result_text()
-        self.ctx.announcer.announce(self, text, assertive=not ok, key="emergency-credit")
+        self.ctx.announcer.announce(self, self._result_text(), assertive=not ok,
+                                    key="emergency-credit")
 
     def _result_text(self) -> str:
         return {"asking": _("Asking the meter to turn on emergency credit."),
                 "ok": _("The meter has turned on emergency credit."),
                 "refused": _("The meter did not turn on emergency credit. Please try again or "
                              "contact your supplier."),
+                "no_answer": _("The meter did not answer, so emergency credit is not on yet. "
+                               "Please try again."),
                 "": ""}[self._result_key]
 

@@ -1,0 +1,86 @@
+"""The gateway's copy of a sleepy gas meter's profile (GB's gas proxy function, GPF).
+
+A GSME sleeps: it wakes every 30 minutes to push its register to the gateway and is
+never polled. So, as the GPF of a GB comms hub does, the gateway answers for it:
+* while the meter is still awake in pairing mode (commissioning, before configuration
+  lets it sleep) the gateway reads its 13-month profile (GetProfile) into this mirror;
+* every half-hourly push extends it by one interval (this push's register minus the
+  previous push's, both taken by the meter at the half-hour boundary);
+* a gap (pushes lost while the radio or the gateway was down) is noted, and filled from
+  the meter's own profile in the moment it listens after its next push.
+Raw values (the meter's units before multiplier / divisor) keyed by interval start (UTC s).
+"""
+
+from __future__ import annotations
+
+HALF_HOUR_S = 1800
+
+
+class ProfileMirror:
+    def __init__(self) -> None:
+        self.intervals: dict[int, int] = {}  # interval start ts -> raw consumption
+        self.last_push: tuple[int, int] | None = None  # (half-hour boundary ts, raw register)
+        self.oldest: int | None = None  # start of the oldest interval the meter offered
+        self.gaps: list[tuple[int, int]] = []  # [start, end) spans missing from the mirror
+
+    def add(self, start_ts: int, raw: int) -> None:
+        self.intervals[start_ts] = raw
+        if self.oldest is None or start_ts < self.oldest:
+            self.oldest = start_ts
+
+    def register(self, boundary: int, raw_register: int) -> None:
+        """The meter's register at a half-hour boundary (read with its partial interval)."""
+        boundary -= boundary % HALF_HOUR_S
+        newest = self.newest_end()
+        if newest is not None and newest < boundary:
+            self.gaps.append((newest, boundary))
+        self.last_push = (boundary, raw_register)
+
+    def push(self, ts: int, raw_register: int) -> tuple[int, int] | None:
+        """A half-hourly push at (about) boundary ts; returns a newly found gap, if any."""
+        boundary = ts - ts % HALF_HOUR_S
+        gap = None
+        if self.last_push is not None and boundary > self.last_push[0]:
+            # the register at the boundary before this push: the last known one plus the
+            # intervals held since (the profile read at commissioning, filled gaps)
+            known_ts, known_raw = self.last_push
+            while known_ts + HALF_HOUR_S < boundary and known_ts in self.intervals:
+                known_raw += self.intervals[known_ts]
+                known_ts += HALF_HOUR_S
+            if known_ts + HALF_HOUR_S == boundary and raw_register >= known_raw:
+                self.add(known_ts, raw_register - known_raw)
+            else:
+                missing = [
+                    s for s in range(known_ts, boundary, HALF_HOUR_S) if s not in self.intervals
+                ]
+                if missing:
+                    gap = (missing[0], missing[-1] + HALF_HOUR_S)
+                    self.gaps.append(gap)
+        elif self.last_push is None:
+            newest = self.newest_end()
+            if newest is not None and boundary > newest:
+                gap = (newest, boundary)
+                self.gaps.append(gap)
+        if self.last_push is None or boundary >= self.last_push[0]:
+            self.last_push = (boundary, raw_register)
+        return gap
+
+    def newest_end(self) -> int | None:
+        return max(self.intervals) + HALF_HOUR_S if self.intervals else None
+
+    def span(self, end_ts: int, periods: int) -> list[tuple[int, int]]:
+        """(start, raw) of the held intervals among the `periods` half-hours ending at
+        end_ts (floored to a boundary), oldest first."""
+        end = end_ts - end_ts % HALF_HOUR_S
+        starts = range(end - periods * HALF_HOUR_S, end, HALF_HOUR_S)
+        return [(s, self.intervals[s]) for s in starts if s in self.intervals]
+
+    def missing(self, end_ts: int, periods: int) -> list[int]:
+        """Interval starts in that span the mirror lacks (and the meter could have)."""
+        end = end_ts - end_ts % HALF_HOUR_S
+        floor = self.oldest if self.oldest is not None else end
+        return [
+            s
+            for s in range(end - periods * HALF_HOUR_S, end, HALF_HOUR_S)
+            if s >= floor and s not in self.intervals
+        ]

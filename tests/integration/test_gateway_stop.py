@@ -1,0 +1,63 @@
+"""The gateway's stop(): configuring tasks are cancelled and awaited, so nothing runs after
+it; a device that fails configuration on every attempt is reported (CONFIG_FAILED)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import zigpy.types as t
+
+from han_home.shared.han.client import DeviceEvent, DeviceEventKind
+from han_home.shared.han.setup import RadioOptions, build_gateway
+
+START = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+
+
+async def test_stop_awaits_a_configuration_in_progress() -> None:
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_speed=60))
+    await gw.start()
+    assert await gw.commission_expected()
+    log: list[str] = []
+
+    async def slow_configure(device: Any) -> None:
+        try:
+            await asyncio.sleep(30)
+        finally:
+            await asyncio.sleep(0.02)  # cleanup that awaits, like a zigpy request
+            log.append("configure ended")
+
+    gw.configure = slow_configure  # type: ignore[method-assign]
+    home = gw.config.sim_home
+    device = gw.app.devices[t.EUI64.convert(str(home.ihd.ieee))]
+    gw.device_initialized(device)
+    await asyncio.sleep(0.05)
+    await gw.stop()
+    assert log == ["configure ended"]
+    assert all(task.done() for task in gw._configuring.values())
+
+
+async def test_a_device_that_cannot_be_configured_is_reported_with_the_reason() -> None:
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_speed=60))
+    events: list[DeviceEvent] = []
+    gw.subscribe(lambda e: events.append(e) if isinstance(e, DeviceEvent) else None)
+    await gw.start()
+    try:
+        assert await gw.commission_expected()
+        attempts: list[int] = []
+
+        async def failing(device: Any) -> None:
+            attempts.append(1)
+            raise TimeoutError
+
+        gw.configure = failing  # type: ignore[method-assign]
+        home = gw.config.sim_home
+        device = gw.app.devices[t.EUI64.convert(str(home.ihd.ieee))]
+        gw.device_initialized(device)
+        await asyncio.wait_for(gw._configuring[str(home.ihd.ieee)], 10)
+        failed = [e for e in events if e.kind == DeviceEventKind.CONFIG_FAILED]
+        assert len(attempts) == 3
+        assert [(e.eui64, e.detail) for e in failed] == [(str(home.ihd.ieee), "TimeoutError")]
+    finally:
+        await gw.stop()
