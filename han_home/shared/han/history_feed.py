@@ -102,6 +102,10 @@ class HistoryFeed:
         self._resumed: set[Fuel] = set()  # fuels this history already had accounts for
         self._backfilled: set[Fuel] = set()
         self.backfilled_half_hours = 0
+        self.half_hours_confirmed = 0  # measured half-hours replaced by the meter's own
+        # the latest rows written per fuel and half-hour: a rewrite (the meter's figure for
+        # a half-hour the display measured) replaces, not adds to, the month and estimate
+        self._recent: dict[tuple[Fuel, datetime], tuple[Decimal, Decimal | None]] = {}
         # with a gateway, gaps wait until the fuel's meter is configured (its profile, or
         # the gas mirror, is ready then); None: fill at once
         self._ready: set[Fuel] | None = None
@@ -206,7 +210,39 @@ class HistoryFeed:
             return
         usages = self.accumulator.add(fuel, when, reading.value, delta=decision.delta)
         self._write(fuel, usages)
+        if usages and self.profile_source is not None and self._is_ready(fuel):
+            self._spawn(self._confirm(fuel, usages))
         self._fill_open_gaps(fuel)
+
+    def _is_ready(self, fuel: Fuel) -> bool:
+        return self._ready is None or fuel in self._ready
+
+    async def _confirm(self, fuel: Fuel, usages: list[HalfHourUsage]) -> None:
+        """The meter is authoritative (seed IH.2): a half-hour the display closed is checked
+        against the meter's own record of it (one GetProfile answer; the gas meter's from
+        the gateway's mirror, no frame) and stored as the meter's. What the display had
+        put on the wrong side of the boundary moves to the half-hour still open, so the
+        register total is kept to the Wh. Without a profile the display's figure stands."""
+        assert self.profile_source is not None
+        first, end = usages[0].start_utc, usages[-1].start_utc + HALF_HOUR
+        try:
+            profile = await self.profile_source(fuel, first, end)
+        except Exception:  # the meter keeps no profile or did not answer: measured stands
+            return
+        by_slot = {p.start_utc: p.quantity for p in profile}
+        confirmed = []
+        moved = Decimal(0)
+        for usage in usages:
+            meter = by_slot.get(usage.start_utc)
+            if meter is None or meter < 0:
+                continue
+            moved += usage.quantity - meter
+            confirmed.append(HalfHourUsage(usage.start_utc, meter, fuel))
+        if not confirmed or self.accumulator.pending_total(fuel) + moved < 0:
+            return  # a profile that disagrees with the register is not believed
+        self.accumulator.credit(fuel, end, moved)
+        self.half_hours_confirmed += len(confirmed)
+        self._write(fuel, confirmed, source=METER_PROFILE)
 
     def flush(self, until: datetime) -> None:
         """Save the accounting state at shutdown. Nothing is emitted early: the open
@@ -370,12 +406,16 @@ class HistoryFeed:
             else:
                 m3, cv, kwh = None, None, usage.quantity
             month = (fuel, day.strftime("%Y-%m"))
-            month_to_date = self._month_kwh.get(month, Decimal(0))
+            old_kwh, old_cost = self._recent.pop((fuel, usage.start_utc), (Decimal(0), None))
+            month_to_date = self._month_kwh.get(month, Decimal(0)) - old_kwh
             cost = self._price(fuel, usage.start_utc, kwh, month_to_date)
             self._month_kwh[month] = month_to_date + kwh
             rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv, source))
-            if cost is not None:
-                self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + cost
+            priced = self._priced.get(fuel, Decimal(0)) - (old_cost or Decimal(0))
+            self._priced[fuel] = priced + (cost or Decimal(0))
+            self._recent[(fuel, usage.start_utc)] = (kwh, cost)
+            if len(self._recent) > 64:
+                self._recent.pop(next(iter(self._recent)))
             self._charge_day(fuel, day)
         for gap in gaps or []:
             self._charge_day(fuel, local_date(gap.end_utc))
