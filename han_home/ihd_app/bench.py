@@ -38,7 +38,7 @@ def paint_probe(window: Any) -> Any:
     class PaintProbe(QObject):
         seen = False
 
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.seen = True
                 watched.removeEventFilter(self)
@@ -76,7 +76,7 @@ def make_repaint_latency(figure: Any) -> Any:
                     self.unchanged += 1
             self.pending = (now, self.figure.text())
 
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if (self.pending is not None and event.type() == QEvent.Type.Paint
                     and self.figure.text() != self.pending[1]):
                 arrived = self.pending[0]

@@ -99,7 +99,7 @@ class JobRunner:
         for listener in list(self.listeners):
             try:
                 listener(what)
-            except Exception:  # noqa: BLE001  a bad screen must not stop the job
+            except Exception:  # a bad screen must not stop the job
                 LOGGER.exception("Runner listener failed")
 
     def _spawn(self, coro: Any) -> None:
@@ -235,7 +235,7 @@ class JobRunner:
     async def _permit_one(self, device: Any, window: int) -> None:
         try:
             await self.gw.permit([device], window)
-        except Exception as exc:  # noqa: BLE001  radio gone: re-permitted on reconnection
+        except Exception as exc:  # radio gone: re-permitted on reconnection
             LOGGER.warning("Permit for %s failed: %s", device.eui64, type(exc).__name__)
 
     async def _read_battery(self, entry: DeviceEntry) -> None:
@@ -297,7 +297,7 @@ class JobRunner:
         self._permit_tasks.clear()
         try:
             await asyncio.wait_for(self.gw.close_window(), timeout=5)
-        except Exception as exc:  # noqa: BLE001  radio away: it closed the window itself
+        except Exception as exc:  # radio away: it closed the window itself
             LOGGER.warning("Closing the join window failed: %s", type(exc).__name__)
         self.job.wipe_secrets()  # keys live only as long as the window
         self.job.window_closed_at = self.gw.now()

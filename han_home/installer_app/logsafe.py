@@ -24,7 +24,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001
+        except Exception:
             return True
         clean = redact(message)
         if clean != message:

@@ -271,3 +271,36 @@ class _Static:
 
     def __init__(self, model: DisplayModel) -> None:
         self.model = model
+
+
+async def test_now_says_when_a_meter_reading_was_not_counted(qtbot: QtBot, live: LiveHome) -> None:
+    """A spoofed jump from the meter's address is refused; the household is told, in its
+    language, that the bill comes from the meter's own register."""
+    from han_home.shared.han.zcl_ids import METERING_CLUSTER, MeteringAttr
+
+    window, _ = await open_window(qtbot, live)
+    now = window.screens["now"]
+    assert not now.notice.isVisibleTo(window)
+    esme = live.gateway.config.sim_home.esme
+    attributes = esme.endpoints[1].servers[METERING_CLUSTER]
+    summation = MeteringAttr.current_summ_delivered.id
+    real = attributes[summation]
+    attributes[summation] = int(esme.total_kwh * 1000) + 1_000_000  # +1000 kWh
+    try:
+        await pump(live, 1)
+        esme.report(1, METERING_CLUSTER, [summation])
+        await pump(live, 1)
+    finally:
+        attributes[summation] = real
+    await pump(live, 5)
+    assert now.notice.isVisibleTo(window)
+    assert "was not counted" in now.notice.text()
+    assert "meter's own register" in now.notice.text()
+    from han_home.shared.i18n import set_language
+
+    set_language("cy")  # switched while running, as from the header's language button
+    await pump(live, 1)
+    try:
+        assert "Ni chafodd darlleniad o'ch mesurydd trydan ei gyfrif" in now.notice.text()
+    finally:
+        set_language("en")

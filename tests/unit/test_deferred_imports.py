@@ -22,7 +22,7 @@ def test_placeholder_loads_on_first_attribute(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_the_gateway_leaves_ota_downloads_unloaded() -> None:
-    import han_home.shared.han.gateway  # noqa: F401
+    import han_home.shared.han.gateway
     import han_home.shared.sim.radio  # noqa: F401
 
     if "aiohttp" in sys.modules and is_loaded("aiohttp"):

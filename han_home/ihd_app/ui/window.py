@@ -140,7 +140,7 @@ class MainWindow(QWidget):
         """One screen per idle tick until all exist, so switching is instant later."""
         missing = [key for key in SCREENS if key not in self.screens]
         if missing:
-            self.screens[missing[0]]  # noqa: B018  (builds it)
+            self.screens[missing[0]]
             QTimer.singleShot(50, self._build_next_screen)
 
     # ---- public API -----------------------------------------------------------------
@@ -255,6 +255,6 @@ class MainWindow(QWidget):
         self.apply_settings(settings)
         self.on_settings_changed(settings)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.dispose()
         super().closeEvent(event)

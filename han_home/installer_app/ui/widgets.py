@@ -73,11 +73,11 @@ class ChannelChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.retranslate()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
         return QSize(16 * line * 2, line * 10)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
         return QSize(16 * line, line * 8)
 
@@ -96,7 +96,7 @@ class ChannelChart(QWidget):
         parts.append(_("Recommended channel: %(channel)d.") % {"channel": self.result.recommended})
         self.setAccessibleDescription("; ".join(parts))
 
-    def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+    def paintEvent(self, event) -> None:
         p = get_theme(self.theme_key).palette
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

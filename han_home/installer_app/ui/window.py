@@ -162,6 +162,6 @@ class InstallerWindow(QWidget):
         self._failure_timer.start(120_000)
         self.announcer.announce(self.failure, text, assertive=True, key="failure")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._remove_listener()
         super().closeEvent(event)

@@ -16,7 +16,7 @@ so a restart resumes the half-hour it was in instead of starting it afresh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -132,6 +132,11 @@ class HalfHourAccumulator:
             for gap in state.gaps
         ]
 
+    def current_gap(self, fuel: Fuel, start: datetime) -> Gap | None:
+        """The open gap that began at `start`, as it is now (a credit may have grown it)."""
+        state = self._fuels.get(Fuel(fuel))
+        return next((g for g in state.gaps if g.start == start), None) if state else None
+
     def close_gap(self, gap: Gap) -> None:
         state = self._fuels[gap.fuel]
         state.gaps = [g for g in state.gaps if g != gap]
@@ -147,6 +152,11 @@ class HalfHourAccumulator:
         """Add energy to a half-hour not yet emitted (or, if it has been, to the first one
         still open), e.g. what a filled gap leaves for the half-hour it ended in."""
         state = self._fuels[Fuel(fuel)]
+        for i, gap in enumerate(state.gaps):
+            if gap.begin_slot == slot and slot < state.emitted_until:
+                # that half-hour is held in a gap waiting for the meter's profile
+                state.gaps[i] = replace(gap, begin_partial=gap.begin_partial + quantity)
+                return
         target = max(slot, state.emitted_until)
         state.pending[target] = state.pending.get(target, ZERO) + quantity
 

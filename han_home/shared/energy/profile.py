@@ -59,7 +59,7 @@ class ProfileInterval:
         return self.start_utc + HALF_HOUR
 
 
-class ProfileUnavailable(Exception):  # noqa: N818  (a result, not a programming error)
+class ProfileUnavailable(Exception):  # a result, not a programming error
     """The meter (or the gateway for it) could not give the profile asked for."""
 
     def __init__(self, reason: str, status: int | None = None) -> None:

@@ -169,7 +169,7 @@ class Gateway:
         for callback in list(self._subscribers):
             try:
                 callback(event)
-            except Exception:  # noqa: BLE001  one bad subscriber must not stop the others
+            except Exception:  # one bad subscriber must not stop the others
                 LOGGER.exception("Subscriber failed on %s", type(event).__name__)
 
     # ---- life -----------------------------------------------------------------
@@ -238,7 +238,7 @@ class Gateway:
     async def _reconnect(self) -> None:
         try:
             await self.app.shutdown(db=False)
-        except Exception:  # noqa: BLE001
+        except Exception:
             LOGGER.debug("Shutdown after radio loss failed", exc_info=True)
         await self._connect_with_backoff()
 
@@ -335,7 +335,7 @@ class Gateway:
             try:
                 await self.configure(device)
                 return
-            except Exception as exc:  # noqa: BLE001  retried, then reported
+            except Exception as exc:  # retried, then reported
                 LOGGER.warning(
                     "Configuring %s failed (%r), attempt %d", device.ieee, exc, attempt + 1
                 )
@@ -529,7 +529,7 @@ class Gateway:
         for hook in self.reading_hooks:
             try:
                 hook(reading)
-            except Exception:  # noqa: BLE001  history trouble must not stop live values
+            except Exception:  # history trouble must not stop live values
                 LOGGER.exception("Reading hook failed")
         self._arm_stale_timer(key, reading)
         self._emit(ReadingEvent(reading))

@@ -58,6 +58,7 @@ ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInter
 # A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
 BACKFILL = timedelta(days=396)
 BACKFILL_BATCH = 1000  # half-hours priced and written at a time
+CONFIRM_AT_MOST = 96  # two days of half-hours waiting for the meter's confirmation
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
 SAVE_EVERY = timedelta(minutes=5)
@@ -106,6 +107,13 @@ class HistoryFeed:
         # the latest rows written per fuel and half-hour: a rewrite (the meter's figure for
         # a half-hour the display measured) replaces, not adds to, the month and estimate
         self._recent: dict[tuple[Fuel, datetime], tuple[Decimal, Decimal | None]] = {}
+        # half-hours the display closed that the meter has not confirmed yet (slot -> what
+        # the display measured); kept with the accounts, so a kill cannot lose a confirmation
+        self._unconfirmed: dict[Fuel, dict[datetime, Decimal]] = {f: {} for f in Fuel}
+        self._confirming: set[Fuel] = set()
+        # confirmations and gap fills of a fuel run one at a time: a fill must see the
+        # credits the confirmations before it moved (they change the gap's first half-hour)
+        self._profile_lock: dict[Fuel, asyncio.Lock] = {f: asyncio.Lock() for f in Fuel}
         # with a gateway, gaps wait until the fuel's meter is configured (its profile, or
         # the gas mirror, is ready then); None: fill at once
         self._ready: set[Fuel] | None = None
@@ -130,11 +138,17 @@ class HistoryFeed:
                 continue
             self.accumulator.restore_state(fuel, state)
             self._resumed.add(fuel)
+            waiting = saved.get("unconfirmed") if saved else None
+            if isinstance(waiting, dict):
+                self._unconfirmed[fuel] = {
+                    datetime.fromisoformat(k): Decimal(v) for k, v in waiting.items()
+                }
             last = self.accumulator.last(fuel)
             if last is not None:
                 self.guard.state[fuel] = GuardState(*last)
                 await self._load_month(fuel, local_date(last[0]))
-            self._fill_open_gaps(fuel)
+            # gaps the last run left open are filled once the meter can be asked (when it is
+            # configured, or on the next reading without a gateway), never before
 
     def connect(self, gateway: Any) -> None:
         """Feed from this gateway: its readings, its meters' profiles for gaps, and, when a
@@ -158,6 +172,7 @@ class HistoryFeed:
                 self._backfilled.add(fuel)
                 self._spawn(self._backfill(fuel, gateway.now()))
             self._fill_open_gaps(fuel)
+            self._confirm_soon(fuel)  # what a stopped (or killed) run left unconfirmed
 
         gateway.subscribe(on_event)
 
@@ -209,40 +224,71 @@ class HistoryFeed:
             self._write(fuel, [])
             return
         usages = self.accumulator.add(fuel, when, reading.value, delta=decision.delta)
+        if usages and self.profile_source is not None:
+            waiting = self._unconfirmed[fuel]
+            waiting.update({u.start_utc: u.quantity for u in usages})
+            for old in sorted(waiting)[:-CONFIRM_AT_MOST]:
+                del waiting[old]  # a meter that never confirms: its oldest stay measured
         self._write(fuel, usages)
-        if usages and self.profile_source is not None and self._is_ready(fuel):
-            self._spawn(self._confirm(fuel, usages))
+        self._confirm_soon(fuel)
         self._fill_open_gaps(fuel)
+
+    def _confirm_soon(self, fuel: Fuel) -> None:
+        if (
+            self._unconfirmed[fuel]
+            and self.profile_source is not None
+            and self._is_ready(fuel)
+            and fuel not in self._confirming
+        ):
+            self._confirming.add(fuel)
+            self._spawn(self._confirm(fuel))
 
     def _is_ready(self, fuel: Fuel) -> bool:
         return self._ready is None or fuel in self._ready
 
-    async def _confirm(self, fuel: Fuel, usages: list[HalfHourUsage]) -> None:
+    async def _confirm(self, fuel: Fuel) -> None:
         """The meter is authoritative (seed IH.2): a half-hour the display closed is checked
         against the meter's own record of it (one GetProfile answer; the gas meter's from
         the gateway's mirror, no frame) and stored as the meter's. What the display had
-        put on the wrong side of the boundary moves to the half-hour still open, so the
+        put on the wrong side of a boundary moves to the half-hour still open, so the
         register total is kept to the Wh. Without a profile the display's figure stands."""
-        assert self.profile_source is not None
-        first, end = usages[0].start_utc, usages[-1].start_utc + HALF_HOUR
+        confirmed = False
         try:
-            profile = await self.profile_source(fuel, first, end)
+            async with self._profile_lock[fuel]:
+                confirmed = await self._confirm_waiting(fuel)
+        finally:
+            self._confirming.discard(fuel)
+        if confirmed:
+            self._confirm_soon(fuel)  # any closed while this one was asking
+
+    async def _confirm_waiting(self, fuel: Fuel) -> bool:
+        assert self.profile_source is not None
+        waiting = self._unconfirmed[fuel]
+        slots = sorted(waiting)
+        if not slots:
+            return False
+        try:
+            profile = await self.profile_source(fuel, slots[0], slots[-1] + HALF_HOUR)
         except Exception:  # the meter keeps no profile or did not answer: measured stands
-            return
+            return False
         by_slot = {p.start_utc: p.quantity for p in profile}
         confirmed = []
         moved = Decimal(0)
-        for usage in usages:
-            meter = by_slot.get(usage.start_utc)
-            if meter is None or meter < 0:
+        for slot in slots:
+            meter = by_slot.get(slot)
+            if meter is None or meter < 0 or slot not in waiting:
                 continue
-            moved += usage.quantity - meter
-            confirmed.append(HalfHourUsage(usage.start_utc, meter, fuel))
-        if not confirmed or self.accumulator.pending_total(fuel) + moved < 0:
-            return  # a profile that disagrees with the register is not believed
-        self.accumulator.credit(fuel, end, moved)
+            moved += waiting[slot] - meter
+            confirmed.append(HalfHourUsage(slot, meter, fuel))
+        held = sum((g.begin_partial for g in self.accumulator.open_gaps(fuel)), Decimal(0))
+        if not confirmed or self.accumulator.pending_total(fuel) + held + moved < 0:
+            return False  # a profile that disagrees with the register is not believed
+        for usage in confirmed:
+            del waiting[usage.start_utc]
+        self.accumulator.credit(fuel, slots[-1] + HALF_HOUR, moved)
         self.half_hours_confirmed += len(confirmed)
         self._write(fuel, confirmed, source=METER_PROFILE)
+        return True
 
     def flush(self, until: datetime) -> None:
         """Save the accounting state at shutdown. Nothing is emitted early: the open
@@ -313,23 +359,31 @@ class HistoryFeed:
         otherwise what the gap leaves for it is credited to it while it is still open."""
         profile: list[ProfileInterval] = []
         try:
-            if self.profile_source is not None:
-                for _attempt in range(2):
-                    closed = self.accumulator.emitted(gap.fuel, gap.end_slot)
-                    through = gap.end_slot + HALF_HOUR if closed else gap.end_slot
-                    try:
-                        profile = await self.profile_source(gap.fuel, gap.begin_slot, through)
-                    except Exception as exc:  # the meter cannot say: kept as an interval
-                        LOGGER.warning("The %s meter's profile for %s..%s is unavailable: %r",
-                                       gap.fuel, gap.begin_slot, through, exc)
-                        profile = []
-                        break
-                    if closed == self.accumulator.emitted(gap.fuel, gap.end_slot):
-                        break  # the end half-hour did not close while we asked
-            if not self._fill_from_profile(gap, profile):
-                self._store_gap_interval(gap)
+            async with self._profile_lock[gap.fuel]:
+                await self._fill_gap_locked(gap, profile)
         finally:
             self._filling.discard((gap.fuel, gap.start))
+
+    async def _fill_gap_locked(self, gap: Gap, profile: list[ProfileInterval]) -> None:
+        if self.profile_source is not None:
+            await self._confirm_waiting(gap.fuel)  # its credits first (see the lock)
+            for _attempt in range(2):
+                closed = self.accumulator.emitted(gap.fuel, gap.end_slot)
+                through = gap.end_slot + HALF_HOUR if closed else gap.end_slot
+                try:
+                    profile = await self.profile_source(gap.fuel, gap.begin_slot, through)
+                except Exception as exc:  # the meter cannot say: kept as an interval
+                    LOGGER.warning("The %s meter's profile for %s..%s is unavailable: %r",
+                                   gap.fuel, gap.begin_slot, through, exc)
+                    profile = []
+                    break
+                if closed == self.accumulator.emitted(gap.fuel, gap.end_slot):
+                    break  # the end half-hour did not close while we asked
+        current = self.accumulator.current_gap(gap.fuel, gap.start)
+        if current is None:
+            return  # filled meanwhile
+        if not self._fill_from_profile(current, profile):
+            self._store_gap_interval(current)
 
     def _fill_from_profile(self, gap: Gap, profile: list[ProfileInterval]) -> bool:
         by_slot = {p.start_utc: p.quantity for p in profile}
@@ -357,6 +411,13 @@ class HistoryFeed:
         self.accumulator.close_gap(gap)
         if not closed:
             self.accumulator.credit(gap.fuel, gap.end_slot, leftover)
+        else:
+            # the half-hour the gap ended in was measured and closed meanwhile: replacing it
+            # with the meter's figure moves what the display put across its far boundary
+            waiting = self._unconfirmed[gap.fuel]
+            if gap.end_slot in waiting:
+                moved = waiting.pop(gap.end_slot) - by_slot[gap.end_slot]
+                self.accumulator.credit(gap.fuel, gap.end_slot + HALF_HOUR, moved)
         usages = [HalfHourUsage(s, by_slot[s], gap.fuel) for s in slots]
         self.gaps_filled_from_profile += 1
         self._write(gap.fuel, usages, source=METER_PROFILE)
@@ -420,7 +481,11 @@ class HistoryFeed:
         for gap in gaps or []:
             self._charge_day(fuel, local_date(gap.end_utc))
         self.half_hours_written += len(rows)
-        state = self.accumulator.export_state(fuel)
+        accounts = self.accumulator.export_state(fuel)
+        state = None if accounts is None else {
+            "accumulator": accounts,
+            "unconfirmed": {k.isoformat(): str(v) for k, v in self._unconfirmed[fuel].items()},
+        }
         self._spawn(self._store(fuel, rows, gaps or [], state))
 
     def _charge_day(self, fuel: Fuel, day: date) -> None:
@@ -439,7 +504,7 @@ class HistoryFeed:
         self, fuel: Fuel, rows: list[HalfHourRow], gaps: list[GapRow], state: dict | None
     ) -> None:
         result = await self.history.add_half_hours(
-            fuel, rows, gaps=gaps, state=None if state is None else {"accumulator": state}
+            fuel, rows, gaps=gaps, state=state
         )
         for _row, reason in result.rejected:
             LOGGER.error("A %s half-hour was not stored: %s", fuel, reason)

@@ -162,11 +162,11 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return _current.npgettext(context, singular, plural, n)
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - gettext convention
+def N_(msgid: str) -> str:  # gettext convention
     """Mark a string for extraction without translating it (translate later with ``_``)."""
     return msgid
 
 
-def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext convention
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # gettext convention
     """Mark a plural pair for extraction; translate later with ``ngettext(*pair, n)``."""
     return singular, plural

@@ -381,7 +381,7 @@ def _find_issuer(cert: x509.Certificate, folders: Sequence[Path]) -> x509.Certif
             try:
                 candidate = x509.load_pem_x509_certificate(path.read_bytes())
                 cert.verify_directly_issued_by(candidate)
-            except Exception:  # noqa: BLE001 - not this one (unreadable, other issuer, ...)
+            except Exception:  # not this one (unreadable, other issuer, ...)
                 continue
             return candidate
     return None

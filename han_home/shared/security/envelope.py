@@ -271,7 +271,7 @@ def _cert(der: bytes) -> x509.Certificate:
         _ = (cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc,
              cert.signature_hash_algorithm, cert.version, cert.serial_number)
         list(cert.extensions)
-    except Exception as exc:  # noqa: BLE001 - hostile input: any parser failure is "malformed"
+    except Exception as exc:  # hostile input: any parser failure is "malformed"
         raise DecodeError("not a usable DER certificate") from exc
     return cert
 

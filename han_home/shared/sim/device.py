@@ -149,7 +149,7 @@ class VirtualDevice:
                 self._handle_zdo(packet.cluster_id, data)
             else:
                 self._handle_zcl(packet, data)
-        except Exception:  # noqa: BLE001  a real device ignores frames it cannot parse
+        except Exception:  # a real device ignores frames it cannot parse
             LOGGER.debug("%s ignored a frame it could not parse", self.ieee, exc_info=True)
 
     def _reply_zdo(self, cluster_id: int, tsn: int, args: list[Any]) -> None:

@@ -106,7 +106,7 @@ class AsyncHistory:
         def _close() -> None:
             try:
                 self._opened.result().close()
-            except Exception:  # noqa: BLE001 - it never opened: nothing to close
+            except Exception:  # it never opened: nothing to close
                 pass
 
         await loop.run_in_executor(self._executor, _close)

@@ -128,7 +128,7 @@ class BackgroundTask(Generic[T]):
                 result = await work
         except asyncio.CancelledError:
             raise  # the owner went, or the app is stopping: nothing to show
-        except Exception as exc:  # noqa: BLE001  shown to the user, logged in full
+        except Exception as exc:  # shown to the user, logged in full
             LOGGER.warning("Background task %s failed", self.name, exc_info=exc)
             self._failed(exc)
             raise
@@ -144,7 +144,7 @@ class BackgroundTask(Generic[T]):
                 self._on_failure(exc)
             else:
                 show_failure(self.owner, self._describe(exc))
-        except Exception:  # noqa: BLE001  showing the failure must not raise a second one
+        except Exception:  # showing the failure must not raise a second one
             LOGGER.exception("Showing the failure of %s failed", self.name)
 
 

@@ -40,19 +40,19 @@ class AmbientIndicator(QWidget):
         left = PAD * 2 + self._shape_px()
         return QRectF(left, PAD, max(10, width - left - PAD), 10_000)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+    def heightForWidth(self, width: int) -> int:
         rect = self._text_rect(width).toRect()
         text_h = self.fontMetrics().boundingRect(rect, TEXT_WORD_WRAP, self.text).height()
         return max(self._shape_px(), text_h) + 2 * PAD
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         width = self.fontMetrics().horizontalAdvance(self.text) + self._shape_px() + 4 * PAD
         return QSize(width, self.heightForWidth(width))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         return QSize(self._shape_px() * 3, self._shape_px() + 2 * PAD)
 
     def colour(self) -> QColor:
@@ -61,7 +61,7 @@ class AmbientIndicator(QWidget):
                        Ambient.HIGH: p.ambient_high}.get(self.level, p.control_border)) \
             if self.level else QColor(p.control_border)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         size = self._shape_px()

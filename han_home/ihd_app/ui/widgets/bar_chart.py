@@ -75,15 +75,15 @@ class BarChart(QWidget):
     def _slot_width(self) -> float:
         return (self.width() - 2 * PAD) / max(1, len(self.bars))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
         return QSize(400, line * 12)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
         return QSize(200, line * 7)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scale_line = self.fontMetrics().height()

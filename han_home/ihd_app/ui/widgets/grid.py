@@ -88,6 +88,6 @@ class ResponsiveGrid(QWidget):
             self._grid.setColumnMinimumWidth(
                 column, max(widths[column::columns], default=0) if used else 0)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.relayout()
