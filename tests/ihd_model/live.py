@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from han_home.ihd_app.model import DisplayModel
@@ -25,6 +25,7 @@ async def live_model(
     start: datetime | None = None,
     settings: Settings | None = None,
     before_start=None,
+    backfill_days: int = 40,  # five weeks of the meter's history (the first start: 396)
     **home_options: Any,
 ):
     clock = ManualClock(start or datetime(2026, 11, 3, 8, tzinfo=UTC))
@@ -38,7 +39,7 @@ async def live_model(
     gateway = Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected))
     history = AsyncHistory(tmp_path / "ihd.db")
     await history.ready()
-    feed = HistoryFeed(history, gateway.tariffs)
+    feed = HistoryFeed(history, gateway.tariffs, backfill=timedelta(days=backfill_days))
     await feed.resume()  # the last run's registers and open half-hour
     feed.connect(gateway)  # readings, gap profiles, first-start backfill
     model = DisplayModel(history, gateway.tariffs, gateway.now, settings or Settings())

@@ -12,7 +12,7 @@ from .live import live_model
 
 async def test_first_start_shows_thirteen_months_from_the_meter(tmp_path) -> None:
     start = datetime(2026, 11, 20, 14, 10, tzinfo=UTC)
-    async with live_model(tmp_path, start=start) as (model, gateway, home):
+    async with live_model(tmp_path, start=start, backfill_days=396) as (model, gateway, home):
         feed = model.feed
         assert feed is not None
         # the whole backfill takes a few seconds of the home's time (frames on the air)

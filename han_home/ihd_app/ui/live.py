@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ class LiveOptions:
     credit_gbp: Decimal | None = None  # start the prepayment account with this credit
     settings: Settings = field(default_factory=Settings)
     clock: Any = None  # the home's Clock; None: a SimClock from `start` at `speed`
+    backfill_days: int = 396  # of the meter's stored half-hours read at a first start
 
 
 @dataclass
@@ -73,7 +74,7 @@ async def start_live_home(db: Path, options: LiveOptions | None = None) -> LiveH
     gateway = Gateway(GatewayConfig(radio="sim", sim_home=home, expected=expected))
     history = AsyncHistory(db)
     await history.ready()
-    feed = HistoryFeed(history, gateway.tariffs)
+    feed = HistoryFeed(history, gateway.tariffs, backfill=timedelta(days=o.backfill_days))
     await feed.resume()  # the last run's registers and open half-hour
     feed.connect(gateway)  # readings, gap profiles, first-start backfill
     model = DisplayModel(history, gateway.tariffs, gateway.now, o.settings)

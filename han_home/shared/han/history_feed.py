@@ -86,12 +86,14 @@ class HistoryFeed:
         profile_source: ProfileSource | None = None,
         guard: RegisterGuard | None = None,
         gap_after: dict[Fuel, timedelta] | None = None,
+        backfill: timedelta = BACKFILL,
         store: bool = True,
     ) -> None:
         self.history = history
         self.store = store  # False: price and total as usual, but write nothing (read-only)
         self.tariffs = tariffs
         self.profile_source = profile_source
+        self.backfill = backfill  # how much of the meter's stored history a first start reads
         self.guard = guard or RegisterGuard()
         self.accumulator = HalfHourAccumulator(gap_after or GAP_AFTER)
         self.cv = tariffs.gas_cv
@@ -182,7 +184,7 @@ class HistoryFeed:
         if self.profile_source is None:
             return
         try:
-            profile = await self.profile_source(fuel, end - BACKFILL, end)
+            profile = await self.profile_source(fuel, end - self.backfill, end)
         except Exception as exc:  # no history from the meter: the display starts from now
             LOGGER.warning("The %s meter's stored history is unavailable: %r", fuel, exc)
             return
