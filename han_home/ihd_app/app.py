@@ -196,6 +196,8 @@ class IhdApp:
             self.latency.report()
         if self.tasks is not None:
             await self.tasks.stop()
+        if self.feed is not None:
+            await self.feed.stop_asking()
         if self.gateway is not None:
             await self.gateway.stop()
         if self.model is not None:

@@ -122,3 +122,35 @@ async def test_restarts_keep_history_equal_to_the_meter(tmp_path: Path, kill: bo
                 assert abs(day.kwh * 1000 - (raw(end) - raw(start))) <= 1, day
     finally:
         await history.close()
+
+
+async def test_a_backfill_cut_short_is_finished_by_the_next_start(tmp_path: Path) -> None:
+    """A display stopped while it was still reading the meter's 13 months (a screenshot run,
+    a power cut) reads them at its next start instead of showing "no data yet" for good."""
+    db = tmp_path / "home.db"
+    clock = ManualClock(START)
+    gateway = build_gateway(RadioOptions(sim_seed=SEED, sim_clock=clock))
+    history = AsyncHistory(db)
+    await history.ready()
+    feed = HistoryFeed(history, gateway.tariffs)
+    await feed.resume()
+    feed.connect(gateway)
+    feed.profile_source = None  # the meter does not answer before the display stops
+    await gateway.start()
+    assert await clock.run(gateway.commission_expected(), within=300)
+    await clock.advance(60)
+    await feed.stop_asking()
+    await gateway.stop()
+    feed.flush(clock.now())
+    await feed.drain()
+    await history.close()
+    assert feed.backfilled_half_hours == 0
+
+    await run_segment(db, START + timedelta(hours=1), START + timedelta(hours=1, minutes=20),
+                      kill=False)
+    history = AsyncHistory(db)
+    try:
+        days = await history.aggregate("electricity", Period.DAY)
+        assert len(days) >= 390 and days[0].meter_kwh == days[0].kwh > 0
+    finally:
+        await history.close()

@@ -47,6 +47,7 @@ class LiveHome:
         await self.model.refresh_usage()
 
     async def close(self) -> None:
+        await self.feed.stop_asking()
         await self.gateway.stop()
         self.feed.flush(self.gateway.now())
         await self.feed.drain()

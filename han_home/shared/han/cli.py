@@ -160,6 +160,8 @@ async def _run(args: argparse.Namespace) -> int:
         if not commissioned.done():
             commissioned.cancel()
     finally:
+        if feed is not None:
+            await feed.stop_asking()
         await gateway.stop()
         if feed is not None:
             feed.flush(gateway.now())

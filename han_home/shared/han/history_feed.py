@@ -103,7 +103,8 @@ class HistoryFeed:
         self._pending: set[asyncio.Task[None]] = set()
         self._filling: set[tuple[Fuel, datetime]] = set()  # gaps being filled (by start)
         self._resumed: set[Fuel] = set()  # fuels this history already had accounts for
-        self._backfilled: set[Fuel] = set()
+        self._backfilled: set[Fuel] = set()  # asked for in this run
+        self._backfill_done: set[Fuel] = set()  # written (kept with the accounts)
         self.backfilled_half_hours = 0
         self.half_hours_confirmed = 0  # measured half-hours replaced by the meter's own
         # the latest rows written per fuel and half-hour: a rewrite (the meter's figure for
@@ -140,6 +141,8 @@ class HistoryFeed:
                 continue
             self.accumulator.restore_state(fuel, state)
             self._resumed.add(fuel)
+            if saved and saved.get("backfilled"):
+                self._backfill_done.add(fuel)
             waiting = saved.get("unconfirmed") if saved else None
             if isinstance(waiting, dict):
                 self._unconfirmed[fuel] = {
@@ -170,7 +173,8 @@ class HistoryFeed:
                 return
             assert self._ready is not None
             self._ready.add(fuel)
-            if fuel not in self._resumed | self._backfilled:
+            if fuel not in self._backfill_done | self._backfilled:
+                # a first start, or one whose backfill was cut short: read the meter's history
                 self._backfilled.add(fuel)
                 self._spawn(self._backfill(fuel, gateway.now()))
             self._fill_open_gaps(fuel)
@@ -189,7 +193,12 @@ class HistoryFeed:
             LOGGER.warning("The %s meter's stored history is unavailable: %r", fuel, exc)
             return
         usages = [HalfHourUsage(p.start_utc, p.quantity, fuel) for p in profile if p.quantity >= 0]
+        if not usages:
+            self._backfill_done.add(fuel)  # the meter holds nothing yet: nothing to read back
+            self._write(fuel, [])
         for i in range(0, len(usages), BACKFILL_BATCH):
+            if i + BACKFILL_BATCH >= len(usages):
+                self._backfill_done.add(fuel)  # saved with the last batch
             batch = usages[i : i + BACKFILL_BATCH]
             self.backfilled_half_hours += len(batch)
             self._write(fuel, batch, source=METER_PROFILE)
@@ -305,6 +314,15 @@ class HistoryFeed:
         if fuel == Fuel.GAS:
             pending = gas_kwh(pending, self.cv)
         return self._priced.get(fuel, Decimal(0)) + pending * rate_now
+
+    async def stop_asking(self) -> None:
+        """Before the gateway stops: end what is still asking the meters (a backfill, a
+        confirmation, a gap fill); they resume from the saved accounts next time. Writes
+        already issued are left to finish (drain)."""
+        asking = [t for t in self._pending if "_store" not in repr(t.get_coro())]
+        for task in asking:
+            task.cancel()
+        await asyncio.gather(*asking, return_exceptions=True)
 
     async def drain(self) -> None:
         while self._pending:
@@ -486,6 +504,7 @@ class HistoryFeed:
         accounts = self.accumulator.export_state(fuel)
         state = None if accounts is None else {
             "accumulator": accounts,
+            "backfilled": fuel in self._backfill_done,
             "unconfirmed": {k.isoformat(): str(v) for k, v in self._unconfirmed[fuel].items()},
         }
         self._spawn(self._store(fuel, rows, gaps or [], state))
