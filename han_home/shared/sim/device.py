@@ -700,7 +700,8 @@ class VirtualDevice:
                 int(record.max_interval),
                 int(record.reportable_change) if analog else None,
                 int(zcl_type),
-                since=self.air.clock.now().timestamp(),
+                # as if last reported on its grid: its reports fall on whole minutes
+                since=_grid_floor(self.air.clock.now().timestamp(), int(record.max_interval)),
             )
         self._answer(
             request,
@@ -851,7 +852,7 @@ class VirtualDevice:
                 value = self.attribute(ep, cluster_id, attr_id)
                 if value is None:
                     continue
-                if cfg.max_s and elapsed >= cfg.max_s or cfg.changed(value):
+                if cfg.max_s and now_s >= cfg.periodic_due() or cfg.changed(value):
                     due.append((attr_id, value))
                     cfg.last_value, cfg.since = value, now_s
         return due
@@ -862,7 +863,7 @@ class VirtualDevice:
         interval even between samples."""
         grid = (int(now_s) // self.SAMPLE_S + 1) * self.SAMPLE_S
         deadlines = [
-            cfg.since + max(cfg.max_s, cfg.min_s)
+            max(cfg.periodic_due(), cfg.since + cfg.min_s)
             for cfg in self.reporting.get((ep_id, cluster_id), {}).values()
             if cfg.max_s
         ]
@@ -890,6 +891,10 @@ class VirtualDevice:
         """Hook: bring values up to date (e.g. integrate the register) before reporting."""
 
 
+def _grid_floor(ts: float, step: int) -> float:
+    return float(int(ts) // step * step) if step else ts
+
+
 REPORTING_OFF = 0xFFFF  # a maximum interval of 0xFFFF: do not report the attribute
 
 
@@ -904,9 +909,16 @@ class ReportConfig:
     since: float = 0.0  # when it was last reported (or configured)
     last_value: Any = None
 
+    def periodic_due(self) -> float:
+        """The next periodic report: max_s after the last one (the first falls on the
+        maximum interval's grid: a meter reports on the minute, on the half-hour)."""
+        return self.since + self.max_s
+
     def changed(self, value: Any) -> bool:
         if self.last_value is None:
-            return True  # nothing reported since it was configured
+            # nothing reported since it was configured: the first report is the periodic
+            # one, on the grid (one that only reports changes starts at once)
+            return not self.max_s
         if self.change is None:
             return bool(value != self.last_value)
         return abs(int(value) - int(self.last_value)) >= max(1, self.change)
