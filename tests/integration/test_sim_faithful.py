@@ -538,3 +538,32 @@ async def test_held_frames_expire_when_the_child_never_polls(net) -> None:
     h.air.held[h.gsme.ieee][0] = (n.clock.now().timestamp() + 66, frame)
     await n.clock.advance(timedelta(minutes=31).total_seconds())
     assert h.air.frames_expired[str(h.gsme.ieee)] == 1
+
+
+async def test_broadcast_address_discovery_is_answered_by_the_device_asked_for(net) -> None:
+    n, h = net, net.h
+    before = len(n.up)
+    for target, tsn in ((h.esme, 0x51), (h.gsme, 0x52)):
+        request = zdo_t.ZDOCmd.NWK_addr_req
+        data = codec.encode_zdo(tsn, request, [target.ieee, zdo_t.AddrRequestType.Single, 0])
+        await n.app.send_packet(
+            t.ZigbeePacket(
+                src=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=COORDINATOR_NWK),
+                src_ep=0,
+                dst=t.AddrModeAddress(
+                    addr_mode=t.AddrMode.Broadcast, address=t.BroadcastAddress.RX_ON_WHEN_IDLE
+                ),
+                dst_ep=0,
+                tsn=tsn,
+                profile_id=0,
+                cluster_id=request,
+                data=t.SerializableBytes(data),
+            )
+        )
+        await n.clock.settle()
+    answers = n.up[before:]
+    # only the ESME answers for itself; nobody answers for a sleeping end device (its
+    # parent would, from its table: the coordinator is the radio itself here)
+    assert [(ieee, cluster) for ieee, _p, cluster, _d in answers] == [(str(h.esme.ieee), 0x8000)]
+    _tsn, (status, ieee, nwk, *_rest) = codec.decode_zdo(0x8000, answers[0][3])
+    assert (status, ieee, nwk) == (zdo_t.Status.SUCCESS, h.esme.ieee, h.esme.nwk)
