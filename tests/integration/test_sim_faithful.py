@@ -42,6 +42,10 @@ DEMAND = MeteringAttr.instantaneous_demand.id
 ST = foundation.Status
 
 
+class _Empty(t.Struct):
+    """A command with no payload."""
+
+
 class Net:
     """A plain zigpy coordinator with the home's three devices joined, and what they send."""
 
@@ -307,6 +311,9 @@ async def test_unknown_commands_and_clusters_get_the_statuses_a_device_sends(net
     # a general command the device does not implement (Discover Commands Received)
     rsp = await n.run(metering.discover_commands_received(0, 10))
     assert rsp.status == ST.UNSUP_GENERAL_COMMAND  # ZCL 7, ZCLVersion 3; ZCL 8: 0x81
+    # another maker's manufacturer-specific command
+    rsp = await n.run(metering.request(False, 0x10, _Empty, manufacturer=0x1002))
+    assert rsp.status == ST.UNSUP_MANUF_CLUSTER_COMMAND
     # a cluster the endpoint does not have
     on_off = n.dev(h.esme).endpoints[1].add_input_cluster(0x0006)
     rsp = await n.run(on_off.read_attributes_raw([0]))

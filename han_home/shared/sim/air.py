@@ -184,6 +184,7 @@ class VirtualAir:
             self._join_handler(device)
 
     def device_left(self, device: VirtualDevice) -> None:
+        self.held.pop(device.ieee, None)  # its parent forgets what it held for it
         if self._leave_handler is not None:
             self._leave_handler(device)
         device.left_network()

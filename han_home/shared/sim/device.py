@@ -266,6 +266,8 @@ class VirtualDevice:
             if not broadcast and data:
                 self._refuse_zdo(cluster_id, data[0], zdo_t.Status.NOT_SUPPORTED)
             return
+        if cmd in (zdo_t.ZDOCmd.Device_annce, zdo_t.ZDOCmd.Parent_annce):
+            return  # announcements: nothing to answer (and no parent role here)
         handler = self._ZDO_HANDLERS.get(cmd)
         if handler is None:
             if not broadcast:
@@ -567,6 +569,14 @@ class VirtualDevice:
         if hdr.direction != foundation.Direction.Client_to_Server:
             return  # addressed to a client cluster: this device's clients ask nothing
         request = _Request(self, ep, packet.src_ep, cid, hdr)
+        foreign = hdr.manufacturer not in (None, self.manufacturer_code)
+        if hdr.frame_control.is_manufacturer_specific and foreign:
+            request.done(
+                foundation.Status.UNSUP_MANUF_CLUSTER_COMMAND
+                if hdr.frame_control.is_cluster
+                else foundation.Status.UNSUP_MANUF_GENERAL_COMMAND
+            )
+            return
         if cid not in ep.servers:
             request.done(foundation.Status.UNSUPPORTED_CLUSTER)
             return
