@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,12 @@ class VirtualAir:
         self._next_nwk = 0x1000
         self.permit_open = asyncio.Event()
         self.on_radio_lost: Callable[[], None] | None = None
+        # The parent's indirect queue: frames for a sleeping child, by child, with the
+        # instant each expires; delivered when the child polls (IEEE 802.15.4 indirect
+        # transmission). Bounded, as a real parent's buffer is.
+        self.held: dict[t.EUI64, deque[tuple[float, t.ZigbeePacket]]] = {}
+        self.indirect_capacity = 4
+        self.frames_expired: Counter[str] = Counter()  # held frames the child never polled for
 
     # ---- wiring ---------------------------------------------------------------
     def attach_radio(
@@ -112,15 +118,65 @@ class VirtualAir:
 
     def to_device(self, packet: t.ZigbeePacket) -> bool:
         """Send a frame from the coordinator. Returns False if nobody could receive it."""
+        return self.send_down(packet) is None
+
+    def send_down(self, packet: t.ZigbeePacket) -> t.MACStatus | None:
+        """Send a frame from the coordinator: None when it went (or waits in the parent's
+        queue for a sleeping child), else the MAC status a radio would report."""
         addr = packet.dst.address if packet.dst is not None else None
         device = self.devices.get(addr) if isinstance(addr, t.EUI64) else self.device_by_nwk(addr)
         if device is None or not device.joined:
-            return False
+            return t.MACStatus.MAC_NO_ACK
         self.frames_down[str(device.ieee)] += 1
-        if not device.awake or self._lost():
-            return False
+        if not device.awake:
+            if not device.sleepy:
+                return t.MACStatus.MAC_NO_ACK
+            return self._hold(device, packet)
+        if self._lost():
+            return t.MACStatus.MAC_NO_ACK
         asyncio.get_running_loop().call_soon(device.receive, packet)
-        return True
+        return None
+
+    def broadcast(self, packet: t.ZigbeePacket) -> None:
+        """A broadcast from the coordinator: every joined device whose receiver is on hears
+        it (sleeping end devices get broadcasts from their parent's buffer only in
+        0xFFFF broadcasts, which the gateway does not send them)."""
+        for device in self.devices.values():
+            if device.joined and device.awake and not device.sleepy and not self._lost():
+                self.frames_down[str(device.ieee)] += 1
+                asyncio.get_running_loop().call_soon(device.receive, packet)
+
+    def _hold(self, device: VirtualDevice, packet: t.ZigbeePacket) -> t.MACStatus | None:
+        queue = self.held.setdefault(device.ieee, deque())
+        now = self.clock.now().timestamp()
+        self._expire(device, queue, now)
+        if len(queue) >= self.indirect_capacity:
+            return t.MACStatus.MAC_TRANSACTION_OVERFLOW
+        queue.append((now + device.indirect_hold_s(), packet))
+        return None
+
+    def _expire(self, device: VirtualDevice, queue: deque, now: float) -> None:
+        while queue and queue[0][0] < now:
+            queue.popleft()
+            self.frames_expired[str(device.ieee)] += 1
+
+    def poll(self, device: VirtualDevice) -> int:
+        """A sleepy child's data poll: its parent hands over what it held for it, in
+        order (a frame per poll on a real MAC; the child polls again while one is
+        pending, so the whole queue goes in one wake). Returns how many were delivered."""
+        queue = self.held.get(device.ieee)
+        if not queue or not device.joined:
+            return 0
+        self._expire(device, queue, self.clock.now().timestamp())
+        delivered = 0
+        loop = asyncio.get_running_loop()
+        while queue:
+            _expires, packet = queue.popleft()
+            if self._lost():
+                continue
+            loop.call_soon(device.receive, packet)
+            delivered += 1
+        return delivered
 
     # ---- joining --------------------------------------------------------------
     def request_join(self, device: VirtualDevice) -> None:
@@ -128,6 +184,7 @@ class VirtualAir:
             self._join_handler(device)
 
     def device_left(self, device: VirtualDevice) -> None:
+        self.held.pop(device.ieee, None)  # its parent forgets what it held for it
         if self._leave_handler is not None:
             self._leave_handler(device)
         device.left_network()

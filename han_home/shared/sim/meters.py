@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from zigpy.zcl import foundation
 from zigpy.zcl.clusters.smartenergy import Metering
 
 from han_home.shared.energy.profile import (
@@ -37,7 +40,13 @@ from han_home.shared.han.zcl_ids import (
     attribute_table,
 )
 from han_home.shared.sim import load
-from han_home.shared.sim.device import VirtualDevice, VirtualEndpoint
+from han_home.shared.sim.device import (
+    MFG_ELSTER,
+    MFG_LANDIS_GYR,
+    MFG_SECURE_METERS,
+    VirtualDevice,
+    VirtualEndpoint,
+)
 
 SE_METERING_DEVICE, SE_IHD = 0x0501, 0x0502
 PRICE_DIGITS = 5  # money on the air is GBP x 10^5 (0.001 p resolution)
@@ -162,11 +171,12 @@ class ProfileLog:
         finally:
             self._snapshot = None
 
-    def report(self, ep_id: int, cluster_id: int, attr_ids: list[int]) -> None:
+    @contextmanager
+    def one_instant(self) -> Iterator[None]:
         outer = self._snapshot
         self._snapshot = outer if outer is not None else self.now_ts()
         try:
-            super().report(ep_id, cluster_id, attr_ids)  # type: ignore[misc]
+            yield
         finally:
             self._snapshot = outer
 
@@ -251,6 +261,7 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
     """ESME: mains powered router with Metering, Price, Prepayment and Messaging servers."""
 
     role = "electricity_meter"
+    manufacturer_code = MFG_LANDIS_GYR
     model = "ESME-SIM-2"
     firmware = "2.3.1"
     units_per_raw = 3600  # joules per raw unit (Wh: divisor 1000 on kWh)
@@ -481,16 +492,31 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
                 return rate
         return Decimal(0)
 
-    def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn) -> None:
+    def supported_commands(self, cluster_id: int) -> frozenset[int]:
+        if cluster_id == PREPAYMENT_CLUSTER and self.account is None:
+            return frozenset()
+        return self.ESME_COMMANDS.get(cluster_id, frozenset())
+
+    # GetProfile; GetCurrentPrice; SelectAvailableEmergencyCredit; GetLastMessage,
+    # MessageConfirmation
+    ESME_COMMANDS = {
+        METERING_CLUSTER: frozenset({0x00}),
+        PRICE_CLUSTER: frozenset({0x00}),
+        PREPAYMENT_CLUSTER: frozenset({0x00}),
+        MESSAGING_CLUSTER: frozenset({0x00, 0x01}),
+    }
+
+    def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn):
         # Answers carry the request's sequence number, as the SE spec asks.
         if cluster_id == METERING_CLUSTER and command_id == 0x00:
             self.answer_get_profile(args, tsn)
-        elif cluster_id == PRICE_CLUSTER and command_id == 0x00:
+            return None
+        if cluster_id == PRICE_CLUSTER and command_id == 0x00:
             self.publish_price(tsn)
-        elif cluster_id == PREPAYMENT_CLUSTER and command_id == 0x00 and self.account is not None:
+            return None
+        if cluster_id == PREPAYMENT_CLUSTER and command_id == 0x00 and self.account is not None:
             self.advance()
             ok = self.account.select_emergency()
-            self.default_response(cluster_id, command_id, tsn, ok)
             self.report(
                 1,
                 PREPAYMENT_CLUSTER,
@@ -504,10 +530,13 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
                     )
                 ],
             )
-        elif cluster_id == MESSAGING_CLUSTER and command_id == 0x00 and self.last_message:
+            return foundation.Status.SUCCESS if ok else foundation.Status.FAILURE
+        if cluster_id == MESSAGING_CLUSTER and command_id == 0x00:
+            if self.last_message is None:
+                return foundation.Status.NOT_FOUND  # SE 1.4 D.5.3.3.1: no message to give
             self._send_message(*self.last_message, tsn=tsn)
-        else:
-            self.default_response(cluster_id, command_id, tsn, True)
+            return None
+        return foundation.Status.SUCCESS  # MessageConfirmation: noted
 
     def publish_price(self, tsn: int | None = None) -> None:
         now = self.air.clock.now()
@@ -583,9 +612,13 @@ class GasMeter(ProfileLog, VirtualDevice):
 
     role = "gas_meter"
     sleepy = True
+    manufacturer_code = MFG_ELSTER
     model = "GSME-SIM-1"
     firmware = "1.4.0"
     PUSH_INTERVAL_S = 1800
+    # It polls its parent when it wakes to push, no more often (a battery that lasts 15
+    # years): frames sent to it meanwhile wait in the parent's queue for that poll.
+    POLL_INTERVAL_S = PUSH_INTERVAL_S
     LISTEN_S = 0.05  # real seconds awake after a push, and after each frame then
     units_per_raw = load.GAS_UNITS_PER_M3 // 1000  # raw litres (divisor 1000 on m3)
 
@@ -644,10 +677,16 @@ class GasMeter(ProfileLog, VirtualDevice):
         ts = int((when or self.air.clock.now()).timestamp())
         return Decimal(self.base_units + self.ledger.cumulative(ts)) / load.GAS_UNITS_PER_M3
 
-    def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn) -> None:
+    def supported_commands(self, cluster_id: int) -> frozenset[int]:
+        return frozenset({0x00}) if cluster_id == METERING_CLUSTER else frozenset()
+
+    def handle_cluster_command(self, ep, cluster_id, command_id, args, tsn):
         # Only while awake: in pairing mode, and in the moment after each push.
-        if cluster_id == METERING_CLUSTER and command_id == 0x00:
-            self.answer_get_profile(args, tsn)
+        self.answer_get_profile(args, tsn)  # GetProfile, the one command it serves
+        return None
+
+    def battery_percent(self) -> float:
+        return float(self.battery_pct)
 
     async def _listen(self) -> None:
         """After a push it keeps its receiver on for a moment (its data poll), longer while
@@ -688,6 +727,7 @@ class GasMeter(ProfileLog, VirtualDevice):
                 self.report(1, METERING_CLUSTER, pushed)
             finally:
                 self._snapshot = None
+            self.air.poll(self)  # then asks its parent for what was held for it
             await self._listen()  # awake only for the exchange
 
 
@@ -695,6 +735,7 @@ class InHomeDisplay(VirtualDevice):
     """A separate display (IHD) on the HAN: a client of the meters' data."""
 
     role = "display"
+    manufacturer_code = MFG_SECURE_METERS
     model = "IHD-SIM-1"
     firmware = "3.0.2"
 

@@ -24,7 +24,7 @@ from han_home.shared.han.clock import Clock
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
 from han_home.shared.han.se_device import SmartEnergyAppMixin
 from han_home.shared.sim.air import VirtualAir
-from han_home.shared.sim.device import VirtualDevice
+from han_home.shared.sim.device import MFG_SILICON_LABS, VirtualDevice
 from han_home.shared.sim.network import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
 
 LOGGER = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
             | zdo_t.MACCapabilityFlags.MainsPowered
             | zdo_t.MACCapabilityFlags.RxOnWhenIdle
             | zdo_t.MACCapabilityFlags.FullFunctionDevice,
-            manufacturer_code=0x1234,
+            manufacturer_code=MFG_SILICON_LABS,  # the radio's chip maker, as EZSP sticks say
             maximum_buffer_size=82,
             maximum_incoming_transfer_size=255,
             server_mask=0x2C41,
@@ -139,13 +139,16 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
     async def send_packet(self, packet: t.ZigbeePacket) -> None:
         if not self._connected or not self.air.radio_present:
             raise zigpy.exceptions.DeliveryError("Virtual radio is unplugged")
-        if packet.dst is None or packet.dst.addr_mode == t.AddrMode.Broadcast:
+        if packet.dst is None or packet.dst.addr_mode == t.AddrMode.Group:
             return
-        if packet.dst.addr_mode == t.AddrMode.Group:
+        if packet.dst.addr_mode == t.AddrMode.Broadcast:
+            if packet.dst_ep == 0:  # ZDO broadcasts (address discovery, Match_Desc)
+                self.air.broadcast(packet)
             return
-        if not self.air.to_device(packet):
+        status = self.air.send_down(packet)
+        if status is not None:
             raise zigpy.exceptions.DeliveryError(
-                f"No ACK from {packet.dst.address!r}", status=t.MACStatus.MAC_NO_ACK
+                f"{status.name} from {packet.dst.address!r}", status=status
             )
 
     async def energy_scan(
