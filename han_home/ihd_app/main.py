@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import signal
 import sys
 import threading
 from pathlib import Path
@@ -68,12 +67,63 @@ class HistoryCheck:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from han_home.shared.dataclass_code import CodeCache
+
+    # the start-up's dataclasses get their methods from the last start's compiled code
+    # (~13 ms of compiling otherwise; see dataclass_code.py)
+    code_cache = CodeCache().install()
+    try:
+        started = _start(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        code_cache.uninstall()
+    if isinstance(started, int):
+        return started
+    qt_app, ihd, options = started
+    code_cache.save()  # only after a first start (or an upgrade): nothing new, no write
+
+    import asyncio
+    import signal
+
+    import qasync
+
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    done = asyncio.Event()
+    exit_code = 0
+
+    async def run() -> None:
+        nonlocal exit_code
+        await ihd.open_history()
+        qt_app.lastWindowClosed.connect(done.set)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, done.set)
+        await ihd.start_han()
+        # what start-up built lives as long as the process: keep it out of every later
+        # collection (shorter pauses between readings, less idle CPU)
+        gc.freeze()
+        if options.screenshot is not None:
+            try:
+                await ihd.screenshot(options.screenshot)
+            except TimeoutError:
+                print(f"ihd-app: error: no live data within {options.timeout:g} s", file=sys.stderr)
+                exit_code = 1
+            done.set()
+        await done.wait()
+        await ihd.stop()
+
+    with loop:
+        loop.run_until_complete(run())
+    return exit_code
+
+
+def _start(argv: list[str]) -> int | tuple[Any, Any, Any]:
+    """Arguments, settings, the history check and the first frame: an exit status, or the
+    Qt application, the display and the options once the first frame is painted."""
     from han_home.ihd_app.cli import parse
     from han_home.ihd_app.settings import SettingsStore, data_dir
     from han_home.shared.cli_args import error_line, language_from_env, language_in_argv
     from han_home.shared.i18n.catalog import set_language
 
-    argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     set_language(language_in_argv(argv) or language_from_env("IHD_LANG"))
     settings_store = SettingsStore()
@@ -109,39 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         gc.enable()
-
-    import asyncio
-
-    import qasync
-
-    loop = qasync.QEventLoop(qt_app)
-    asyncio.set_event_loop(loop)
-    done = asyncio.Event()
-    exit_code = 0
-
-    async def run() -> None:
-        nonlocal exit_code
-        await ihd.open_history()
-        qt_app.lastWindowClosed.connect(done.set)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, done.set)
-        await ihd.start_han()
-        # what start-up built lives as long as the process: keep it out of every later
-        # collection (shorter pauses between readings, less idle CPU)
-        gc.freeze()
-        if options.screenshot is not None:
-            try:
-                await ihd.screenshot(options.screenshot)
-            except TimeoutError:
-                print(f"ihd-app: error: no live data within {options.timeout:g} s", file=sys.stderr)
-                exit_code = 1
-            done.set()
-        await done.wait()
-        await ihd.stop()
-
-    with loop:
-        loop.run_until_complete(run())
-    return exit_code
+    return qt_app, ihd, options
 
 
 def _first_frame(options: Any, settings_store: Any, check: HistoryCheck) -> tuple[Any, Any]:
