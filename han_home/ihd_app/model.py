@@ -25,22 +25,18 @@ from han_home.shared.energy.carbon import DEFAULT_INTENSITY, carbon_kg
 from han_home.shared.energy.gas import gas_kwh
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from han_home.shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
-from han_home.shared.han.client import (
-    HanClient,
-    HanEvent,
-    RadioEvent,
-    RadioState,
-    ReadingEvent,
-    StaleEvent,
-)
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
-from han_home.shared.han.tariffs import Tariffs
+from han_home.shared.han.radio_state import RadioState
 from han_home.shared.store.history import PeriodTotal
 
 if TYPE_CHECKING:
     import asyncio
 
-    from han_home.shared.han.history_feed import HistoryFeed  # not before the first paint
+    # not before the first paint: the client API (its events, the device registry) is
+    # imported with the HAN, once the first frame is up
+    from han_home.shared.han.client import HanClient, HanEvent
+    from han_home.shared.han.history_feed import HistoryFeed
+    from han_home.shared.han.tariffs import Tariffs
 
 LOGGER = logging.getLogger(__name__)
 Listener = Callable[[set[str]], None]
@@ -180,6 +176,8 @@ class DisplayModel:
         client.subscribe(self.on_event)
 
     def on_event(self, event: HanEvent) -> None:
+        from han_home.shared.han.client import RadioEvent, ReadingEvent, StaleEvent
+
         if isinstance(event, ReadingEvent):
             sections = self._take(event.reading)
             self.from_history = False
