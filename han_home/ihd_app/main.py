@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import sys
 import threading
 from pathlib import Path
@@ -67,15 +66,22 @@ class HistoryCheck:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from han_home.shared.dataclass_code import CodeCache
-
-    # the start-up's dataclasses get their methods from the last start's compiled code
-    # (~13 ms of compiling otherwise; see dataclass_code.py)
-    code_cache = CodeCache().install()
+    # No cyclic garbage collection until the first frame is up: start-up creates many
+    # long-lived objects (modules, classes, widgets) and few cycles, and collections during
+    # it cost ~9 ms before the first frame.
+    gc.disable()
     try:
-        started = _start(list(sys.argv[1:] if argv is None else argv))
+        from han_home.shared.dataclass_code import CodeCache
+
+        # the start-up's dataclasses get their methods from the last start's compiled code
+        # (~13 ms of compiling otherwise; see dataclass_code.py)
+        code_cache = CodeCache().install()
+        try:
+            started = _start(list(sys.argv[1:] if argv is None else argv))
+        finally:
+            code_cache.uninstall()
     finally:
-        code_cache.uninstall()
+        gc.enable()
     if isinstance(started, int):
         return started
     qt_app, ihd, options = started
@@ -119,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 def _start(argv: list[str]) -> int | tuple[Any, Any, Any]:
     """Arguments, settings, the history check and the first frame: an exit status, or the
     Qt application, the display and the options once the first frame is painted."""
+    import logging
+
     from han_home.ihd_app.cli import parse
     from han_home.ihd_app.settings import SettingsStore, data_dir
     from han_home.shared.cli_args import error_line, language_from_env, language_in_argv
@@ -148,17 +156,11 @@ def _start(argv: list[str]) -> int | tuple[Any, Any, Any]:
     from han_home.shared.store.history import StoreError
 
     check = HistoryCheck(options.db or data_dir() / "ihd-history.db")
-    # No cyclic garbage collection until the first frame is up: start-up creates many
-    # long-lived objects (modules, classes, widgets) and few cycles, and collections during
-    # it cost ~7 ms before the first frame.
-    gc.disable()
     try:
         qt_app, ihd = _first_frame(options, settings_store, check)
     except StoreError as exc:
         print(error_line("ihd-app", str(exc)), file=sys.stderr)
         return 2
-    finally:
-        gc.enable()
     return qt_app, ihd, options
 
 
