@@ -167,12 +167,15 @@ def _start(argv: list[str]) -> int | tuple[Any, Any, Any]:
 def _first_frame(options: Any, settings_store: Any, check: HistoryCheck) -> tuple[Any, Any]:
     """The Qt application and the display, its first frame painted. StoreError (before
     the Qt application exists) if the history check refused the database."""
+    # The display's Qt-free part first: once PySide6 is loaded it hooks every import
+    # statement (~3.5 us each) and reads the source of every module imported after it.
+    from han_home.ihd_app.app import IhdApp  # noqa: I001  (this order on purpose)
+
     from PySide6.QtWidgets import QApplication
 
     from han_home.shared.ui.pyside_imports import lighten_pyside_import_scan
 
-    lighten_pyside_import_scan()  # before the app's own modules, zigpy and the sim load
-    from han_home.ihd_app.app import IhdApp
+    lighten_pyside_import_scan()  # before the Qt screens, zigpy and the sim load
 
     readonly = check.result()  # the database is checked before any window or figure
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
