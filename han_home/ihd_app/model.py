@@ -74,6 +74,8 @@ MISSING = Shown(None, "")
 
 @dataclass(frozen=True)
 class ChartBar:
+    """One bar of a usage chart: a day, week or month of one fuel."""
+
     period: str  # period key
     start: date
     hours: int
@@ -86,6 +88,8 @@ class ChartBar:
 
 @dataclass(frozen=True)
 class CreditView:
+    """The Credit screen's figures for a prepayment home."""
+
     balance: Shown
     emergency_remaining: Shown
     emergency_limit_gbp: Decimal
@@ -100,6 +104,8 @@ class CreditView:
 
 @dataclass
 class Message:
+    """A message from the supplier, and whether the occupier has read it."""
+
     id: str
     text: str
     received: datetime
@@ -108,6 +114,8 @@ class Message:
 
 @dataclass(frozen=True)
 class RefusedRegister:
+    """A meter register this display refused to count, and why."""
+
     fuel: Fuel
     verdict: str  # register_guard.Verdict: older | backwards | implausible | rebased
     unbilled_step: Decimal  # for "rebased": the step that was never billed
@@ -115,6 +123,8 @@ class RefusedRegister:
 
 @dataclass(frozen=True)
 class Discrepancy:
+    """The meter's bill against this display's estimate since it started."""
+
     meter_gbp: Decimal  # the meter's bill since this display started watching
     estimate_gbp: Decimal  # this display's estimate over the same time
     differs: bool
@@ -122,6 +132,8 @@ class Discrepancy:
 
 @dataclass
 class _UsageCache:
+    """Period totals and chart bars, as read by one usage refresh."""
+
     periods: dict[tuple[Fuel, str], PeriodTotal | None] = field(default_factory=dict)
     charts: dict[tuple[Fuel, str], list[ChartBar]] = field(default_factory=dict)
 

@@ -63,6 +63,8 @@ _INT64 = (1 << 63) - 1
 
 @dataclass(frozen=True, slots=True)
 class HalfHourRow:
+    """One half-hour of one fuel: its energy, cost (if priced) and, for gas, volume and CV."""
+
     start_utc: datetime  # aware, on a :00/:30 boundary
     kwh: Decimal
     cost_gbp: Decimal | None  # None: no tariff was known for this half-hour
@@ -85,12 +87,16 @@ class GapRow:
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
+    """What add_half_hours stored, and each row it refused with the reason."""
+
     stored: int
     rejected: list[tuple[HalfHourRow, str]]
 
 
 @dataclass(frozen=True, slots=True)
 class PeriodTotal:
+    """Totals of one fuel over one local day, week, month or year."""
+
     period: str  # period key: '2026-10-25', week's Monday '2026-10-19', '2026-10', '2026'
     hours: int  # hours in the whole local period (23/24/25 a day), not clipped to data
     kwh: Decimal
@@ -113,6 +119,8 @@ class PeriodTotal:
 
 @dataclass(frozen=True, slots=True)
 class DeviceRow:
+    """A device the store knows: its EUI-64, role and install state."""
+
     eui64: str
     role: str | None = None
     install_state: str | None = None
