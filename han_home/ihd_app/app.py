@@ -49,6 +49,9 @@ class IhdApp:
         self.tasks: Any = None  # shared.ui.background.BackgroundTasks, once the HAN starts
         # a gateway's database is shown, never written (main.check_history decides)
         self.history_readonly = False
+        # main.HistoryCheck has run the file's full check (integrity scan included) in this
+        # process: the first frame's read-only look does not scan it a second time
+        self.history_checked = False
 
     def _initial_settings(self) -> Settings:
         s = self.settings_store.load()  # warns (once per store) about a bad file
@@ -99,7 +102,7 @@ class IhdApp:
 
         set_language(self.settings.language)
         store = HistoryStore(self.history_path(), readonly=self.history_readonly,
-                             owner=APP_ID_DISPLAY)
+                             owner=APP_ID_DISPLAY, integrity_checked=self.history_checked)
         try:
             tariffs = default_tariffs(self.options.radio)
             self.model = DisplayModel(SyncHistory(store), tariffs, self._clock, self.settings)

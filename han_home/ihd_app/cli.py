@@ -15,6 +15,8 @@ RADIOS = ("sim", "znp", "ezsp", "deconz")
 
 @dataclass
 class Options:
+    """The parsed ihd-app command line."""
+
     radio: str
     device: str | None
     sim_seed: int

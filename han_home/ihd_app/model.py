@@ -25,22 +25,18 @@ from han_home.shared.energy.carbon import DEFAULT_INTENSITY, carbon_kg
 from han_home.shared.energy.gas import gas_kwh
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from han_home.shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
-from han_home.shared.han.client import (
-    HanClient,
-    HanEvent,
-    RadioEvent,
-    RadioState,
-    ReadingEvent,
-    StaleEvent,
-)
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
-from han_home.shared.han.tariffs import Tariffs
+from han_home.shared.han.radio_state import RadioState
 from han_home.shared.store.history import PeriodTotal
 
 if TYPE_CHECKING:
     import asyncio
 
-    from han_home.shared.han.history_feed import HistoryFeed  # not before the first paint
+    # not before the first paint: the client API (its events, the device registry) is
+    # imported with the HAN, once the first frame is up
+    from han_home.shared.han.client import HanClient, HanEvent
+    from han_home.shared.han.history_feed import HistoryFeed
+    from han_home.shared.han.tariffs import Tariffs
 
 LOGGER = logging.getLogger(__name__)
 Listener = Callable[[set[str]], None]
@@ -78,6 +74,8 @@ MISSING = Shown(None, "")
 
 @dataclass(frozen=True)
 class ChartBar:
+    """One bar of a usage chart: a day, week or month of one fuel."""
+
     period: str  # period key
     start: date
     hours: int
@@ -90,6 +88,8 @@ class ChartBar:
 
 @dataclass(frozen=True)
 class CreditView:
+    """The Credit screen's figures for a prepayment home."""
+
     balance: Shown
     emergency_remaining: Shown
     emergency_limit_gbp: Decimal
@@ -104,6 +104,8 @@ class CreditView:
 
 @dataclass
 class Message:
+    """A message from the supplier, and whether the occupier has read it."""
+
     id: str
     text: str
     received: datetime
@@ -112,6 +114,8 @@ class Message:
 
 @dataclass(frozen=True)
 class RefusedRegister:
+    """A meter register this display refused to count, and why."""
+
     fuel: Fuel
     verdict: str  # register_guard.Verdict: older | backwards | implausible | rebased
     unbilled_step: Decimal  # for "rebased": the step that was never billed
@@ -119,6 +123,8 @@ class RefusedRegister:
 
 @dataclass(frozen=True)
 class Discrepancy:
+    """The meter's bill against this display's estimate since it started."""
+
     meter_gbp: Decimal  # the meter's bill since this display started watching
     estimate_gbp: Decimal  # this display's estimate over the same time
     differs: bool
@@ -126,6 +132,8 @@ class Discrepancy:
 
 @dataclass
 class _UsageCache:
+    """Period totals and chart bars, as read by one usage refresh."""
+
     periods: dict[tuple[Fuel, str], PeriodTotal | None] = field(default_factory=dict)
     charts: dict[tuple[Fuel, str], list[ChartBar]] = field(default_factory=dict)
 
@@ -180,6 +188,8 @@ class DisplayModel:
         client.subscribe(self.on_event)
 
     def on_event(self, event: HanEvent) -> None:
+        from han_home.shared.han.client import RadioEvent, ReadingEvent, StaleEvent
+
         if isinstance(event, ReadingEvent):
             sections = self._take(event.reading)
             self.from_history = False

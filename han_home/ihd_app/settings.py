@@ -26,6 +26,8 @@ def data_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
+    """The occupier's choices, saved between starts (language, theme, text size, screen, ...)."""
+
     language: str = "en"
     theme: str = "normal"  # or "high-contrast"
     text_scale: float = 1.0  # 1.0 - 2.0

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class UiContext:
+    """The model, settings, announcer and settings callback every screen is given."""
+
     model: DisplayModel
     settings: Settings
     announcer: Announcer

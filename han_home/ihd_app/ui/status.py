@@ -8,7 +8,7 @@ from han_home.ihd_app.model import DisplayModel
 from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui import text as t
 from han_home.shared.energy.readings import Fuel, ReadingKind
-from han_home.shared.han.client import RadioState
+from han_home.shared.han.radio_state import RadioState
 from han_home.shared.i18n import _
 
 KINDS = [(Fuel.ELECTRICITY, ReadingKind.DEMAND), (Fuel.ELECTRICITY, ReadingKind.SUMMATION),

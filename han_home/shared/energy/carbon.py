@@ -17,6 +17,8 @@ DESNZ_2024_GAS_KG_PER_KWH = Decimal("0.18290")
 
 @dataclass(frozen=True, slots=True)
 class CarbonIntensity:
+    """Emission factors, kg CO2e per kWh, for each fuel."""
+
     electricity_kg_per_kwh: Decimal = DESNZ_2024_ELECTRICITY_KG_PER_KWH
     gas_kg_per_kwh: Decimal = DESNZ_2024_GAS_KG_PER_KWH
 

@@ -36,6 +36,8 @@ class Source(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Reading:
+    """One value from a meter (or this display's estimate), with its unit, source and time."""
+
     device: str  # EUI-64, "00:1b:c5:0c:00:00:00:01"
     fuel: Fuel
     kind: ReadingKind

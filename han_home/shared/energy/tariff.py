@@ -39,6 +39,8 @@ class Tariff(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class FlatTariff:
+    """One unit rate at every hour, and a daily standing charge."""
+
     rate_gbp_per_kwh: Decimal
     standing_charge_gbp_per_day: Decimal = ZERO
     name: str = "standard"

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
+from han_home.shared.han.radio_state import RadioState
 from han_home.shared.han.registry import DeviceRecord
 from han_home.shared.han.tariffs import Tariffs
 
@@ -20,12 +21,6 @@ class DeviceEventKind(StrEnum):
     CONFIG_FAILED = "config_failed"  # configuring failed on every attempt; detail: the reason
     LEFT = "left"
     REFUSED = "refused"  # a device not on the list tried to join: never admitted
-
-
-class RadioState(StrEnum):
-    CONNECTED = "connected"
-    LOST = "lost"
-    RECONNECTING = "reconnecting"
 
 
 @dataclass(frozen=True)

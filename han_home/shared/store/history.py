@@ -63,6 +63,8 @@ _INT64 = (1 << 63) - 1
 
 @dataclass(frozen=True, slots=True)
 class HalfHourRow:
+    """One half-hour of one fuel: its energy, cost (if priced) and, for gas, volume and CV."""
+
     start_utc: datetime  # aware, on a :00/:30 boundary
     kwh: Decimal
     cost_gbp: Decimal | None  # None: no tariff was known for this half-hour
@@ -85,12 +87,16 @@ class GapRow:
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
+    """What add_half_hours stored, and each row it refused with the reason."""
+
     stored: int
     rejected: list[tuple[HalfHourRow, str]]
 
 
 @dataclass(frozen=True, slots=True)
 class PeriodTotal:
+    """Totals of one fuel over one local day, week, month or year."""
+
     period: str  # period key: '2026-10-25', week's Monday '2026-10-19', '2026-10', '2026'
     hours: int  # hours in the whole local period (23/24/25 a day), not clipped to data
     kwh: Decimal
@@ -113,6 +119,8 @@ class PeriodTotal:
 
 @dataclass(frozen=True, slots=True)
 class DeviceRow:
+    """A device the store knows: its EUI-64, role and install state."""
+
     eui64: str
     role: str | None = None
     install_state: str | None = None
@@ -231,9 +239,11 @@ _TABLES_OF_VERSION = {1: {"half_hours", "standing_charges"},
                           "daily_totals", "accounting_state", "gaps"}}
 
 
-def _inspect(path: Path) -> int:
+def _inspect(path: Path, *, quick_check: bool = True) -> int:
     """Schema version of an existing file, read on a read-only connection (nothing is
-    written, not even the journal mode); StoreError if this is not our history database."""
+    written, not even the journal mode); StoreError if this is not our history database.
+    ``quick_check=False`` skips only the page-level integrity scan (``PRAGMA quick_check``,
+    ~10 ms on a year of history): for a file this process has just checked."""
     p = {"path": path}
     uri = "file:" + quote(str(path.absolute())) + "?mode=ro"
     try:
@@ -244,7 +254,8 @@ def _inspect(path: Path) -> int:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         tables = _user_tables(conn)
         # A damaged file is never believed: totals read from it could be plausible nonsense.
-        damaged = [row[0] for row in conn.execute("PRAGMA quick_check(5)")] != ["ok"]
+        damaged = quick_check and [row[0] for row in conn.execute(
+            "PRAGMA quick_check(5)")] != ["ok"]
     except sqlite3.DatabaseError as exc:
         raise StoreError(_("%(path)s is damaged, or is not a history database: the file is "
                            "untouched.") % p) from exc
@@ -268,16 +279,19 @@ def _inspect(path: Path) -> int:
 
 class HistoryStore:
     """The history database. ``readonly`` opens it without ever writing (a display showing
-    a gateway's history); ``owner`` marks a new file with the creating program's id."""
+    a gateway's history); ``owner`` marks a new file with the creating program's id.
+    ``integrity_checked``: this process has just opened the file with the full check (the
+    display's start-up check), so the integrity scan is not run again; every other check
+    (access, header, schema version, tables) still is."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True,
-                 owner: int | None = None) -> None:
+                 owner: int | None = None, integrity_checked: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
         _check_access(self.path, readonly=readonly, create=create and not readonly)
         _check_is_sqlite(self.path)
         is_new = not self.path.exists() or self.path.stat().st_size == 0
-        version = 0 if is_new else _inspect(self.path)
+        version = 0 if is_new else _inspect(self.path, quick_check=not integrity_checked)
         if readonly and version != LATEST_VERSION:
             raise StoreError(_("%(path)s has an older schema (version %(version)d) and is open "
                                "read-only, so it cannot be upgraded: let the program that "

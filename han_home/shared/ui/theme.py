@@ -30,6 +30,8 @@ FONT_SMALL, FONT_BODY, FONT_HEADING, FONT_FIGURE = 15, 18, 26, 44
 
 @dataclass(frozen=True)
 class Palette:
+    """A theme's colours, as '#RRGGBB' strings."""
+
     background: str
     surface: str
     text: str
@@ -52,6 +54,8 @@ class Palette:
 
 @dataclass(frozen=True)
 class Theme:
+    """A named palette and the text contrast it must reach."""
+
     key: str
     name_msgid: str  # translate with _() when shown
     palette: Palette

@@ -4,7 +4,7 @@ its text from the model and the current language whenever ``render()`` is called
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
@@ -42,6 +42,8 @@ class Screen(QScrollArea):
         self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
 
     def _grab_touch(self) -> None:
+        from PySide6.QtWidgets import QScroller  # its type and enums: not for the first frame
+
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
 
     def tile_grid(self, max_columns: int = 4) -> ResponsiveGrid:
