@@ -41,7 +41,7 @@ class HistoryCheck:
     def __init__(self, path: Path) -> None:
         # everything the check imports, imported here: two threads importing the same
         # modules at once can see each other's half-initialised modules
-        import han_home.shared.private_files  # noqa: F401
+        import han_home.shared.private_files
         import han_home.shared.store.history  # noqa: F401
 
         self.path = path
@@ -71,21 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     # it cost ~9 ms before the first frame.
     gc.disable()
     try:
-        from han_home.shared.dataclass_code import CodeCache
-
-        # the start-up's dataclasses get their methods from the last start's compiled code
-        # (~13 ms of compiling otherwise; see dataclass_code.py)
-        code_cache = CodeCache().install()
-        try:
-            started = _start(list(sys.argv[1:] if argv is None else argv))
-        finally:
-            code_cache.uninstall()
+        started = _start(list(sys.argv[1:] if argv is None else argv))
     finally:
         gc.enable()
     if isinstance(started, int):
         return started
     qt_app, ihd, options = started
-    code_cache.save()  # only after a first start (or an upgrade): nothing new, no write
 
     import asyncio
     import signal
@@ -182,7 +173,7 @@ def _first_frame(options: Any, settings_store: Any, check: HistoryCheck) -> tupl
     # statement (~3.5 us each) and reads the source of every module imported after it.
     import importlib
 
-    from han_home.ihd_app.app import IhdApp  # noqa: I001  (this order on purpose)
+    from han_home.ihd_app.app import IhdApp
 
     for name in QT_FREE_FIRST_FRAME_MODULES:
         importlib.import_module(name)
