@@ -19,8 +19,9 @@ run: $(STAMP)
 gateway: $(STAMP)
 	$(VENV)/bin/han-gateway run --radio sim --sim-speed 60
 
+# two workers, the longest tests stolen first: the suite is CPU-bound on a 2-core machine
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist worksteal
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks

@@ -35,6 +35,16 @@ def _flip(data: bytes, needle: bytes) -> bytes:
     return data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
 
 
+def _flip_in_field(data: bytes, tag: envelope.Tag) -> bytes:
+    """Flip one bit inside that field's value (found by walking the fields, not by a byte
+    search that could land in a certificate's random bytes)."""
+    for field_tag, pos, value in envelope._fields(data):
+        if field_tag == tag:
+            i = pos + 3 + len(value) // 2
+            return data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
+    raise AssertionError(f"no {tag.name} field")
+
+
 def _sealed_to_other_meter(w: World) -> bytes:
     """A top-up for this meter sealed to another meter's key (a mix-up or an attack)."""
     signer = w.signers[Role.SUPPLIER]
@@ -91,9 +101,9 @@ ATTACKS = {
         Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"t").replace(
         b"\x05\x00\x01\x03\x06\x00\x01\x02", b"\x05\x00\x01\x08\x06\x00\x01\x02"),
         Reason.BAD_SIGNATURE),
-    "tampered sealed payload": (lambda w, t: _flip(w.command(
+    "tampered sealed payload": (lambda w, t: _flip_in_field(w.command(
         Role.SUPPLIER, DataObject.TOP_UP, Action.EXECUTE, SECRET, sealed=True),
-        b"\x0d\x00"), Reason.BAD_SIGNATURE),
+        envelope.Tag.SEALED), Reason.BAD_SIGNATURE),
     "wrong target": (lambda w, t: w.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE,
                                             b"t", target=OTHER_METER), Reason.WRONG_TARGET),
     "command expired": (lambda w, t: w.command(
