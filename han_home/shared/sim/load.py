@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -37,7 +39,9 @@ def _day_rng(seed: int, fuel: str, day: date) -> random.Random:
     return random.Random(f"{seed}:{fuel}:{day.isoformat()}")
 
 
-@lru_cache(maxsize=256)
+# Day caches stay small: whole days live in the ledgers' arrays, and only the days around
+# now are re-read slot by slot (live values, a register between half-hours).
+@lru_cache(maxsize=16)
 def _electric_events(seed: int, day: date) -> tuple[tuple[float, float, float], ...]:
     """(start local hour, duration hours, kW) of appliance spikes on one local day."""
     rng = _day_rng(seed, "e", day)
@@ -99,7 +103,7 @@ def _elec_shape_cum(seed: int) -> tuple[int, ...]:
     return tuple(cum)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16)
 def _event_slots(seed: int, day: date) -> tuple[tuple[int, int, int], ...]:
     """(first slot, end slot, W) of the day's appliance spikes."""
     out = []
@@ -131,9 +135,11 @@ class Ledger:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._day_start: list[int] = []  # UTC ts of each local day's midnight, from ORIGIN_DAY
-        self._day_cum: list[tuple[int, ...]] = []  # within-day prefix over its half-hours
-        self._prefix: list[int] = [0]  # consumption before each day
+        # Machine integers (array 'q'), not Python ints: about 1,000 days of half-hours since
+        # the origin for each fuel would otherwise hold ~5 MiB for the life of the process.
+        self._day_start = array("q")  # UTC ts of each local day's midnight, from ORIGIN_DAY
+        self._day_cum: list[array[int]] = []  # within-day prefix over its half-hours
+        self._prefix = array("q", [0])  # consumption before each day
 
     # ---- fuel specifics (subclasses) --------------------------------------------
     def _day_half_hours(self, day: date, start: int, count: int) -> list[int]:
@@ -156,7 +162,7 @@ class Ledger:
             for v in values:
                 cum.append(cum[-1] + v)
             self._day_start.append(start)
-            self._day_cum.append(tuple(cum))
+            self._day_cum.append(array("q", cum))
             self._prefix.append(self._prefix[-1] + cum[-1])
 
     def _locate(self, ts: int) -> tuple[int, int]:
@@ -193,7 +199,7 @@ class Ledger:
         """(day index from ORIGIN_DAY, half-hour index in that local day) of ts."""
         return self._locate(ts)
 
-    def day(self, index: int) -> tuple[int, tuple[int, ...]]:
+    def day(self, index: int) -> tuple[int, Sequence[int]]:
         """(UTC midnight ts, within-day prefix sums over its half-hours) of day `index`."""
         self._extend_to(index)
         return self._day_start[index], self._day_cum[index]
@@ -205,7 +211,7 @@ class Ledger:
         d, _k = self._locate(ts)
         return self._day_start[d]
 
-    def day_half_hours(self, ts: int) -> tuple[int, tuple[int, ...]]:
+    def day_half_hours(self, ts: int) -> tuple[int, Sequence[int]]:
         """(midnight ts, within-day prefix sums) of the local day containing ts."""
         d, _k = self._locate(ts)
         return self._day_start[d], self._day_cum[d]
@@ -284,7 +290,7 @@ class GasLedger(Ledger):
         return out
 
     @staticmethod
-    @lru_cache(maxsize=512)
+    @lru_cache(maxsize=16)
     def _heating(day: date) -> tuple[int, ...]:
         """Space heating (10^-4 m3/h) per local half-hour of the day, plus the pilot 0.01."""
         season = _heating_factor(day)
