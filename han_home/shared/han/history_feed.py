@@ -57,7 +57,7 @@ GAP_AFTER = {Fuel.ELECTRICITY: timedelta(minutes=5), Fuel.GAS: timedelta(minutes
 ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInterval]]]
 # A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
 BACKFILL = timedelta(days=396)
-BACKFILL_BATCH = 1000  # half-hours priced and written at a time
+BACKFILL_WINDOW = timedelta(days=7)  # read, priced and written at a time
 CONFIRM_AT_MOST = 96  # two days of half-hours waiting for the meter's confirmation
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
@@ -187,22 +187,24 @@ class HistoryFeed:
         end = half_hour_start(last[0] if last is not None else now)
         if self.profile_source is None:
             return
-        try:
-            profile = await self.profile_source(fuel, end - self.backfill, end)
-        except Exception as exc:  # no history from the meter: the display starts from now
-            LOGGER.warning("The %s meter's stored history is unavailable: %r", fuel, exc)
-            return
-        usages = [HalfHourUsage(p.start_utc, p.quantity, fuel) for p in profile if p.quantity >= 0]
-        if not usages:
-            self._backfill_done.add(fuel)  # the meter holds nothing yet: nothing to read back
-            self._write(fuel, [])
-        for i in range(0, len(usages), BACKFILL_BATCH):
-            if i + BACKFILL_BATCH >= len(usages):
+        first = end - self.backfill
+        # a week at a time, oldest first (block tariffs price by the month so far): the
+        # display never holds 13 months of intervals at once
+        while first < end:
+            upto = min(first + BACKFILL_WINDOW, end)
+            try:
+                profile = await self.profile_source(fuel, first, upto)
+            except Exception as exc:  # no history from the meter: the display starts from now
+                LOGGER.warning("The %s meter's stored history is unavailable: %r", fuel, exc)
+                return
+            usages = [HalfHourUsage(p.start_utc, p.quantity, fuel)
+                      for p in profile if p.quantity >= 0]
+            self.backfilled_half_hours += len(usages)
+            if upto >= end:
                 self._backfill_done.add(fuel)  # saved with the last batch
-            batch = usages[i : i + BACKFILL_BATCH]
-            self.backfilled_half_hours += len(batch)
-            self._write(fuel, batch, source=METER_PROFILE)
+            self._write(fuel, usages, source=METER_PROFILE)
             await asyncio.sleep(0)  # a display stays responsive while 13 months are priced
+            first = upto
 
     async def _load_month(self, fuel: Fuel, day: date) -> None:
         from han_home.shared.energy.calendar import Period
