@@ -46,3 +46,27 @@ def write_private_text(path: Path, text: str) -> None:
     create_private(path)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """All or nothing, created 0600: a temporary file in the same folder (mkstemp makes it
+    0600), fsync, rename over the target, fsync the folder. A crash leaves the old file or
+    the new one, never half of either."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from han_home.shared.private_files import write_atomic
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 SUFFIX = ".key.pem"
@@ -47,17 +48,7 @@ class KeyStore:
             serialization.PrivateFormat.PKCS8,
             serialization.BestAvailableEncryption(self._passphrase),
         )
-        fd, tmp = tempfile.mkstemp(prefix=".key.", dir=self.folder)  # created 0600
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, pem)  # 0600, whole or not at all
         return path
 
     def load(self, name: str) -> ec.EllipticCurvePrivateKey:

@@ -29,8 +29,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from han_home.shared.private_files import write_atomic
 from han_home.shared.security import acl, chain, envelope, sealing
 from han_home.shared.security.acl import Action, DataObject
 from han_home.shared.security.envelope import Envelope, Kind, Signer
@@ -106,23 +105,8 @@ class JsonCounterStore:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Temporary file in the same folder, fsync, rename over, fsync the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_atomic(path, data)
 
 
 def originator_id(cert: x509.Certificate) -> str:
