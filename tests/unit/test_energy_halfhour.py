@@ -139,3 +139,29 @@ def test_rollover_delta_is_used_instead_of_register_difference() -> None:
     acc = HalfHourAccumulator()
     acc.add(E, at(0), D("999.9"))
     assert acc.add(E, at(30), D("0.1"), delta=D("0.2")) == [HalfHourUsage(T0, D("0.2"), E)]
+
+
+def test_where_the_accounts_began_survives_a_restart_and_a_rebase() -> None:
+    """The half-hour the first reading fell in holds energy the display never saw: the
+    meter's figure for it is not a debt of later half-hours (history_feed relies on this)."""
+    import json
+
+    acc = HalfHourAccumulator()
+    acc.add(E, at(10), D(100))
+    assert acc.counting_began(E) == at(10)
+    assert acc.began_within(E, T0) and not acc.began_within(E, at(30))
+    again = HalfHourAccumulator()
+    again.restore_state(E, json.loads(json.dumps(acc.export_state(E))))
+    assert again.began_within(E, T0)
+    again.rebase(E, at(75), D(50))  # a meter exchanged: the accounts begin again
+    assert again.counting_began(E) == at(75) and again.began_within(E, at(60))
+    assert not again.began_within(E, T0)
+
+
+def test_a_credit_that_would_leave_a_negative_half_hour_is_refused_beforehand() -> None:
+    acc = HalfHourAccumulator()
+    acc.add(E, at(0), D(100))
+    acc.add(E, at(40), D(104))  # 00:00 closed with 3, 00:30 open with 1
+    assert acc.can_credit(E, at(30), D(-1)) and not acc.can_credit(E, at(30), D("-1.001"))
+    # a credit to a closed half-hour lands in the one still open
+    assert acc.can_credit(E, T0, D(-1)) and not acc.can_credit(E, T0, D(-2))

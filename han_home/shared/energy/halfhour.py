@@ -58,6 +58,9 @@ class _FuelState:
     emitted_until: datetime  # every half-hour starting before this has been emitted
     pending: dict[datetime, Decimal] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
+    # the reading the accounts (re)started from: the energy of its half-hour before it was
+    # never seen by the display (see began_within)
+    counted_from: datetime | None = None
 
 
 class HalfHourAccumulator:
@@ -86,7 +89,7 @@ class HalfHourAccumulator:
         state = self._fuels.get(fuel)
         if state is None:
             # Nothing is known before the first reading: its half-hour starts empty.
-            self._fuels[fuel] = _FuelState(t, value, half_hour_start(t))
+            self._fuels[fuel] = _FuelState(t, value, half_hour_start(t), counted_from=t)
             return []
         if t <= state.last_time:
             return []  # repeat or out of order: the newer reading already counted
@@ -105,9 +108,11 @@ class HalfHourAccumulator:
         state = self._fuels.get(Fuel(fuel))
         t = meter_time.astimezone(UTC)
         if state is None:
-            self._fuels[Fuel(fuel)] = _FuelState(t, Decimal(register), half_hour_start(t))
+            self._fuels[Fuel(fuel)] = _FuelState(t, Decimal(register), half_hour_start(t),
+                                                 counted_from=t)
         else:
             state.last_time, state.last_value = t, Decimal(register)
+            state.counted_from = t
 
     def _open_gap(
         self, fuel: Fuel, state: _FuelState, t: datetime, value: Decimal, step: Decimal
@@ -160,6 +165,31 @@ class HalfHourAccumulator:
         target = max(slot, state.emitted_until)
         state.pending[target] = state.pending.get(target, ZERO) + quantity
 
+    def counting_began(self, fuel: Fuel) -> datetime | None:
+        """The reading the accounts of this fuel (re)started from, if known."""
+        state = self._fuels.get(Fuel(fuel))
+        return None if state is None else state.counted_from
+
+    def began_within(self, fuel: Fuel, slot: datetime) -> bool:
+        """Whether the accounts began (or re-based) inside that half-hour, after its start:
+        the meter's figure for it then includes energy from before the display's first
+        reading, which is the meter's to report and never a debt of later half-hours."""
+        state = self._fuels.get(Fuel(fuel))
+        began = None if state is None else state.counted_from
+        return began is not None and slot < began < slot + HALF_HOUR
+
+    def can_credit(self, fuel: Fuel, slot: datetime, quantity: Decimal) -> bool:
+        """Whether ``credit(fuel, slot, quantity)`` leaves the half-hour it lands in at or
+        above zero (a negative half-hour could never be stored, and its energy would be lost)."""
+        state = self._fuels.get(Fuel(fuel))
+        if state is None:
+            return False
+        for gap in state.gaps:
+            if gap.begin_slot == slot and slot < state.emitted_until:
+                return gap.begin_partial + quantity >= 0
+        target = max(slot, state.emitted_until)
+        return state.pending.get(target, ZERO) + quantity >= 0
+
     # ---- state across restarts ---------------------------------------------------------
     def export_state(self, fuel: Fuel) -> dict[str, object] | None:
         """JSON-ready state of one fuel (Decimals and times as text), or None if unknown."""
@@ -170,6 +200,7 @@ class HalfHourAccumulator:
             "last_time": state.last_time.isoformat(),
             "last_value": str(state.last_value),
             "emitted_until": state.emitted_until.isoformat(),
+            "counted_from": None if state.counted_from is None else state.counted_from.isoformat(),
             "pending": {k.isoformat(): str(v) for k, v in sorted(state.pending.items())},
             "gaps": [
                 {
@@ -204,6 +235,10 @@ class HalfHourAccumulator:
                 )
                 for g in gaps
             ],
+            counted_from=(
+                None if data.get("counted_from") is None
+                else datetime.fromisoformat(str(data["counted_from"]))
+            ),
         )
 
     def emitted(self, fuel: Fuel, slot: datetime) -> bool:

@@ -48,6 +48,9 @@ from han_home.shared.store.history import (
     HistoryStore,
 )
 
+# A register kept to 1 Wh (or 1 litre) and half-hours kept to the same step: the register's
+# delta and the sum of the meter's half-hours can differ by a step at each end.
+PROFILE_ROUNDING = Decimal("0.002")
 LOGGER = logging.getLogger(__name__)
 # Readings further apart than this are a gap, filled from the meter's own half-hours rather
 # than split by time: the electricity meter reports every minute (five minutes is several
@@ -183,8 +186,12 @@ class HistoryFeed:
         gateway.subscribe(on_event)
 
     async def _backfill(self, fuel: Fuel, now: datetime) -> None:
+        # up to the half-hour the accounts began in: from there on every half-hour is the
+        # accounts' own (measured and confirmed, or held in a gap that may be kept as one
+        # interval, which the meter's half-hours must then not count a second time)
+        began = self.accumulator.counting_began(fuel)
         last = self.accumulator.last(fuel)
-        end = half_hour_start(last[0] if last is not None else now)
+        end = half_hour_start(began or (last[0] if last is not None else now))
         if self.profile_source is None:
             return
         first = end - self.backfill
@@ -277,7 +284,10 @@ class HistoryFeed:
     async def _confirm_waiting(self, fuel: Fuel) -> bool:
         assert self.profile_source is not None
         waiting = self._unconfirmed[fuel]
-        slots = sorted(waiting)
+        # the half-hour a gap ended in measured only its part after the gap (the gap holds
+        # the rest): the gap's fill confirms it, never this, or that part would be lost
+        held_by_gaps = {g.end_slot for g in self.accumulator.open_gaps(fuel)}
+        slots = sorted(s for s in waiting if s not in held_by_gaps)
         if not slots:
             return False
         try:
@@ -291,10 +301,14 @@ class HistoryFeed:
             meter = by_slot.get(slot)
             if meter is None or meter < 0 or slot not in waiting:
                 continue
-            moved += waiting[slot] - meter
+            # The half-hour the accounts began in: the meter's figure for it includes energy
+            # from before the display's first reading, which the display never saw. Its
+            # own measurement from that reading on stands for what it moves forward, so
+            # only its far boundary is interpolated, as every boundary between readings is.
+            if not self.accumulator.began_within(fuel, slot):
+                moved += waiting[slot] - meter
             confirmed.append(HalfHourUsage(slot, meter, fuel))
-        held = sum((g.begin_partial for g in self.accumulator.open_gaps(fuel)), Decimal(0))
-        if not confirmed or self.accumulator.pending_total(fuel) + held + moved < 0:
+        if not confirmed or not self.accumulator.can_credit(fuel, slots[-1] + HALF_HOUR, moved):
             return False  # a profile that disagrees with the register is not believed
         for usage in confirmed:
             del waiting[usage.start_utc]
@@ -425,25 +439,49 @@ class HistoryFeed:
             # it ended in; a profile that claims more than that disagrees with the register.
             inside = sum((by_slot[s] for s in slots), Decimal(0))
             leftover = gap.quantity + gap.begin_partial - inside
-            if leftover < 0:
+            if not self._within_rounding(gap.fuel, gap.end_slot, leftover):
                 LOGGER.warning("The %s meter's profile (%s) exceeds its register delta across "
                                "the gap (%s): kept as an interval", gap.fuel, inside,
                                gap.quantity + gap.begin_partial)
+                return False
+        waiting = self._unconfirmed[gap.fuel]
+        if closed and gap.end_slot not in waiting:
+            # measured and closed, but no longer awaiting the meter's word: it stands, and
+            # the meter's half-hours fill the gap before it
+            slots.pop()
+            closed = False
+            inside = sum((by_slot[s] for s in slots), Decimal(0))
+            leftover = gap.quantity + gap.begin_partial - inside
+            if not self._within_rounding(gap.fuel, gap.end_slot, leftover):
+                return False
+        if closed:
+            # The half-hour the gap ended in was measured (its part after the gap) and closed
+            # meanwhile. The register across the gap plus those measurements is the meter's
+            # half-hours through it plus what went past its far boundary: that difference
+            # moves to the first half-hour still open.
+            inside = sum((by_slot[s] for s in slots), Decimal(0))
+            moved = gap.quantity + gap.begin_partial + waiting[gap.end_slot] - inside
+            if not self.accumulator.can_credit(gap.fuel, gap.end_slot + HALF_HOUR, moved):
+                LOGGER.warning("The %s meter's profile (%s) disagrees with its register across "
+                               "the gap: kept as an interval", gap.fuel, inside)
                 return False
         self.accumulator.close_gap(gap)
         if not closed:
             self.accumulator.credit(gap.fuel, gap.end_slot, leftover)
         else:
-            # the half-hour the gap ended in was measured and closed meanwhile: replacing it
-            # with the meter's figure moves what the display put across its far boundary
-            waiting = self._unconfirmed[gap.fuel]
-            if gap.end_slot in waiting:
-                moved = waiting.pop(gap.end_slot) - by_slot[gap.end_slot]
-                self.accumulator.credit(gap.fuel, gap.end_slot + HALF_HOUR, moved)
+            del waiting[gap.end_slot]
+            self.accumulator.credit(gap.fuel, gap.end_slot + HALF_HOUR, moved)
         usages = [HalfHourUsage(s, by_slot[s], gap.fuel) for s in slots]
         self.gaps_filled_from_profile += 1
         self._write(gap.fuel, usages, source=METER_PROFILE)
         return True
+
+    def _within_rounding(self, fuel: Fuel, slot: datetime, leftover: Decimal) -> bool:
+        """A register delta short of the meter's half-hours by no more than the rounding of
+        the two figures is the same energy; any more and the profile is not believed."""
+        if leftover >= 0:
+            return True
+        return -leftover <= PROFILE_ROUNDING and self.accumulator.can_credit(fuel, slot, leftover)
 
     def _store_gap_interval(self, gap: Gap) -> None:
         self.accumulator.close_gap(gap)
