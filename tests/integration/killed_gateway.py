@@ -9,6 +9,7 @@ gateway printed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -37,7 +38,7 @@ class Segment:
     last_seen: datetime  # the newest reading the process printed before it was stopped
     killed: bool
     readings: int
-    first_register: Decimal | None  # the first electricity register it printed
+    registers: dict[datetime, Decimal]  # the electricity registers it printed, by time
 
 
 def run_segment(db: Path, start: datetime, summations: int, *, kill: bool,
@@ -50,20 +51,21 @@ def run_segment(db: Path, start: datetime, summations: int, *, kill: bool,
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True, env=env)
     assert proc.stdout is not None
-    last, seen, first = start, 0, None
+    last, seen, registers = start, 0, {}
     try:
         for line in proc.stdout:
             event = json.loads(line)
-            last = max(last, datetime.fromisoformat(event["t"].replace("Z", "+00:00")))
+            when = datetime.fromisoformat(event["t"].replace("Z", "+00:00"))
+            last = max(last, when)
             if event["kind"] == "summation" and event["fuel"] == "electricity":
                 seen += 1
-                first = first if first is not None else Decimal(event["value"])
+                registers[when] = Decimal(event["value"])
                 if seen >= summations:
                     break
     finally:
         proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         proc.communicate(timeout=60)  # read on: a full pipe would block its clean stop
-    return Segment(start, last, kill, seen, first)
+    return Segment(start, last, kill, seen, registers)
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,11 @@ class Outcome:
         return self.stored_wh - self.meter_wh
 
 
-async def outcome(db: Path, first_register: Decimal) -> Outcome:
+async def outcome(db: Path, printed: dict[datetime, Decimal]) -> Outcome:
     """Everything the database accounts for, against the virtual meter's register from
-    where the accounts began to the last reading they hold. They began at the display's
-    first reading (`first_register`), or at the start of its half-hour once the meter's
-    own figure for that half-hour has been stored: that figure includes what came before."""
+    where the accounts began to the last reading they hold. They began at a reading (looked
+    up in what the processes `printed`), or at the start of its half-hour once the meter's
+    own figure for that half-hour is stored: that figure includes what came before."""
     home = build_gateway(RadioOptions(sim_seed=SEED, sim_clock=ManualClock(START))).config.sim_home
     history = AsyncHistory(db, readonly=True)
     try:
@@ -105,7 +107,7 @@ async def outcome(db: Path, first_register: Decimal) -> Outcome:
     stored = sum((r.kwh for r in rows), Decimal(0)) + sum((g.kwh for g in gaps), Decimal(0))
     first_row = next((r for r in rows if r.start_utc == first), None)
     began_at = (home.esme.register_at(first)
-                if first_row is not None and first_row.source == "meter" else first_register)
+                if first_row is not None and first_row.source == "meter" else printed[began])
     meter = Decimal(str(accounts["last_value"])) - began_at
     return Outcome(
         stored_wh=(stored + held) * 1000,
@@ -117,9 +119,15 @@ async def outcome(db: Path, first_register: Decimal) -> Outcome:
 
 
 def _saved_until(db: Path) -> datetime:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        row = conn.execute("SELECT state FROM accounting_state WHERE fuel = 'electricity'"
-                           ).fetchone()
+    """The newest reading the accounts in `db` hold (START if none were saved yet)."""
+    if not db.exists():
+        return START
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        try:
+            row = conn.execute("SELECT state FROM accounting_state WHERE fuel = 'electricity'"
+                               ).fetchone()
+        except sqlite3.OperationalError:  # killed before its tables were made
+            row = None
     if row is None:
         return START
     return datetime.fromisoformat(json.loads(row[0])["accumulator"]["last_time"])
@@ -139,5 +147,5 @@ def kill_matrix(db: Path, points: list[tuple[int, timedelta, bool]]) -> tuple[li
         # whichever is newer (it runs on for a moment after the signal is sent)
         start = max(segment.last_seen, _saved_until(db)) + down
     segments.append(run_segment(db, start, 10, kill=False, env=env))
-    assert segments[0].first_register is not None
-    return segments, asyncio.run(outcome(db, segments[0].first_register))
+    printed = {t: v for segment in segments for t, v in segment.registers.items()}
+    return segments, asyncio.run(outcome(db, printed))
