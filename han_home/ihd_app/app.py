@@ -146,14 +146,17 @@ class IhdApp:
         """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""
         import asyncio
 
-        from han_home.shared.han.history_feed import HistoryFeed
+        from han_home.shared.han.history_feed import HistoryFeed, virtual_home_start
         from han_home.shared.han.setup import RadioOptions, build_gateway
 
         self.live = asyncio.Event()
 
         o = self.options
+        sim_start = o.sim_start
+        if o.radio == "sim":
+            sim_start = await virtual_home_start(self.history, sim_start)
         self.gateway = build_gateway(
-            RadioOptions(o.radio, o.device, o.sim_seed, o.sim_start, o.sim_speed)
+            RadioOptions(o.radio, o.device, o.sim_seed, sim_start, o.sim_speed)
         )
         self.feed = HistoryFeed(self.history, self.gateway.tariffs,
                                 store=not self.history_readonly)

@@ -114,3 +114,19 @@ def test_config_file_chooses_the_radio_and_a_bad_one_is_refused(tmp_path) -> Non
     needs_port = tmp_path / "znp.toml"
     needs_port.write_text('[radio]\ntype = "znp"\n')
     assert "needs --device" in run("run", "--config", str(needs_port)).stderr
+
+
+def test_a_fast_virtual_home_carries_on_from_its_last_run(tmp_path) -> None:
+    """Without --sim-start a virtual home starts now; at 3600x its first run ends an hour
+    ahead of the wall clock, and the second run carries on from there instead of starting
+    earlier than the registers already counted (which would be refused as older)."""
+    db = tmp_path / "home.db"
+    runs = []
+    for _ in range(2):
+        result = run("run", "--radio", "sim", "--sim-seed", "7", "--sim-speed", "3600",
+                     "--duration", "1h", "--db", str(db), "--json")
+        assert result.returncode == 0, result.stderr
+        times = [json.loads(line)["t"] for line in result.stdout.splitlines()]
+        runs.append((min(times), max(times), result.stderr))
+    assert runs[1][0] >= runs[0][1], runs
+    assert "older" not in runs[1][2], runs[1][2]

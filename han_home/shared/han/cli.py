@@ -89,7 +89,7 @@ def reading_json(reading: Any) -> str:
 
 async def _run(args: argparse.Namespace) -> int:
     from han_home.shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
-    from han_home.shared.han.history_feed import HistoryFeed, open_history
+    from han_home.shared.han.history_feed import HistoryFeed, open_history, virtual_home_start
     from han_home.shared.han.radio_names import missing_library_message
     from han_home.shared.han.setup import RadioOptions, build_gateway
     from han_home.shared.store.async_history import AsyncHistory
@@ -114,6 +114,8 @@ async def _run(args: argparse.Namespace) -> int:
         open_history(args.db, owner=APP_ID_GATEWAY).close()
         history = AsyncHistory(args.db, owner=APP_ID_GATEWAY)
         await history.ready()
+    if history is not None and args.radio == "sim":
+        args.sim_start = await virtual_home_start(history, args.sim_start)
     gateway = build_gateway(
         RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start, args.sim_speed,
                      tariffs=args.tariffs)

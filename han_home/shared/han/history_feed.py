@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,24 @@ ALWAYS_SAVE = {
     ReadingKind.CALORIFIC_VALUE,
     ReadingKind.STANDING_CHARGE,
 }
+
+
+async def virtual_home_start(history: Any, requested: datetime | None) -> datetime | None:
+    """Where a virtual home without --sim-start begins: now, unless its last run, at a
+    faster clock, got further than now; it then carries on from there, as a real meter
+    would still be ahead of an earlier time. None: the virtual home's own default (now)."""
+    if requested is not None:
+        return requested
+    newest = None
+    for fuel in Fuel:
+        saved = await history.accounting_state(fuel)
+        accounts = saved.get("accumulator") if saved else None
+        if isinstance(accounts, dict) and accounts.get("last_time"):
+            last = datetime.fromisoformat(str(accounts["last_time"]))
+            newest = last if newest is None else max(newest, last)
+    if newest is None or newest <= datetime.now(UTC):
+        return None
+    return newest
 
 
 def open_history(path: Path, *, create: bool = True, readonly: bool = False,
