@@ -1,0 +1,79 @@
+"""Head end -> mutual TLS 1.3 -> gateway -> Tunneling cluster -> meter, and back."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from decimal import Decimal
+
+import pytest
+
+from han_home.shared.security import payloads, tls
+from han_home.shared.security.profiles import Role
+from han_home.shared.security.reasons import Reason
+from han_home.shared.security.wan_frames import WanStatus, deliver
+from han_home.shared.sim.demo_pki import demo_pki
+
+from .wan_world import client_context, eui_of, wan_world
+
+
+async def test_a_top_up_travels_end_to_end_and_the_meter_answers_signed(tmp_path):
+    async with wan_world(tmp_path) as w:
+        esme = w.home.esme
+        before = esme.account.credit_gbp
+        supplier = w.authors[Role.SUPPLIER]
+        t0 = time.perf_counter()
+        # the head end learns the meter's certificate from a signed answer (clock read)
+        cmd = supplier.read_clock(eui_of(esme))
+        status, answer = await w.send(eui_of(esme), cmd)
+        assert status is WanStatus.DELIVERED
+        meter_cert = w.verify(answer, cmd).originator
+        top_up = supplier.top_up(eui_of(esme), meter_cert, payloads.TopUp(5, Decimal("20")))
+        status, answer = await w.send(eui_of(esme), top_up)
+        assert status is WanStatus.DELIVERED
+        assert w.verify(answer, top_up).reason is Reason.ACCEPTED
+        assert esme.account.credit_gbp >= before + Decimal("20") - Decimal("0.5")  # minus use
+        assert time.perf_counter() - t0 < 5
+        assert w.wan.delivered == 2
+
+
+async def test_tls_is_1_3_with_aes_128_gcm_and_p256(tmp_path):
+    async with wan_world(tmp_path) as w:
+        ctx = w.client_ssl[Role.TECHNICIAN]
+        reader, writer = await asyncio.open_connection("127.0.0.1", w.port, ssl=ctx)
+        ssl_object = writer.get_extra_info("ssl_object")
+        assert ssl_object.version() == "TLSv1.3"
+        assert ssl_object.cipher()[0] == tls.TLS13_SUITE
+        peer = tls.peer_chain(ssl_object, demo_pki().anchors, demo_pki().intermediates,
+                              expect_eui64=bytes(reversed(
+                                  w.gateway.app.state.node_info.ieee.serialize())))
+        assert peer.role is Role.DEVICE  # the gateway is a device: it can sign no command
+        writer.close()
+
+
+async def test_a_client_without_a_certificate_of_the_pki_gets_no_route(tmp_path):
+    from han_home.shared.security import pki
+    from han_home.shared.security.envelope import Signer
+    async with wan_world(tmp_path) as w:
+        # a stranger's hierarchy: OpenSSL refuses the handshake
+        other = pki.make_hierarchy()
+        key = pki.new_key()
+        cert = pki.issue(other.ca_for(Role.SUPPLIER), Role.SUPPLIER, "Stranger",
+                         key.public_key())
+        stranger = Signer(cert, key, other.ca_for(Role.SUPPLIER).cert)
+        ctx = client_context(tmp_path / "stranger", stranger, "stranger")
+        cmd = w.authors[Role.SUPPLIER].read_clock(eui_of(w.home.esme))
+        with pytest.raises((ssl.SSLError, ConnectionError, asyncio.IncompleteReadError)):
+            await deliver("127.0.0.1", w.port, ctx, eui_of(w.home.esme), cmd)
+        assert w.wan.delivered == 0
+
+
+async def test_unknown_device_and_oversized_are_refused_by_the_gateway(tmp_path):
+    async with wan_world(tmp_path) as w:
+        cmd = w.authors[Role.SUPPLIER].read_clock(eui_of(w.home.esme))
+        status, body = await w.send(bytes(8), cmd)
+        assert (status, body) == (WanStatus.UNKNOWN_DEVICE, b"")
+        status, body = await w.send(eui_of(w.home.esme), b"HE" + bytes(5000))
+        assert (status, body) == (WanStatus.OVERSIZED, b"")
+        assert w.wan.delivered == 0
