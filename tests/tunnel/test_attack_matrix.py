@@ -20,7 +20,6 @@ from han_home.shared.security.acl import Action, DataObject
 from han_home.shared.security.envelope import Signer
 from han_home.shared.security.pki import Revocation
 from han_home.shared.security.profiles import CaKind, Role
-from han_home.shared.security.reasons import Reason
 from han_home.shared.security.wan_frames import WanStatus
 from han_home.shared.sim.demo_pki import MADE, SIGNER_DAYS, demo_pki
 
