@@ -59,9 +59,9 @@ def client_context(folder: Path, signer: Signer, name: str) -> Any:
 
 
 @asynccontextmanager
-async def wan_world(folder: Path, speed: float = 60):
+async def wan_world(folder: Path, speed: float = 60, start: dt.datetime = START):
     world = demo_pki()
-    gateway = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_speed=speed))
+    gateway = build_gateway(RadioOptions(sim_seed=7, sim_start=start, sim_speed=speed))
     await gateway.start()
     try:
         assert await gateway.commission_expected()

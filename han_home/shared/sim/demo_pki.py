@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from han_home.shared.security import pki
 from han_home.shared.security.envelope import Signer
@@ -63,3 +65,38 @@ class DemoPki:
 @cache
 def demo_pki() -> DemoPki:
     return DemoPki(pki.make_hierarchy(not_before=MADE))
+
+
+# han-pki's file names for the demo holders (shared/security/cli.py DEMO_HOLDERS)
+EXPORT_NAMES = {
+    Role.SUPPLIER: "supplier-hes",
+    Role.NETWORK_OPERATOR: "network-operator",
+    Role.MANUFACTURER: "manufacturer-firmware",
+    Role.TECHNICIAN: "technician",
+    Role.OCCUPIER: "occupier",
+}
+
+
+def export(world: DemoPki, folder: Path, passphrase: bytes) -> Path:
+    """The hierarchy's certificates and the head-end signers in han-pki's layout, so that
+    ``han-headend --pki folder`` signs for this virtual home. CA keys are not written:
+    nobody outside the process issues under them."""
+    from cryptography.hazmat.primitives import serialization
+
+    from han_home.shared.security.keystore import KeyStore
+
+    def pem(cert: Any) -> bytes:
+        return cert.public_bytes(serialization.Encoding.PEM)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "root.pem").write_bytes(pem(world.hierarchy.root.cert))
+    (folder / "ca").mkdir(exist_ok=True)
+    for kind, ca in world.hierarchy.cas.items():
+        (folder / "ca" / f"{kind.value}.pem").write_bytes(pem(ca.cert))
+    (folder / "certs").mkdir(exist_ok=True)
+    keys = KeyStore(folder / "keys", passphrase)
+    for role, name in EXPORT_NAMES.items():
+        signer = world.signer(role)
+        (folder / "certs" / f"{name}.pem").write_bytes(pem(signer.cert))
+        keys.save(name, signer.key)
+    return folder
