@@ -77,3 +77,44 @@ async def test_unknown_device_and_oversized_are_refused_by_the_gateway(tmp_path)
         status, body = await w.send(eui_of(w.home.esme), b"HE" + bytes(5000))
         assert (status, body) == (WanStatus.OVERSIZED, b"")
         assert w.wan.delivered == 0
+
+
+async def test_the_display_hears_of_a_change_only_once_the_meter_applied_it(tmp_path):
+    import datetime as dt
+
+    from han_home.ihd_app.changes import ChangeLog, describe
+    from han_home.shared.i18n import set_language
+
+    async with wan_world(tmp_path) as w:
+        esme, supplier = w.home.esme, w.authors[Role.SUPPLIER]
+        log = ChangeLog()
+        w.gateway.subscribe(log.on_event)
+        target = eui_of(esme)
+        # refused (a supplier may not set the clock): no notice
+        status, _ = await w.send(target, supplier.set_clock(target))
+        assert status is WanStatus.DELIVERED and log.notices == []
+        cmd = supplier.read_clock(target)
+        _status, answer = await w.send(target, cmd)
+        meter = w.verify(answer, cmd).originator
+        await w.send(target, supplier.top_up(target, meter, payloads.TopUp(8, Decimal("20"))))
+        start = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        await w.send(target, supplier.tariff(target, payloads.TariffChange(
+            start, Decimal("0.6"), (Decimal("0.14"), Decimal("0.3")))))
+        esme.clock_drift_s = -420
+        await w.send(target, w.authors[Role.NETWORK_OPERATOR].set_clock(target))
+        clock, tariff, top_up = log.notices
+        assert (top_up.kind, top_up.role, top_up.amount_gbp) == ("top_up", Role.SUPPLIER, 20)
+        assert top_up.organisation == "Demo Energy Supplier"
+        assert tariff.effective == start
+        # seven minutes, less the simulated seconds the command took to arrive (60x time)
+        assert clock.role is Role.NETWORK_OPERATOR and 400 <= clock.offset_s <= 421
+        set_language("en")
+        assert describe(top_up) == ("Credit added: £20.00, by your energy supplier "
+                                    "(Demo Energy Supplier).")
+        assert describe(tariff).startswith("Your tariff changes from 1 December 2026")
+        assert "7 min" in describe(clock) or "7 minutes" in describe(clock)
+        set_language("cy")
+        try:
+            assert "£20.00" in describe(top_up) and "Credit added" not in describe(top_up)
+        finally:
+            set_language("en")

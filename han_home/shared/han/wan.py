@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography import x509
 
+from han_home.shared.han.changes import ChangeEvent, change_notice
 from han_home.shared.han.tunnel_client import TunnelClient, TunnelError
 from han_home.shared.security.chain import ChainError, RevocationLists
 from han_home.shared.security.profiles import format_eui64
@@ -100,4 +101,12 @@ class WanEndpoint:
             LOGGER.info("WAN envelope for %s not delivered: %s", eui, exc)
             return reply(WanStatus.NO_ANSWER if exc.no_answer else WanStatus.UNKNOWN_DEVICE)
         self.delivered += 1
+        self._notice(body, answer)
         return reply(WanStatus.DELIVERED, answer)
+
+    def _notice(self, command: bytes, answer: bytes) -> None:
+        """Tell the display about a change the meter applied (after it said so, signed)."""
+        notice = change_notice(command, answer, self.anchors, self.intermediates,
+                               self.gateway.now())
+        if notice is not None:
+            self.gateway._emit(ChangeEvent(notice))

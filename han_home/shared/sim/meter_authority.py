@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -180,8 +181,8 @@ class MeterAuthority:
         correct = payloads.decode_time(data)
         before = self.device.meter_now()
         self.device.clock_drift_s = (correct - self.device.air.clock.now()).total_seconds()
-        offset = (correct - before).total_seconds()
-        return {"corrected_by_s": round(offset)}, None
+        offset = round((correct - before).total_seconds())
+        return {"corrected_by_s": offset}, struct.pack(">i", max(-2**31, min(offset, 2**31 - 1)))
 
     def _account(self) -> Any:
         return getattr(self.device, "account", None)
@@ -200,8 +201,9 @@ class MeterAuthority:
             device.publish_price()
         else:  # the Price cluster publishes the new rates at the moment they apply
             device.air.clock.call_later(delay, self._publish_if_joined)
-        return {"from": change.start, "rates_gbp": change.rates_gbp,
-                "standing_gbp": change.standing_charge_gbp}, None
+        return ({"from": change.start, "rates_gbp": change.rates_gbp,
+                 "standing_gbp": change.standing_charge_gbp},
+                payloads.encode_time(change.start))
 
     def _publish_if_joined(self) -> None:
         if self.device.joined:
@@ -226,7 +228,9 @@ class MeterAuthority:
         account.credit_gbp += top_up.amount_gbp
         self._top_ups.add(top_up.top_up_id)
         self._report_credit()
-        return {"amount_gbp": top_up.amount_gbp}, None
+        # the answer says what was added: the display shows the meter's own figure
+        return ({"amount_gbp": top_up.amount_gbp},
+                struct.pack(">I", payloads.money_raw(top_up.amount_gbp)))
 
     def _message(self, data: bytes) -> _Result:
         message = payloads.SupplierMessage.decode(data)
