@@ -36,6 +36,7 @@ WHO = {
 class ChangeLog:
     def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self.notices: list[ChangeNotice] = []  # newest first
+        self.certificates: list[object] = []  # certificates.CertificateSummary
         self.on_change = on_change
 
     def on_event(self, event: object) -> None:
@@ -83,3 +84,40 @@ def describe(notice: ChangeNotice) -> str:
 def when(notice: ChangeNotice) -> str:
     """The day the meter applied it, as the household's calendar says it."""
     return format_date_long(notice.applied_at.astimezone(LONDON).date())
+
+
+# ---- certificates, in plain words (Settings) -------------------------------------------
+WHAT = {
+    "esme": N_("Electricity meter"),
+    "gsme": N_("Gas meter"),
+    "gateway": N_("Gateway"),
+    "ihd": N_("Display"),
+}
+
+
+def describe_certificate(summary: object) -> str:
+    """e.g. "Electricity meter: certified by Demo Meter Manufacturer CA until 1 January
+    2044." (a ``shared/han/certificates.CertificateSummary``)."""
+    what = _(WHAT.get(getattr(summary, "device_type", None) or "", N_("Device")))
+    until = format_date_long(summary.not_after.astimezone(LONDON).date())
+    if not getattr(summary, "chains", False):
+        return _("%(what)s: its certificate is not one this home trusts.") % {"what": what}
+    return _("%(what)s: certified by %(issuer)s until %(date)s.") % {
+        "what": what, "issuer": getattr(summary, "issuer", ""), "date": until}
+
+
+async def load_certificates(gateway: object, log: ChangeLog) -> None:
+    """The gateway's and the electricity meter's certificates into ``log.certificates``
+    (the gas meter sleeps: its certificate is asked when it next wakes, not here)."""
+    security = getattr(gateway, "security", None)
+    if security is None:
+        return
+    found = [security.own_summary()]
+    for record in gateway.devices():  # type: ignore[attr-defined]
+        if str(getattr(record, "role", "")) == "electricity":  # registry.Role
+            summary = await gateway.certificate_summary(record.eui64)  # type: ignore[attr-defined]
+            if summary is not None:
+                found.append(summary)
+    log.certificates = found
+    if log.on_change is not None:
+        log.on_change()

@@ -48,6 +48,31 @@ async def test_changes_appear_in_settings_after_the_gateway_reports_them(qtbot: 
     QApplication.processEvents()
     cy = joined(window.screens["settings"].changes)
     assert "Newidiadau i'ch mesurydd" in cy and "gan eich cyflenwr ynni" in cy
+
+
+async def test_settings_shows_the_gateways_and_meters_certificates(qtbot: QtBot, live):
+    import asyncio
+
+    from han_home.ihd_app.changes import load_certificates
+    from han_home.shared.sim.demo_pki import give_gateway_identity
+
+    window, _ = await open_window(qtbot, live)
+    window.show_screen("settings")
+    give_gateway_identity(live.gateway)
+    load = asyncio.ensure_future(load_certificates(live.gateway, live.model.changes))
+    for _step in range(200):  # the probe crosses the virtual air: let the home run
+        if load.done():
+            break
+        await live.gateway.clock.advance(0.5)
+        await asyncio.sleep(0)
+    await load
+    QApplication.processEvents()
+    text = joined(window.screens["settings"].changes)
+    assert "Certificates" in text
+    assert "Gateway: certified by Demo Meter Manufacturer CA until" in text
+    assert "Electricity meter: certified by Demo Meter Manufacturer CA until" in text
+    for notice in _notices(live.gateway.now()):
+        live.gateway._emit(ChangeEvent(notice))
     shots = os.environ.get("HAN_SHOTS")
     if shots:  # look at it: HAN_SHOTS=/tmp/shots pytest tests/ihd/test_changes_panel.py
         for theme in ("normal", "high-contrast"):

@@ -100,3 +100,15 @@ def export(world: DemoPki, folder: Path, passphrase: bytes) -> Path:
         (folder / "certs" / f"{name}.pem").write_bytes(pem(signer.cert))
         keys.save(name, signer.key)
     return folder
+
+
+def give_gateway_identity(gateway: Any, world: DemoPki | None = None) -> Any:
+    """A started gateway on the virtual home gets its own device certificate (type gateway,
+    its coordinator's EUI-64) and the demo anchors: ``gateway.security``."""
+    from han_home.shared.han.certificates import GatewaySecurity
+
+    world = world or demo_pki()
+    eui = bytes(reversed(gateway.app.state.node_info.ieee.serialize()))
+    signer = world.device(eui, DeviceType.GATEWAY, "HAN Home gateway")
+    gateway.security = GatewaySecurity(gateway, signer, world.anchors, world.intermediates)
+    return gateway.security
