@@ -99,7 +99,8 @@ def describe_certificate(summary: object) -> str:
     """e.g. "Electricity meter: certified by Demo Meter Manufacturer CA until 1 January
     2044." (a ``shared/han/certificates.CertificateSummary``)."""
     what = _(WHAT.get(getattr(summary, "device_type", None) or "", N_("Device")))
-    until = format_date_long(summary.not_after.astimezone(LONDON).date())
+    not_after: dt.datetime = summary.not_after  # type: ignore[attr-defined]
+    until = format_date_long(not_after.astimezone(LONDON).date())
     if not getattr(summary, "chains", False):
         return _("%(what)s: its certificate is not one this home trusts.") % {"what": what}
     return _("%(what)s: certified by %(issuer)s until %(date)s.") % {
