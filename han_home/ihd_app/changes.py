@@ -7,6 +7,7 @@ after the meter's signed answer says it applied the change) and keeps the newest
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
