@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+
+from han_home.shared.i18n import catalog
 
 from han_home.shared.han.clock import ManualClock
 from han_home.shared.security.headend import Author
@@ -13,6 +16,14 @@ from han_home.shared.sim.demo_pki import demo_pki
 from han_home.shared.sim.home import HomeOptions, VirtualHome
 
 START = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def own_translator() -> Iterator[None]:
+    """The CLI sets the process's language (--lang cy): each test gets its own translator."""
+    previous = catalog.set_translator(catalog.Translator("en"))
+    yield
+    catalog.set_translator(previous)
 
 
 def eui(device) -> bytes:

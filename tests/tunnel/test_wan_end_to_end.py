@@ -98,8 +98,17 @@ async def test_the_display_hears_of_a_change_only_once_the_meter_applied_it(tmp_
         meter = w.verify(answer, cmd).originator
         await w.send(target, supplier.top_up(target, meter, payloads.TopUp(8, Decimal("20"))))
         start = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        schedule = w.gateway.tariffs.electricity
+        before = schedule.tariff_at(start - dt.timedelta(seconds=1))
         await w.send(target, supplier.tariff(target, payloads.TariffChange(
             start, Decimal("0.6"), (Decimal("0.14"), Decimal("0.3")))))
+        # the display's costs: the old prices until the start, the new ones from then
+        assert schedule.tariff_at(start - dt.timedelta(seconds=1)) is before
+        after = schedule.tariff_at(start)
+        assert after.standing_charge_gbp_per_day == Decimal("0.6")
+        assert {b.tier: b.rate_gbp_per_kwh for b in after.bands} == {
+            1: Decimal("0.14"), 2: Decimal("0.3")}
+        assert [b.start for b in after.bands] == [b.start for b in before.bands]
         esme.clock_drift_s = -420
         await w.send(target, w.authors[Role.NETWORK_OPERATOR].set_clock(target))
         clock, tariff, top_up = log.notices

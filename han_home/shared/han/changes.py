@@ -19,6 +19,7 @@ from decimal import Decimal
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from han_home.shared.energy.tariff import FlatTariff, RateBand, TariffSchedule, TimeOfUseTariff
 from han_home.shared.han.client import ChangeEvent
 from han_home.shared.security import chain, envelope, payloads
 from han_home.shared.security.acl import Action, DataObject
@@ -98,4 +99,38 @@ def change_notice(command: bytes, answer: bytes, anchors: Sequence[x509.Certific
                         cmd.target, rsp.valid_from, **extra)  # type: ignore[arg-type]
 
 
-__all__ = ["KINDS", "ChangeEvent", "ChangeNotice", "change_notice"]
+def apply_tariff(schedule: TariffSchedule, change: payloads.TariffChange) -> bool:
+    """The display's electricity prices follow a tariff change the meter accepted: from
+    ``change.start`` (never before), the bands in force then at the new rate of their
+    tier. False (nothing changed) when the bands carry no tiers to match."""
+    try:
+        current = schedule.tariff_at(change.start)
+    except (LookupError, ValueError):
+        return False
+    if isinstance(current, TimeOfUseTariff):
+        bands = current.bands
+        if any(b.tier is None or not 1 <= b.tier <= len(change.rates_gbp) for b in bands):
+            return False
+        new: TimeOfUseTariff | FlatTariff = TimeOfUseTariff(
+            [RateBand(b.start, change.rates_gbp[b.tier - 1], b.name, b.tier)  # type: ignore[operator]
+             for b in bands], change.standing_charge_gbp)
+    elif isinstance(current, FlatTariff) and len(change.rates_gbp) == 1:
+        new = FlatTariff(change.rates_gbp[0], change.standing_charge_gbp)
+    else:
+        return False
+    schedule.add(change.start, new)
+    return True
+
+
+def tariff_change_of(command: bytes) -> payloads.TariffChange | None:
+    try:
+        env = envelope.decode(command)
+        if (env.data_object, env.action) != (DataObject.TARIFF, Action.WRITE):
+            return None
+        return payloads.TariffChange.decode(env.payload or b"")
+    except (envelope.DecodeError, payloads.PayloadError):
+        return None
+
+
+__all__ = ["KINDS", "ChangeEvent", "ChangeNotice", "apply_tariff", "change_notice",
+           "tariff_change_of"]

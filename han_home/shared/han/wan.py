@@ -24,7 +24,12 @@ from typing import Any
 
 from cryptography import x509
 
-from han_home.shared.han.changes import ChangeEvent, change_notice
+from han_home.shared.han.changes import (
+    ChangeEvent,
+    apply_tariff,
+    change_notice,
+    tariff_change_of,
+)
 from han_home.shared.han.tunnel_client import TunnelClient, TunnelError
 from han_home.shared.security.chain import ChainError, RevocationLists
 from han_home.shared.security.profiles import format_eui64
@@ -108,5 +113,19 @@ class WanEndpoint:
         """Tell the display about a change the meter applied (after it said so, signed)."""
         notice = change_notice(command, answer, self.anchors, self.intermediates,
                                self.gateway.now())
-        if notice is not None:
-            self.gateway._emit(ChangeEvent(notice))
+        if notice is None:
+            return
+        if notice.kind == "tariff":  # the display's costs follow from the moment it applies
+            change = tariff_change_of(command)
+            tariffs = getattr(self.gateway, "tariffs", None)
+            if change is not None and tariffs is not None and notice.meter_eui64 in (
+                    self._electricity_meters()):
+                if not apply_tariff(tariffs.electricity, change):
+                    LOGGER.warning("A tariff change the meter accepted has no tiers to match")
+        self.gateway._emit(ChangeEvent(notice))
+
+    def _electricity_meters(self) -> set[bytes]:
+        from han_home.shared.han.registry import Role
+
+        return {bytes.fromhex(r.eui64.replace(":", ""))
+                for r in self.gateway.registry.by_role(Role.ELECTRICITY)}
