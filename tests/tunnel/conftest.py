@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from han_home.shared.i18n import catalog
-
 from han_home.shared.han.clock import ManualClock
+from han_home.shared.i18n import catalog
 from han_home.shared.security.headend import Author
 from han_home.shared.security.profiles import Role
 from han_home.shared.sim.demo_pki import demo_pki
