@@ -111,3 +111,57 @@ def test_help(capsys):
     with pytest.raises(SystemExit) as done:
         main(["--help"])
     assert done.value.code == 0 and "top-up" in capsys.readouterr().out
+
+
+def test_han_gateway_run_with_wan_and_han_headend_from_a_shell(tmp_path):
+    """The whole path as an operator runs it: two processes, real TLS, the virtual home."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    from han_home.shared.sim.home import HomeOptions, VirtualHome
+
+    env = {**os.environ, "HAN_PKI_PASSPHRASE": PASS, "LANGUAGE": "en"}
+    gw = subprocess.Popen(
+        [sys.executable, "-m", "han_home.shared.han.cli", "run", "--wan", "127.0.0.1:0",
+         "--wan-pki", str(tmp_path / "hed"), "--duration", "10m"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        port = None
+        deadline = time.monotonic() + 30
+        while port is None and time.monotonic() < deadline:
+            line = gw.stderr.readline()
+            found = re.search(r"WAN end point on 127\.0\.0\.1:(\d+)", line)
+            port = int(found.group(1)) if found else None
+        assert port, "the gateway did not start its WAN end point"
+        meter = VirtualHome(HomeOptions(seed=7)).esme.ieee
+        args = [sys.executable, "-m", "han_home.shared.security.headend_cli", "--pki",
+                str(tmp_path / "hed"), "--as", "supplier-hes", "--gateway",
+                f"127.0.0.1:{port}", "--meter", str(meter), "message", "--text", "Helo"]
+        for _attempt in range(20):  # until the virtual meter has joined
+            done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+            if done.returncode == 0:
+                break
+            time.sleep(0.5)
+        assert done.returncode == 0, done.stderr
+        assert "Accepted: the meter applied message" in done.stdout
+        _clean(done.stdout + done.stderr, tmp_path / "hed")
+    finally:
+        gw.terminate()
+        gw.wait(timeout=30)
+
+
+@pytest.mark.parametrize("extra, needle", [
+    (["--wan", "nowhere", "--wan-pki", "x"], "--wan needs HOST:PORT and --wan-pki DIR"),
+    (["--wan", "127.0.0.1:8443"], "--wan needs HOST:PORT and --wan-pki DIR"),
+    (["--wan", "127.0.0.1:8443", "--wan-pki", "x", "--radio", "znp", "--device", "/dev/x"],
+     "--wan runs on the virtual home only"),
+])
+def test_han_gateway_bad_wan_options(capsys, extra, needle):
+    from han_home.shared.han.cli import main as gateway_main
+
+    assert gateway_main(["run", *extra]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
