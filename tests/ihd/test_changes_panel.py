@@ -30,7 +30,8 @@ def _notices(now: dt.datetime) -> list[ChangeNotice]:
     ]
 
 
-async def test_changes_appear_in_settings_after_the_gateway_reports_them(qtbot: QtBot, live):
+async def test_changes_and_certificates_appear_in_settings(qtbot: QtBot, live):
+    """Changes only once the gateway reports the meter applied them; then certificates."""
     window, _ = await open_window(qtbot, live)
     window.show_screen("settings")
     QApplication.processEvents()
@@ -48,16 +49,17 @@ async def test_changes_appear_in_settings_after_the_gateway_reports_them(qtbot: 
     QApplication.processEvents()
     cy = joined(window.screens["settings"].changes)
     assert "Newidiadau i'ch mesurydd" in cy and "gan eich cyflenwr ynni" in cy
+    window.apply_settings(Settings(language="en"))
+    await _certificates(window, live)
 
 
-async def test_settings_shows_the_gateways_and_meters_certificates(qtbot: QtBot, live):
+async def _certificates(window, live) -> None:
+    """Settings shows the gateway's and the meter's certificates (same window: one home)."""
     import asyncio
 
     from han_home.ihd_app.changes import load_certificates
     from han_home.shared.sim.demo_pki import give_gateway_identity
 
-    window, _ = await open_window(qtbot, live)
-    window.show_screen("settings")
     give_gateway_identity(live.gateway)
     load = asyncio.ensure_future(load_certificates(live.gateway, live.model.changes))
     for _step in range(200):  # the probe crosses the virtual air: let the home run
@@ -71,8 +73,6 @@ async def test_settings_shows_the_gateways_and_meters_certificates(qtbot: QtBot,
     assert "Certificates" in text
     assert "Gateway: certified by Demo Meter Manufacturer CA until" in text
     assert "Electricity meter: certified by Demo Meter Manufacturer CA until" in text
-    for notice in _notices(live.gateway.now()):
-        live.gateway._emit(ChangeEvent(notice))
     shots = os.environ.get("HAN_SHOTS")
     if shots:  # look at it: HAN_SHOTS=/tmp/shots pytest tests/ihd/test_changes_panel.py
         for theme in ("normal", "high-contrast"):

@@ -38,7 +38,12 @@ async def test_a_top_up_travels_end_to_end_and_the_meter_answers_signed(tmp_path
         assert w.wan.delivered == 2
 
 
-async def test_tls_is_1_3_with_aes_128_gcm_and_p256(tmp_path):
+async def test_the_wan_end_point_tls_who_may_connect_and_what_it_routes(tmp_path):
+    """One gateway (the suite stays quick): TLS 1.3 with AES-128-GCM and P-256; a client
+    outside the PKI gets no route; unknown devices and oversized frames are refused."""
+    from han_home.shared.security import pki
+    from han_home.shared.security.envelope import Signer
+
     async with wan_world(tmp_path) as w:
         ctx = w.client_ssl[Role.TECHNICIAN]
         reader, writer = await asyncio.open_connection("127.0.0.1", w.port, ssl=ctx)
@@ -51,11 +56,6 @@ async def test_tls_is_1_3_with_aes_128_gcm_and_p256(tmp_path):
         assert peer.role is Role.DEVICE  # the gateway is a device: it can sign no command
         writer.close()
 
-
-async def test_a_client_without_a_certificate_of_the_pki_gets_no_route(tmp_path):
-    from han_home.shared.security import pki
-    from han_home.shared.security.envelope import Signer
-    async with wan_world(tmp_path) as w:
         # a stranger's hierarchy: OpenSSL refuses the handshake
         other = pki.make_hierarchy()
         key = pki.new_key()
@@ -68,9 +68,6 @@ async def test_a_client_without_a_certificate_of_the_pki_gets_no_route(tmp_path)
             await deliver("127.0.0.1", w.port, ctx, eui_of(w.home.esme), cmd)
         assert w.wan.delivered == 0
 
-
-async def test_unknown_device_and_oversized_are_refused_by_the_gateway(tmp_path):
-    async with wan_world(tmp_path) as w:
         cmd = w.authors[Role.SUPPLIER].read_clock(eui_of(w.home.esme))
         status, body = await w.send(bytes(8), cmd)
         assert (status, body) == (WanStatus.UNKNOWN_DEVICE, b"")
