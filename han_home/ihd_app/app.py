@@ -178,6 +178,23 @@ class IhdApp:
             timeout_s=self.gateway.config.join_window_s + 60.0, group=self.tasks,
             describe=lambda _exc: _("This display could not connect to your meters. Restart "
                                     "it, or contact your supplier if this happens again."))
+        if o.radio == "sim":  # the virtual home's gateway gets its demo certificate
+            run_in_background(self.window, self._certificates(), timeout_s=None,
+                              group=self.tasks, describe=lambda _exc: "")
+
+    async def _certificates(self) -> None:
+        """Settings shows the gateway's and the meter's certificates (issue 9); never fatal."""
+        from han_home.ihd_app.changes import load_certificates
+        from han_home.shared.sim.demo_pki import give_gateway_identity
+
+        try:
+            assert self.live is not None
+            await self.live.wait()  # the meters are commissioned and reporting
+            give_gateway_identity(self.gateway)
+            assert self.model is not None
+            await load_certificates(self.gateway, self.model.changes)
+        except Exception:  # certificates are shown when known; the display runs on
+            logging.getLogger(__name__).warning("Certificates not read", exc_info=True)
 
     def _on_reading_arrival(self, event: Any) -> None:
         from han_home.shared.han.client import ReadingEvent

@@ -32,6 +32,8 @@ from han_home.shared.store.history import PeriodTotal
 if TYPE_CHECKING:
     import asyncio
 
+    from han_home.ihd_app.changes import ChangeLog
+
     # not before the first paint: the client API (its events, the device registry) is
     # imported with the HAN, once the first frame is up
     from han_home.shared.han.client import HanClient, HanEvent
@@ -186,6 +188,15 @@ class DisplayModel:
         for reading in client.latest().values():
             self._take(reading)
         client.subscribe(self.on_event)
+        client.subscribe(self.changes.on_event)  # changes the meter applied (ihd_app/changes.py)
+
+    @property
+    def changes(self) -> ChangeLog:
+        if not hasattr(self, "_changes"):
+            from han_home.ihd_app.changes import ChangeLog
+
+            self._changes = ChangeLog(lambda: self._notify({"changes"}))
+        return self._changes
 
     def on_event(self, event: HanEvent) -> None:
         from han_home.shared.han.client import RadioEvent, ReadingEvent, StaleEvent

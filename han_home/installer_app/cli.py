@@ -183,6 +183,10 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
 
     gw.subscribe(say)
     await gw.start()
+    if gw.config.sim_home is not None:  # the virtual home's gateway: certificates checked
+        from han_home.shared.sim.demo_pki import give_gateway_identity
+
+        give_gateway_identity(gw)
     try:
         job.started_at = gw.now()
         ok, _runner = await run_job(gw, job, args.window)

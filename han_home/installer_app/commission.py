@@ -73,6 +73,7 @@ class JobRunner:
         self.paused = False
         self.wrong_key: set[str] = set()  # listed devices refused for a key mismatch
         self.unlisted_admitted: list[str] = []
+        self.certificates: dict[str, Any] = {}  # eui64 -> certificate_check.CertificateCheck
         self._deadline = 0.0
         self._paused_at: float | None = None
         self._remaining_at_pause = 0.0
@@ -334,6 +335,21 @@ class JobRunner:
         return bool(waiting) and all(e.stage == Stage.CONFIGURED for e in entries)
 
     # ---- verification ---------------------------------------------------------
+    async def check_certificates(self) -> bool:
+        """Each configured device's certificate (certificate_check.py); one that does not
+        chain to the home's anchors is flagged (CONFIG_FAILED, with why) and so never
+        verified or reported as commissioned. False if any was flagged."""
+        from han_home.installer_app.certificate_check import check_certificates
+
+        entries = {d.eui64: d for d in self.job.devices if d.stage == Stage.CONFIGURED}
+        self.certificates = await check_certificates(self.gw, list(entries))
+        for eui, check in self.certificates.items():
+            if check.flagged:
+                entries[eui].stage = Stage.CONFIG_FAILED
+                entries[eui].config_error = " ".join(check.lines())
+        self._notify("certificates")
+        return not any(c.flagged for c in self.certificates.values())
+
     async def verify(self, timeout_s: float = 10.0) -> bool:
         """A live reading from each configured device, and its link graded. True if all."""
         results = await asyncio.gather(*(self._verify_one(d, timeout_s)
@@ -417,6 +433,7 @@ async def run_job(gateway: Gateway, job: Job, window_s: float = DEFAULT_WINDOW_S
         on_runner(runner)
     try:
         outcome = await runner.pair(window_s)
+        await runner.check_certificates()  # issue 9: a device that does not chain is flagged
         verified = await runner.verify()  # the devices that did arrive are still checked
         return outcome.ok and verified and not runner.unlisted_admitted, runner
     finally:

@@ -26,6 +26,7 @@ NETWORK_MEMBERSHIP     r=SNT    w=NT     x=T
 DIAGNOSTICS            r=SNMT   w=       x=NT
 SUPPLY_SWITCH          r=SNTOA  w=       x=S
 SECURITY_CREDENTIALS   r=NT     w=N      x=
+EMERGENCY_CREDIT       r=STOA   w=S      x=SO
 """
 LETTER = {"S": Role.SUPPLIER, "N": Role.NETWORK_OPERATOR, "M": Role.MANUFACTURER,
           "T": Role.TECHNICIAN, "O": Role.OCCUPIER, "A": Role.APPLIANCE}
@@ -60,8 +61,12 @@ def test_the_stated_principles_hold_across_the_table():
     for data_object, action in itertools.product(DataObject, Action):
         roles = ACL.get(data_object, {}).get(action, frozenset())
         if action is not Action.READ:
-            # the appliance side (occupier and appliances) never writes or executes
-            assert not roles & {Role.OCCUPIER, Role.APPLIANCE}, (data_object, action)
+            # the appliance side (occupier and appliances) never writes or executes, but
+            # the occupier takes the emergency credit the meter offers (decided, issue 9)
+            home = {Role.OCCUPIER, Role.APPLIANCE}
+            if (data_object, action) == (DataObject.EMERGENCY_CREDIT, Action.EXECUTE):
+                home = {Role.APPLIANCE}
+            assert not roles & home, (data_object, action)
         assert Role.DEVICE not in roles  # devices answer, they do not command
     # OP.5: only the network operator sets the clock
     assert ACL[DataObject.METER_CLOCK][Action.WRITE] == {Role.NETWORK_OPERATOR}

@@ -48,6 +48,10 @@ class Controller(QObject):
     async def start(self) -> None:
         if self.gw is not None:
             await self.gw.start()
+            if self.gw.config.sim_home is not None:  # certificates checked (issue 9)
+                from han_home.shared.sim.demo_pki import give_gateway_identity
+
+                give_gateway_identity(self.gw)
             self.job.started_at = self.gw.now()
             self.radio_state = self.gw.radio_state
             self.changed.emit("radio")

@@ -64,6 +64,7 @@ class RateBand:
     start: time  # local wall-clock time; on :00 or :30 so it lines up with half-hours
     rate_gbp_per_kwh: Decimal
     name: str  # "peak", "off-peak", "day", "night", ...
+    tier: int | None = None  # the meter's price tier (a signed tariff change names tiers)
 
     def __post_init__(self) -> None:
         if self.start.minute % 30 or self.start.second or self.start.microsecond:

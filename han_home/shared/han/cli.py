@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--db", type=Path, default=None, help="history database (SQLite)")
     run.add_argument("--json", action="store_true", help="one JSON object per reading")
+    run.add_argument("--wan", default=None, metavar="HOST:PORT",
+                     help="virtual home only: the mutual-TLS WAN end point for han-headend")
+    run.add_argument("--wan-pki", type=Path, default=None, metavar="DIR",
+                     help="where --wan writes the head ends' demo certificates and keys "
+                          "(passphrase: $HAN_PKI_PASSPHRASE)")
     history = sub.add_parser("history", help="print energy and cost per local period")
     history.add_argument("--db", type=Path, required=True)
     history.add_argument("--fuel", choices=("electricity", "gas"), required=True)
@@ -96,6 +101,7 @@ async def _run(args: argparse.Namespace) -> int:
     from han_home.shared.store.history import APP_ID_GATEWAY
 
     _apply_config(args)
+    _wan_options(args)  # bad --wan input: one line, before any radio work
     if args.radio != "sim" and not args.device:
         raise UsageError(_("--radio %(radio)s needs --device PORT (the radio's serial port, "
                            "for example /dev/ttyUSB0).") % {"radio": args.radio})
@@ -148,6 +154,7 @@ async def _run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await gateway.start()
+    wan = await _start_wan(args, gateway)
     try:
         commissioned = asyncio.create_task(gateway.commission_expected())
         if args.duration is not None:
@@ -162,6 +169,8 @@ async def _run(args: argparse.Namespace) -> int:
         if not commissioned.done():
             commissioned.cancel()
     finally:
+        if wan is not None:
+            await wan.stop()
         if feed is not None:
             await feed.stop_asking()
         await gateway.stop()
@@ -172,6 +181,40 @@ async def _run(args: argparse.Namespace) -> int:
             await history.close()
         out.flush()
     return 0
+
+
+def _wan_options(args: argparse.Namespace) -> tuple[str, int, Path, bytes] | None:
+    """--wan HOST:PORT --wan-pki DIR, checked before any radio work."""
+    import os
+
+    if args.wan is None and args.wan_pki is None:
+        return None
+    host, _sep, port = (args.wan or "").rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536 or args.wan_pki is None:
+        raise UsageError(_("--wan needs HOST:PORT and --wan-pki DIR, e.g. --wan "
+                           "127.0.0.1:8443 --wan-pki ./headend."))
+    if args.radio != "sim":
+        raise UsageError(_("--wan runs on the virtual home only (--radio sim)."))
+    passphrase = os.environ.get("HAN_PKI_PASSPHRASE", "").encode()
+    if len(passphrase) < 8:
+        raise UsageError(_("--wan needs a passphrase of at least 8 characters in "
+                           "HAN_PKI_PASSPHRASE for the keys it writes."))
+    return host, int(port), args.wan_pki, passphrase
+
+
+async def _start_wan(args: argparse.Namespace, gateway: Any) -> Any:
+    options = _wan_options(args)
+    if options is None:
+        return None
+    import importlib
+
+    host, port, folder, passphrase = options
+    # the virtual home's module, found by name like every radio (shared/han/setup.py)
+    demo = importlib.import_module("han_home.shared.sim.wan_demo")
+    wan, bound = await demo.start_demo_wan(gateway, host, port, folder, passphrase)
+    print(_("# WAN end point on %(host)s:%(port)d (mutual TLS 1.3); head-end certificates "
+            "in %(dir)s") % {"host": host, "port": bound, "dir": folder}, file=sys.stderr)
+    return wan
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.han.radio_state import RadioState
@@ -55,7 +55,14 @@ class StaleEvent:
     age_seconds: float
 
 
-HanEvent = ReadingEvent | DeviceEvent | RadioEvent | StaleEvent
+@dataclass(frozen=True)
+class ChangeEvent:
+    """A meter applied a signed change (``shared/han/changes.py`` makes the notice)."""
+
+    notice: Any  # changes.ChangeNotice (not imported here: it brings cryptography)
+
+
+HanEvent = ReadingEvent | DeviceEvent | RadioEvent | StaleEvent | ChangeEvent
 Subscriber = Callable[[HanEvent], None]
 
 

@@ -628,6 +628,17 @@ class Gateway:
             if start >= table.Entries:
                 return found
 
+    # ---- certificates (shared/han/certificates.py; set by whoever gives the gateway its
+    # identity: the virtual home's demo PKI, or a real installation's files)
+    security: Any = None
+
+    async def certificate_summary(self, eui64: str) -> Any:
+        """A device's certificate (issuer, role, expiry, anchor, whether it chains), or None
+        when the gateway has no identity or the device does not answer."""
+        if self.security is None:
+            return None
+        return await self.security.device_summary(canonical_eui64(eui64))
+
     # ---- occupier actions -----------------------------------------------------
     async def activate_emergency_credit(self) -> bool:
         for record in self.registry.by_role(Role.ELECTRICITY):

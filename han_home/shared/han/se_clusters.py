@@ -183,3 +183,7 @@ __all__ = [
     "PREPAYMENT_MODE_BIT",
     "foundation",
 ]
+
+# The Tunneling cluster lives in its own module; importing it here registers it with zigpy
+# wherever the other Smart Energy definitions are registered.
+from han_home.shared.han import se_tunnel  # noqa: E402,F401

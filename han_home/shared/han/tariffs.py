@@ -40,7 +40,7 @@ def from_supplier_tariff(data: SupplierTariff) -> Tariffs:
     elec = data.electricity
 
     def tou(factor: Decimal) -> TimeOfUseTariff:
-        bands = [RateBand(b.start, b.rate_gbp * factor, b.label) for b in elec.bands]
+        bands = [RateBand(b.start, b.rate_gbp * factor, b.label, b.tier) for b in elec.bands]
         return TimeOfUseTariff(bands, elec.standing_gbp_per_day)
 
     electricity = TariffSchedule([(SINCE_EVER, tou(Decimal(1)))])

@@ -22,7 +22,11 @@ Modules (each docstring has the details):
 * ``keystore``  ``KeyStore(folder, passphrase)``: encrypted PKCS#8, files 0600;
 * ``tls``       ``server_context`` / ``client_context`` (``ssl``, TLS 1.3, mutual) and
   ``peer_chain`` (the peer's role under the project's rules);
-* ``cli``       ``han-pki``: demo hierarchy, issue, revoke / CRL, show, verify.
+* ``cli``       ``han-pki``: demo hierarchy, issue, revoke / CRL, show, verify;
+* ``payloads``  the layouts of the commands a meter applies (clock, tariff, top-up, ...);
+* ``headend``   ``Author``: a head end signs those commands (counters that only grow);
+* ``wan_frames`` the gateway WAN end point's frames inside mutual TLS, ``deliver``;
+* ``headend_cli`` ``han-headend``: author, sign, send; print the meter's verified answer.
 
 A meter::
 

@@ -11,7 +11,8 @@ against an independent copy of it). Principles:
   equipment manufacturer");
 * the technician commissions and diagnoses, and reads what installing needs; never money;
 * the occupier and the occupier's appliances only read, and only what is about the home's
-  own use; nothing on the appliance side writes or executes anything (seed HA.13).
+  own use; nothing on the appliance side writes or executes anything (seed HA.13), with
+  one decided exception: the occupier may take the emergency credit the meter offers.
 
 ``SENSITIVE`` objects carry secrets or money: their write/execute payloads must be sealed
 end to end (SP.2), a plaintext one is refused.
@@ -41,6 +42,7 @@ class DataObject(enum.IntEnum):
     DIAGNOSTICS = 11
     SUPPLY_SWITCH = 12  # contactor / valve
     SECURITY_CREDENTIALS = 13  # trust anchors, keys, certificates
+    EMERGENCY_CREDIT = 14  # its parameters (limit, threshold) and taking it
 
 
 class Action(enum.IntEnum):
@@ -81,6 +83,15 @@ ACL: Mapping[DataObject, Mapping[Action, frozenset[Role]]] = {
     DataObject.DIAGNOSTICS: {Action.READ: _r(SUP, NET, MAN, TEC), Action.EXECUTE: _r(NET, TEC)},
     DataObject.SUPPLY_SWITCH: {Action.READ: _r(SUP, NET, TEC, OCC, APP), Action.EXECUTE: _r(SUP)},
     DataObject.SECURITY_CREDENTIALS: {Action.READ: _r(NET, TEC), Action.WRITE: _r(NET)},
+    # The one thing the occupier may execute: take the emergency credit the meter offers.
+    # Decided (seed PC.1, PC.3): the supplier alone sets how much and from when (WRITE); the
+    # meter alone decides whether it is available; what is used is recovered as debt. So an
+    # occupier's credential can only take what the supplier's signed parameters allow.
+    DataObject.EMERGENCY_CREDIT: {
+        Action.READ: _r(SUP, TEC, OCC, APP),
+        Action.WRITE: _r(SUP),
+        Action.EXECUTE: _r(SUP, OCC),
+    },
 }
 
 SENSITIVE: frozenset[DataObject] = frozenset(
@@ -101,6 +112,7 @@ INTENT: Mapping[DataObject, str] = {
     DataObject.DIAGNOSTICS: "engineering data; never the home's",
     DataObject.SUPPLY_SWITCH: "only the supplier operates the switch; the home sees its state",
     DataObject.SECURITY_CREDENTIALS: "only the network operator replaces anchors (sealed)",
+    DataObject.EMERGENCY_CREDIT: "the supplier sets it; the occupier (or supplier) takes it",
 }
 
 

@@ -35,3 +35,6 @@ class Reason(enum.IntEnum):
     COMMAND_NOT_YET_VALID = 15
     # after every check: the sealed payload does not open with this device's key
     DECRYPT_FAILED = 16
+    # verified, but this device cannot apply it (a payload it cannot use, a command it has
+    # no use for): nothing applied
+    NOT_APPLIED = 17

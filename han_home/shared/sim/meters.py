@@ -47,6 +47,7 @@ from han_home.shared.sim.device import (
     VirtualDevice,
     VirtualEndpoint,
 )
+from han_home.shared.sim.tunnel_server import TunnelingMeter
 
 SE_METERING_DEVICE, SE_IHD = 0x0501, 0x0502
 PRICE_DIGITS = 5  # money on the air is GBP x 10^5 (0.001 p resolution)
@@ -257,7 +258,7 @@ class ProfileLog:
         )
 
 
-class ElectricityMeter(ProfileLog, VirtualDevice):
+class _Esme(ProfileLog, VirtualDevice):
     """ESME: mains powered router with Metering, Price, Prepayment and Messaging servers."""
 
     role = "electricity_meter"
@@ -474,10 +475,11 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
                 credit_status=lambda: acct.status,
                 credit_remaining_timestamp=lambda: zcl_time(self.air.clock.now()),
                 accumulated_debt=lambda: money_raw(acct.debt_gbp),
-                emergency_credit_limit_allowance=money_raw(acct.emergency_limit_gbp),
-                emergency_credit_threshold=money_raw(acct.emergency_threshold_gbp),
+                # lambdas: the supplier's signed commands change them (sim/meter_authority.py)
+                emergency_credit_limit_allowance=lambda: money_raw(acct.emergency_limit_gbp),
+                emergency_credit_threshold=lambda: money_raw(acct.emergency_threshold_gbp),
                 low_credit_warning_level=money_raw(acct.low_credit_gbp),
-                debt_recovery_amount_per_day=money_raw(acct.recovery_gbp_per_day),
+                debt_recovery_amount_per_day=lambda: money_raw(acct.recovery_gbp_per_day),
                 price_trailing_digit=PRICE_DIGITS,
             )
         self.endpoints[1] = VirtualEndpoint(1, SE_METERING_DEVICE, servers, clients=[TIME_CLUSTER])
@@ -604,10 +606,14 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
                 self._send_message(*self.last_message)
 
 
+class ElectricityMeter(TunnelingMeter, _Esme):
+    """The ESME with its Tunneling server and its own key (sim/tunnel_server.py)."""
+
+
 M = MeteringAttr
 
 
-class GasMeter(ProfileLog, VirtualDevice):
+class _Gsme(ProfileLog, VirtualDevice):
     """GSME: battery powered, asleep except every 30 minutes when it pushes to the mirror."""
 
     role = "gas_meter"
@@ -729,6 +735,10 @@ class GasMeter(ProfileLog, VirtualDevice):
                 self._snapshot = None
             self.air.poll(self)  # then asks its parent for what was held for it
             await self._listen()  # awake only for the exchange
+
+
+class GasMeter(TunnelingMeter, _Gsme):
+    """The GSME with its Tunneling server and its own key (sim/tunnel_server.py)."""
 
 
 class InHomeDisplay(VirtualDevice):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
+from han_home.ihd_app.ui.widgets.changes_panel import ChangesPanel
 from han_home.ihd_app.ui.widgets.common import label
 from han_home.shared.i18n import LANGUAGES, _
 from han_home.shared.i18n import ihd_strings as s
@@ -39,7 +40,7 @@ def spin(minimum: float, maximum: float, step: float, decimals: int) -> QDoubleS
 
 class SettingsScreen(Screen):
     key = "settings"
-    sections: frozenset[str] = frozenset()
+    sections: frozenset[str] = frozenset({"changes"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -59,6 +60,7 @@ class SettingsScreen(Screen):
         self.budget = spin(0.5, 50.0, 0.5, 2)
         self.budget_heading = label("heading")
         self.carbon, self.utc = QCheckBox(), QCheckBox()
+        self.changes = ChangesPanel()
         for buddy, box in ((self.low_label, self.low), (self.high_label, self.high),
                            (self.budget_label, self.budget)):
             buddy.setBuddy(box)
@@ -88,7 +90,7 @@ class SettingsScreen(Screen):
         add(self.ambient_label)
         for widget in (self.low_label, self.low, self.high_label, self.high,
                        self.budget_heading, self.budget_label, self.budget, self.carbon,
-                       self.utc):
+                       self.utc, self.changes):
             add(widget)
 
     def _connect(self) -> None:
@@ -157,4 +159,5 @@ class SettingsScreen(Screen):
         self.carbon.setChecked(settings.show_carbon)
         self.utc.setText(_(s.SHOW_UTC_SETTING))
         self.utc.setChecked(settings.show_utc)
+        self.changes.show_changes(self.ctx.model.changes)
         del blockers
