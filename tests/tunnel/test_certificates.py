@@ -28,3 +28,23 @@ async def test_certificate_summaries_and_a_device_from_another_scheme(tmp_path):
         flagged = await w.gateway.certificate_summary(str(esme.ieee))
         assert not flagged.chains and flagged.problem == "UNTRUSTED_CHAIN"
         assert flagged.anchor is None
+
+
+async def test_two_tunnels_to_one_meter_at_once_keep_their_answers_apart(tmp_path):
+    import asyncio
+
+    from han_home.shared.han.tunnel_client import TunnelClient
+    from han_home.shared.security import envelope
+    from han_home.shared.security.profiles import Role
+
+    from .wan_world import eui_of
+
+    async with wan_world(tmp_path) as w:
+        esme = w.home.esme
+        other = TunnelClient(w.gateway)  # e.g. the certificate probe's own client
+        author = w.authors[Role.SUPPLIER]
+        one, two = author.read_clock(eui_of(esme)), author.read_clock(eui_of(esme))
+        a, b = await asyncio.gather(w.wan.tunnel.transfer(str(esme.ieee), one),
+                                    other.transfer(str(esme.ieee), two))
+        assert envelope.decode(a).reply_to == envelope.decode(one).digest
+        assert envelope.decode(b).reply_to == envelope.decode(two).digest

@@ -109,6 +109,8 @@ class TunnelClient:
                 self._answers.pop(eui, None)
 
     def _from_meter(self, eui: str, command_id: int, args: Any) -> None:
+        if int(getattr(args, "tunnel_id", -1)) != self._tunnels.get(eui):
+            return  # another client's tunnel to the same meter (or a stale one)
         answer = self._answers.get(eui)
         if command_id == 0x02:  # TransferDataError: the meter lost our tunnel
             self._tunnels.pop(eui, None)
