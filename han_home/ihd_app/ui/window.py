@@ -24,6 +24,7 @@ from han_home.ihd_app.ui.status import status_text
 from han_home.ihd_app.ui.widgets.common import label
 from han_home.shared.i18n import LANGUAGES, _, get_translator, set_language
 from han_home.shared.i18n import ihd_strings as s
+from han_home.shared.ui import roles
 from han_home.shared.ui.accessibility import Announcer
 from han_home.shared.ui.theme import Palette, qpalette, stylesheet
 
@@ -83,6 +84,7 @@ class MainWindow(QWidget):
     def __init__(self, model: DisplayModel, settings: Settings,
                  on_settings_changed: Callable[[Settings], None], kiosk: bool = False) -> None:
         super().__init__()
+        roles.install()  # before anything is shown: Qt caches each widget's interface
         self.setObjectName("ihd-main")
         self.model = model
         self.on_settings_changed = on_settings_changed
@@ -200,6 +202,7 @@ class MainWindow(QWidget):
         self.title.setText(s.screen_title(self._current))
         for key, screen in self.screens.items():
             screen.setAccessibleName(s.screen_title(key))
+            screen.name_scroll_bar()
         self.setWindowTitle(_(s.IN_HOME_DISPLAY))
         self.clock.setText(t.clock_time(self.model.now(), self.ctx.settings))
         self.clock.setAccessibleName(_("Time now"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from han_home.installer_app.diagnostics import BUSY_ENERGY, CHANNELS, ScanResult
 from han_home.shared.i18n import _
+from han_home.shared.ui import roles
 from han_home.shared.ui.theme import get_theme
 
 
@@ -71,6 +72,7 @@ class ChannelChart(QWidget):
         self.theme_key = theme
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        roles.mark(self, "chart")
         self.retranslate()
 
     def sizeHint(self) -> QSize:
