@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from han_home.ihd_app.model import DisplayModel
+from han_home.ihd_app.model import Ambient, DisplayModel
 from han_home.ihd_app.settings import SCREENS, Settings
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.nav import NavBar
+from han_home.ihd_app.ui.read_aloud import ReadAloud
 from han_home.ihd_app.ui.screens.base import Screen
 from han_home.ihd_app.ui.status import status_text
 from han_home.ihd_app.ui.widgets.common import label
@@ -97,6 +98,10 @@ class MainWindow(QWidget):
         self.language = QPushButton()
         self.language.setObjectName("language-switch")
         self.language.clicked.connect(self._toggle_language)
+        self.read_aloud = ReadAloud()
+        self.speak = QPushButton()  # a speaker icon: no text to outgrow the header
+        self.speak.setObjectName("read-aloud")
+        self.speak.clicked.connect(self.read_screen)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.clock)
@@ -116,7 +121,11 @@ class MainWindow(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
         layout.addLayout(header)
-        layout.addWidget(self.status)
+        # the read-aloud button beside the status line, which wraps: the header stays as wide
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.speak)
+        layout.addLayout(status_row)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
@@ -157,6 +166,14 @@ class MainWindow(QWidget):
         self.nav.select(key)
         self.title.setText(s.screen_title(key))
         self.setWindowTitle(_(s.IN_HOME_DISPLAY))
+
+    def read_screen(self) -> bool:
+        """Read the screen on view aloud: its title, the status line, then its content."""
+        if not self.read_aloud.speaker.available:
+            self.show_failure(_("Reading aloud needs a speech engine (speech-dispatcher or "
+                                "espeak-ng), and none is installed."))
+            return False
+        return self.read_aloud.read([self.title, self.status, self.screens[self._current]])
 
     def current_screen(self) -> str:
         return self._current
@@ -213,6 +230,13 @@ class MainWindow(QWidget):
         self.language.setAccessibleDescription(
             _(s.SWITCH_TO_ENGLISH) if other == "en" else _(s.SWITCH_TO_WELSH))
         self.status.setText(status_text(self.model, self.ctx.settings))
+        if self.speak.icon().isNull():
+            from PySide6.QtWidgets import QStyle  # its enums: not needed before this
+
+            self.speak.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume))
+        self.speak.setAccessibleName(_("Read aloud"))
+        self.speak.setToolTip(_("Read aloud"))
+        self.speak.setAccessibleDescription(_("Reads this screen aloud"))
         self.nav.render_view(self.model.unread)
 
     def _on_model(self, sections: set[str]) -> None:
@@ -240,6 +264,11 @@ class MainWindow(QWidget):
             if model.unread > int(self._alerts["unread"]):
                 announcer.announce(self, _("New message from your supplier."), key="message")
             self._alerts["unread"] = model.unread
+        if sections & {"credit", "now"}:
+            credit = model.credit()
+            self.read_aloud.alerts(credit is not None and credit.low,
+                                   model.ambient() == Ambient.HIGH, model.now(),
+                                   self.ctx.settings.spoken_alerts)
         if "stale" in sections:
             announcer.announce(self, _("Some readings are out of date: this display has not "
                                        "heard from the meter recently."), key="stale")

@@ -59,6 +59,8 @@ class SettingsScreen(Screen):
         self.budget = spin(0.5, 50.0, 0.5, 2)
         self.budget_heading = label("heading")
         self.carbon, self.utc = QCheckBox(), QCheckBox()
+        self.spoken = QCheckBox()  # spoken alerts (read_aloud.py)
+        self.spoken.setObjectName("check-spoken-alerts")
         for buddy, box in ((self.low_label, self.low), (self.high_label, self.high),
                            (self.budget_label, self.budget)):
             buddy.setBuddy(box)
@@ -88,7 +90,7 @@ class SettingsScreen(Screen):
         add(self.ambient_label)
         for widget in (self.low_label, self.low, self.high_label, self.high,
                        self.budget_heading, self.budget_label, self.budget, self.carbon,
-                       self.utc):
+                       self.utc, self.spoken):
             add(widget)
 
     def _connect(self) -> None:
@@ -104,6 +106,7 @@ class SettingsScreen(Screen):
             lambda v: self._change(budget_gbp_per_day=Decimal(str(round(v, 2)))))
         self.carbon.toggled.connect(lambda on: self._change(show_carbon=on))
         self.utc.toggled.connect(lambda on: self._change(show_utc=on))
+        self.spoken.toggled.connect(lambda on: self._change(spoken_alerts=on))
 
     def _change(self, **changes: object) -> None:
         self.ctx.change_settings(self.ctx.settings.changed(**changes))
@@ -127,7 +130,7 @@ class SettingsScreen(Screen):
         settings = self.ctx.settings
         blockers = [QSignalBlocker(w) for w in (*self.languages.values(), *self.themes.values(),
                                                  self.low, self.high, self.budget, self.carbon,
-                                                 self.utc)]
+                                                 self.utc, self.spoken)]
         self.language_label.setText(_(s.LANGUAGE))
         for code, button in self.languages.items():
             button.setChecked(code == settings.language)
@@ -157,4 +160,7 @@ class SettingsScreen(Screen):
         self.carbon.setChecked(settings.show_carbon)
         self.utc.setText(_(s.SHOW_UTC_SETTING))
         self.utc.setChecked(settings.show_utc)
+        self.spoken.setText(_("Spoken alerts"))  # short: a check box's text never wraps
+        self.spoken.setAccessibleDescription(_("Say low credit and high use aloud"))
+        self.spoken.setChecked(settings.spoken_alerts)
         del blockers
