@@ -6,12 +6,14 @@ the venv's interpreter never imports pyatspi: it reads the JSON the walker write
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +76,9 @@ def walk_app(app_args: list[str], steps: list[str], *, first: str = "start",
     })
     os.chmod(tmp, 0o700)
     bindir = Path(sys.executable).parent
+    ready = steps[0].partition("=")[2] if steps else ""
     command = ["dbus-run-session", "--", SYSTEM_PYTHON, str(WALKER), "--out", str(out),
-               "--first", first, *(f"--step={s}" for s in steps), "--",
+               "--first", first, f"--ready={ready}", *(f"--step={s}" for s in steps), "--",
                str(bindir / app_args[0]), *app_args[1:]]
     try:
         done = subprocess.run(command, env=env, cwd=tmp, capture_output=True, text=True,
@@ -88,3 +91,24 @@ def walk_app(app_args: list[str], steps: list[str], *, first: str = "start",
         xvfb.terminate()
         xvfb.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def shared_walk(folder: Path | None, key: str,
+                make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``make()``'s walk, done once per test run even across pytest-xdist workers (which
+    share ``folder``): the first worker to ask walks, holding a lock; the others read its
+    JSON. An app start costs seconds of the suite's 90."""
+    if folder is None:
+        return make()
+    folder.mkdir(mode=0o700, exist_ok=True)
+    done = folder / f"{key}.json"
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            cached: dict[str, Any] = json.loads(done.read_text(encoding="utf-8"))
+            return cached
+        result = make()
+        tmp = done.with_suffix(".tmp")
+        tmp.write_text(json.dumps(result), encoding="utf-8")
+        os.replace(tmp, done)
+        return result

@@ -8,6 +8,7 @@ name, in that language) to reach each screen. Marked ``atspi`` (``-m atspi`` sel
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from han_home.ihd_app.settings import SCREENS
 from han_home.shared.i18n.catalog import LANGUAGES, Translator
 from tests.atspi import audit
-from tests.atspi.harness import missing_tools, walk_app
+from tests.atspi.harness import missing_tools, shared_walk, walk_app
 
 pytestmark = pytest.mark.atspi
 
@@ -47,6 +48,14 @@ def _same_in_welsh() -> set[str]:
     return same
 
 
+# set by the session fixture below: a folder every xdist worker of this run shares
+SHARED: list[Path] = []
+
+
+def _folder() -> Path | None:
+    return SHARED[0] if SHARED else None
+
+
 @cache
 def _ihd_walk(language: str) -> dict[str, Any]:
     titles = _titles(language)
@@ -55,15 +64,24 @@ def _ihd_walk(language: str) -> dict[str, Any]:
         steps.append(f"{key}={titles[key]}")
         if key == "usage":  # the chart's table alternative, then on to the next screen
             steps.append(f"{TABLE_VIEW}={_translator().catalog(language).gettext('Show as table')}")
-    return walk_app(["ihd-app", "--lang", language, "--size", "800x480", "--screen", "now"],
-                    steps, first="now")
+    return shared_walk(_folder(), f"ihd-{language}", lambda: walk_app(
+        ["ihd-app", "--lang", language, "--size", "800x480", "--screen", "now"],
+        steps, first="now"))
 
 
 @cache
 def _installer_walk(language: str) -> dict[str, Any]:
     next_name = _translator().catalog(language).gettext("Next")
     steps = [f"page{i + 1}={next_name}" for i in range(1, INSTALLER_PAGES)]
-    return walk_app(["installer-app", "--lang", language], steps, first="page1")
+    return shared_walk(_folder(), f"installer-{language}", lambda: walk_app(
+        ["installer-app", "--lang", language], steps, first="page1"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # under xdist each worker's basetemp is popen-gwN inside one folder for the run
+    base = tmp_path_factory.getbasetemp()
+    SHARED[:] = [(base.parent if base.name.startswith("popen-gw") else base) / "atspi-walks"]
 
 
 @pytest.fixture(scope="module", autouse=True)

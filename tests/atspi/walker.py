@@ -54,56 +54,71 @@ def _accessible_id(acc: object) -> str:
         return ""
 
 
+# roles whose value or relations the audit reads; other nodes skip those D-Bus calls
+VALUE_ROLES = {"scroll bar", "spin button", "slider", "progress bar"}
+PLAIN_ROLES = {"label", "filler", "panel", "layered pane", "table cell",
+               "table column header", "table row header", "list item"}
+
+
 def node_record(acc: object, origin: tuple[int, int], path: str) -> dict[str, object]:
-    states = acc.getState()
+    """One node: what a screen reader reads of it. Each field is a D-Bus round trip, so a
+    field is fetched only where the interface exists and the audit reads it."""
+    role = acc.getRoleName()
+    try:
+        interfaces = set(acc.get_interfaces())
+    except Exception:
+        interfaces = set()
     record: dict[str, object] = {
         "path": path,
-        "role": acc.getRoleName(),
+        "role": role,
         "name": acc.name or "",
         "description": acc.description or "",
-        "states": sorted(pyatspi.stateToString(s) for s in states.getStates()),
+        "states": sorted(pyatspi.stateToString(s) for s in acc.getState().getStates()),
         "actions": [],
         "relations": [],
         "value": None,
-        "text": "",
         "id": _accessible_id(acc),
+        "extents": None,
     }
-    try:
-        comp = acc.queryComponent()
-        x, y, w, h = comp.getExtents(pyatspi.DESKTOP_COORDS)
+    if "Component" in interfaces:
+        x, y, w, h = acc.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
         record["extents"] = [x - origin[0], y - origin[1], w, h]
-    except NotImplementedError:
-        record["extents"] = None
-    try:
+    if "Action" in interfaces and role not in PLAIN_ROLES:
         action = acc.queryAction()
         record["actions"] = [action.getName(i) for i in range(action.nActions)]
-    except NotImplementedError:
-        pass
-    try:
-        value = acc.queryValue()
-        record["value"] = value.currentValue
-    except NotImplementedError:
-        pass
-    try:
-        text = acc.queryText()
-        record["text"] = text.getText(0, min(text.characterCount, 500))
-    except NotImplementedError:
-        pass
-    for rel in acc.getRelationSet():
-        targets = [rel.getTarget(i) for i in range(rel.getNTargets())]
-        record["relations"].append({
-            "type": pyatspi.relationToString(rel.getRelationType()),
-            "targets": [t.name for t in targets if t is not None],
-        })
-    try:
+    if "Value" in interfaces and role in VALUE_ROLES:
+        record["value"] = acc.queryValue().currentValue
+    if "Table" in interfaces and role == "table":
         table = acc.queryTable()
         record["table"] = {"rows": table.nRows, "columns": table.nColumns}
-    except NotImplementedError:
-        pass
+    if role not in PLAIN_ROLES:
+        for rel in acc.getRelationSet():
+            targets = [rel.getTarget(i) for i in range(rel.getNTargets())]
+            record["relations"].append({
+                "type": pyatspi.relationToString(rel.getRelationType()),
+                "targets": [t.name for t in targets if t is not None],
+            })
     return record
 
 
+_count = [0]
+_timings: list[float] = []
+
+
 def walk(window: object) -> list[dict[str, object]]:
+    _count[0] += 1
+    began = time.monotonic()
+    try:
+        return _walk(window)
+    finally:
+        _timings.append(round(time.monotonic() - began, 2))
+
+
+_objects: dict[str, object] = {}  # path -> accessible, of the latest walk
+
+
+def _walk(window: object) -> list[dict[str, object]]:
+    _objects.clear()
     comp = window.queryComponent()
     wx, wy, _w, _h = comp.getExtents(pyatspi.DESKTOP_COORDS)
     out: list[dict[str, object]] = []
@@ -118,6 +133,7 @@ def walk(window: object) -> list[dict[str, object]]:
         if not states.contains(pyatspi.STATE_SHOWING):
             return
         out.append(node_record(acc, (wx, wy), path))
+        _objects[path] = acc
         for i in range(acc.childCount):
             visit(acc.getChildAtIndex(i), f"{path}/{i}")
 
@@ -125,19 +141,13 @@ def walk(window: object) -> list[dict[str, object]]:
     return out
 
 
-def _pressable(acc: object) -> bool:
-    try:
-        return acc.queryAction().nActions > 0 and acc.getRoleName() not in ("label", "filler")
-    except NotImplementedError:
-        return False
-
-
-def find_control(window: object, names: list[str]) -> object | None:
-    """First showing, pressable node named one of ``names`` (whatever its role: the walk
-    must reach the screens before and after the roles change)."""
-    return pyatspi.findDescendant(
-        window, lambda a: a is not None and a.name in names
-        and a.getState().contains(pyatspi.STATE_SHOWING) and _pressable(a), True)
+def find_control(nodes: list[dict[str, object]], names: list[str]) -> object | None:
+    """The first pressable node of the walk named one of ``names``, whatever its role (the
+    walk must reach the screens before and after the roles change)."""
+    for node in nodes:
+        if node["name"] in names and node["actions"] and node["role"] not in PLAIN_ROLES:
+            return _objects.get(str(node["path"]))
+    return None
 
 
 def press(acc: object) -> None:
@@ -149,9 +159,23 @@ def press(acc: object) -> None:
     action.doAction(0)
 
 
-def settle(seconds: float) -> None:
-    """Let the app re-render and Qt push its changes onto the bus."""
-    time.sleep(seconds)
+def _signature(nodes: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [(n["path"], n["role"], n["name"], n["description"], tuple(n["states"]))
+            for n in nodes]
+
+
+def settled_walk(window: object, before: list[tuple[object, ...]] | None, pause: float,
+                 tries: int = 8) -> list[dict[str, object]]:
+    """Walk ``pause`` seconds after a press, again (up to ``tries`` times) while the tree
+    is still the one from before the press: a walk costs ~0.4 s of D-Bus round trips, so
+    it is not repeated once the app has visibly reacted."""
+    nodes: list[dict[str, object]] = []
+    for _ in range(tries):
+        time.sleep(pause)
+        nodes = walk(window)
+        if before is None or _signature(nodes) != before:
+            break
+    return nodes
 
 
 def main() -> int:
@@ -162,32 +186,50 @@ def main() -> int:
                    "registry daemon, started on demand, prints to the shared stdout)")
     p.add_argument("--first", default="start", help="label of the first walk")
     p.add_argument("--timeout", type=float, default=30.0)
-    p.add_argument("--settle", type=float, default=0.4)
+    p.add_argument("--pause", type=float, default=0.25,
+                   help="seconds between a press and the walk after it")
+    p.add_argument("--ready", default="",
+                   help="NAME1|NAME2: the first walk waits until this control shows")
     p.add_argument("command", nargs=argparse.REMAINDER)
     args = p.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     result: dict[str, object] = {"walks": {}, "errors": []}
     try:
+        started = time.monotonic()
         app = find_app(proc.pid, args.timeout)
         window = window_of(app, args.timeout)
-        settle(args.settle * 3)
+        result["seconds_to_window"] = round(time.monotonic() - started, 2)
         walks: dict[str, object] = {}
-        walks[args.first] = {"window": window.name, "nodes": walk(window)}
+        nodes = walk(window)
+        if args.ready:  # the window is up before its content: wait for a known control
+            deadline = time.monotonic() + args.timeout
+            while (find_control(nodes, args.ready.split("|")) is None
+                   and time.monotonic() < deadline):
+                time.sleep(0.1)
+                nodes = walk(window)
+        result["seconds_to_ready"] = round(time.monotonic() - started, 2)
+        # screens name their scroll bars just after they are built (base.TOUCH_SETUP_MS)
+        nodes = settled_walk(window, None, 2 * args.pause)
+        walks[args.first] = {"window": window.name, "nodes": nodes}
         for step in args.step:
             label, _, names = step.partition("=")
-            control = find_control(window, names.split("|"))
+            control = find_control(nodes, names.split("|"))
             if control is None:
                 result["errors"].append(f"{label}: no control named {names}")
                 continue
+            before = _signature(nodes)
             press(control)
-            settle(args.settle)
-            walks[label] = {"window": window.name, "nodes": walk(window)}
+            nodes = settled_walk(window, before, args.pause)
+            walks[label] = {"window": window.name, "nodes": nodes}
         result["walks"] = walks
+        result["walk_count"] = _count[0]
+        result["walk_seconds"] = _timings
+        result["seconds_total"] = round(time.monotonic() - started, 2)
     finally:
-        proc.terminate()
+        proc.terminate()  # a temporary home: no need to wait for a tidy shutdown
         try:
-            _out, err = proc.communicate(timeout=10)
+            _out, err = proc.communicate(timeout=1)
         except subprocess.TimeoutExpired:
             proc.kill()
             _out, err = proc.communicate()
