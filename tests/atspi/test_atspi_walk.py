@@ -23,6 +23,8 @@ pytestmark = pytest.mark.atspi
 TABLE_VIEW = "usage-table"
 WALKS = [*SCREENS[:2], TABLE_VIEW, *SCREENS[2:]]
 INSTALLER_PAGES = 7  # han_home.installer_app.ui.pages.PAGES (not imported: no Qt needed here)
+INSTALLER_TABLE_VIEW = "page7-table"
+INSTALLER_WALKS = [*(f"page{i + 1}" for i in range(INSTALLER_PAGES)), INSTALLER_TABLE_VIEW]
 
 
 @cache
@@ -71,8 +73,10 @@ def _ihd_walk(language: str) -> dict[str, Any]:
 
 @cache
 def _installer_walk(language: str) -> dict[str, Any]:
-    next_name = _translator().catalog(language).gettext("Next")
-    steps = [f"page{i + 1}={next_name}" for i in range(1, INSTALLER_PAGES)]
+    catalog = _translator().catalog(language)
+    steps = [f"page{i + 1}={catalog.gettext('Next')}" for i in range(1, INSTALLER_PAGES)]
+    # the diagnostics chart's table view
+    steps.append(f"{INSTALLER_TABLE_VIEW}={catalog.gettext('Show as table')}")
     return shared_walk(_folder(), f"installer-{language}", lambda: walk_app(
         ["installer-app", "--lang", language], steps, first="page1"))
 
@@ -139,6 +143,13 @@ def test_ihd_usage_choices_are_named_radio_groups_and_the_chart_a_table() -> Non
     # a day with nothing stored is read as no data, never as 0.00 kWh
     assert "0.00 kWh" not in chart[0]["description"]
     assert "No data yet" in chart[0]["description"]
+    # each value tile's figure is labelled by its caption
+    now = walks["now"]["nodes"]
+    power = [n for n in now if n["role"] == "label" and n["name"] == "Power now"]
+    assert any(r["type"] == "label for" for r in power[0]["relations"])
+    figures = [n for n in now if any(r["type"] == "labelled by" and "Power now" in r["targets"]
+                                     for r in n["relations"])]
+    assert len(figures) == 1 and figures[0]["role"] == "label"
     assert [n for n in usage if n["role"] == "scroll bar"]
     assert all(n["name"] for n in usage if n["role"] == "scroll bar")
     # the table alternative: a row per day, period and value, walkable cell by cell
@@ -156,8 +167,28 @@ def test_ihd_usage_choices_are_named_radio_groups_and_the_chart_a_table() -> Non
 def test_installer_every_page_names_its_controls(language: str) -> None:
     walk = _installer_walk(language)
     assert walk["errors"] == []
-    assert len(walk["walks"]) == INSTALLER_PAGES
-    assert _problems(walk) == {f"page{i + 1}": [] for i in range(INSTALLER_PAGES)}
+    assert list(walk["walks"]) == INSTALLER_WALKS
+    assert _problems(walk) == {label: [] for label in INSTALLER_WALKS}
+
+
+def test_installer_steps_are_selectable_and_the_diagnostics_chart_has_a_table() -> None:
+    walks = _installer_walk("en")["walks"]
+    for i in range(INSTALLER_PAGES):
+        steps = [n for n in walks[f"page{i + 1}"]["nodes"] if n["role"] == "list item"]
+        assert len(steps) == INSTALLER_PAGES
+        # the step on view is the selected one: "2. Devices, selected"
+        assert [n["states"].count("selected") for n in steps] == [
+            int(j == i) for j in range(INSTALLER_PAGES)]
+    diagnostics = walks["page7"]["nodes"]
+    chart = [n for n in diagnostics if n["role"] == "chart"]
+    assert [c["name"] for c in chart] == ["Channel energy scan"]
+    assert chart[0]["description"] == "No scan yet."
+    tables = [n for n in walks[INSTALLER_TABLE_VIEW]["nodes"] if n["role"] == "table"]
+    assert "Channel energy scan, as a table" in [t["name"] for t in tables]
+    devices = [n for n in walks["page2"]["nodes"] if n["role"] == "table"]
+    assert [d["name"] for d in devices] == ["Device list"]
+    headers = [n["name"] for n in walks["page2"]["nodes"] if n["role"] == "table column header"]
+    assert headers[0] == "EUI-64" and len(headers) == devices[0]["table"]["columns"]
 
 
 @pytest.mark.parametrize("app", ["ihd", "installer"])

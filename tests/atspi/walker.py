@@ -91,7 +91,7 @@ def node_record(acc: object, origin: tuple[int, int], path: str) -> dict[str, ob
     if "Table" in interfaces and role == "table":
         table = acc.queryTable()
         record["table"] = {"rows": table.nRows, "columns": table.nColumns}
-    if role not in PLAIN_ROLES:
+    if role not in PLAIN_ROLES or role == "label":  # a label's "label for" counts too
         for rel in acc.getRelationSet():
             targets = [rel.getTarget(i) for i in range(rel.getNTargets())]
             record["relations"].append({

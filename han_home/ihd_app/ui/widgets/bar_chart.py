@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from han_home.ihd_app.ui.widgets.chart_table import ChartTable
 from han_home.shared.i18n import _
 from han_home.shared.ui import roles
+from han_home.shared.ui.chart_table import TableToggle
 from han_home.shared.ui.theme import NORMAL
 
 PAD = 6
@@ -46,39 +46,13 @@ class BarChart(QWidget):
         self.axis_colour = QColor(NORMAL.palette.control_border)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         roles.mark(self, "chart")
-        self.toggle = QPushButton(self)
-        self.toggle.setObjectName("chart-as-table")
-        self.toggle.clicked.connect(self._toggle_table)
-        self.table = ChartTable(self)
-        self.table.hide()
+        self.view = TableToggle(self)
 
     def showing_table(self) -> bool:
-        return not self.table.isHidden()
-
-    def _toggle_table(self) -> None:
-        self.table.setVisible(self.table.isHidden())
-        self._place_children()
-        self._texts()
-        self.update()
-
-    def _texts(self) -> None:
-        self.toggle.setText(_("Show as chart") if self.showing_table() else _("Show as table"))
-        self.toggle.setAccessibleDescription(
-            _("Shows the bars again") if self.showing_table()
-            else _("Shows each period and its value in a table"))
-        self.toggle.adjustSize()
-
-    def _place_children(self) -> None:
-        """The button in the top right corner; the table, when shown, below it."""
-        hint = self.toggle.sizeHint()
-        width = min(hint.width(), max(1, self.width() - 2 * PAD))
-        self.toggle.setGeometry(self.width() - PAD - width, PAD, width, hint.height())
-        top = PAD + hint.height() + PAD
-        self.table.setGeometry(PAD, top, max(1, self.width() - 2 * PAD),
-                               max(1, self.height() - top - PAD))
+        return self.view.showing_table()
 
     def resizeEvent(self, event: object) -> None:
-        self._place_children()
+        self.view.place()
 
     def set_bars(self, name: str, bars: list[Bar], scale_text: str, description_head: str,
                  bar_colour: str, text_colour: str, axis_colour: str) -> None:
@@ -87,10 +61,8 @@ class BarChart(QWidget):
         self.axis_colour = QColor(axis_colour)
         self.setAccessibleName(name)
         self.setAccessibleDescription(" ".join([description_head, *(b.spoken for b in bars)]))
-        self.table.set_rows(_("%(chart)s, as a table") % {"chart": name},
-                            [(b.period or b.label, b.value_text) for b in bars])
-        self._texts()
-        self._place_children()
+        self.view.set_rows(name, (_("Period"), _("Value")),
+                           [(b.period or b.label, b.value_text) for b in bars])
         self.updateGeometry()
         self.update()
 
@@ -123,11 +95,11 @@ class BarChart(QWidget):
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(400, line * 12 + self.toggle.sizeHint().height())
+        return QSize(400, line * 12 + self.view.reserved_height())
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(200, line * 7 + self.toggle.sizeHint().height())
+        return QSize(200, line * 7 + self.view.reserved_height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.showing_table():
@@ -140,7 +112,7 @@ class BarChart(QWidget):
         line = QFontMetrics(font).height()
         rows = max((len(bar) for bar in lines), default=1)
         # the scale text beside the table button, on as many lines as it needs
-        button = self.toggle.geometry()
+        button = self.view.button.geometry()
         scale_rect = QRectF(PAD, PAD, max(1, button.left() - 2 * PAD), 10 * scale_line)
         flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
         used = self.fontMetrics().boundingRect(scale_rect.toRect(), flags, self.scale_text)
