@@ -12,7 +12,7 @@ def test_power_and_energy_are_said_in_words() -> None:
     assert for_ear("Pŵer nawr: 1.12 kW.", "cy") == "Pŵer nawr: un pwynt un dau cilowat."
     assert for_ear("3.43 kWh", "en") == "three point four three kilowatt hours"
     # "pwynt" right after the number takes its mutation: aspirate after tri, soft after dau
-    assert for_ear("3.43 kWh", "cy") == "tri phwynt pedwar tri cilowat awr"
+    assert for_ear("3.43 kWh", "cy") == "tri phwynt pedwar tri awr cilowat"
     assert for_ear("2.679 m³", "cy") == "dau bwynt chwech saith naw metr ciwbig"
     assert for_ear("1 kW", "en") == "one kilowatt"
 
@@ -40,7 +40,7 @@ def test_english_money_and_rates() -> None:
     assert for_ear("£0.08 today", "en") == "eight pence today"
     assert for_ear("Rate 24.50p/kWh", "en") == "Rate twenty-four point five pence per kilowatt hour"
     assert for_ear("Cyfradd 24.50c/kWh", "cy") == (
-        "Cyfradd pedwar ar hugain pwynt pump ceiniog y cilowat awr")
+        "Cyfradd pedwar ar hugain pwynt pump ceiniog fesul awr cilowat")
     assert for_ear("Debt -£2.00", "en") == "Debt minus two pounds"
 
 

@@ -20,7 +20,7 @@ from num2words.lang_CY import aspiratedmutation, softmutation  # type: ignore[im
 
 # unit: (English singular, English plural, Welsh) - Welsh nouns stay singular after a number
 UNITS = {
-    "kWh": ("kilowatt hour", "kilowatt hours", "cilowat awr"),
+    "kWh": ("kilowatt hour", "kilowatt hours", "awr cilowat"),  # Ofgem: "awr cilowat"
     "kW": ("kilowatt", "kilowatts", "cilowat"),
     "m³": ("cubic metre", "cubic metres", "metr ciwbig"),
     "kg CO₂e": ("kilogram of carbon dioxide", "kilograms of carbon dioxide",
@@ -115,7 +115,7 @@ def for_ear(text: str, language: str) -> str:
     def rate(m: re.Match[str]) -> str:
         words = number_words(m.group(1), language)
         if language == "cy":
-            return f"{words} ceiniog y cilowat awr"
+            return f"{words} ceiniog fesul awr cilowat"  # Ofgem: "ceiniog fesul kWh"
         return f"{words} pence per kilowatt hour"
 
     def bare(m: re.Match[str]) -> str:  # a unit named alone: "Energy (kWh)", "Cost (£)"
