@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from han_home.ihd_app.model import Ambient, DisplayModel
@@ -27,6 +27,7 @@ from han_home.shared.i18n import LANGUAGES, _, get_translator, set_language
 from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.ui import roles
 from han_home.shared.ui.accessibility import Announcer
+from han_home.shared.ui.icons import speaker_icon
 from han_home.shared.ui.theme import Palette, qpalette, stylesheet
 
 NOTICE_S = 60  # how long a failure notice stays up
@@ -105,6 +106,7 @@ class MainWindow(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.clock)
+        header.addWidget(self.speak)  # an icon only: the header keeps its width at 200 %
         header.addWidget(self.language)
         self.status = label("muted")
         self.status.setObjectName("status")
@@ -121,11 +123,7 @@ class MainWindow(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
         layout.addLayout(header)
-        # the read-aloud button beside the status line, which wraps: the header stays as wide
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.speak)
-        layout.addLayout(status_row)
+        layout.addWidget(self.status)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
@@ -193,6 +191,10 @@ class MainWindow(QWidget):
             screen.rescale()
         self.render_all()
         self.nav.refresh()  # same texts, new font size: the columns may no longer fit
+        # the speaker in the theme's text colour, growing with the text (24 px at 100 %)
+        side = round(24 * settings.text_scale)
+        self.speak.setIcon(speaker_icon(self.ctx.palette.text, side))
+        self.speak.setIconSize(QSize(side, side))
 
     def render_all(self) -> None:
         self._dirty.clear()
@@ -230,10 +232,6 @@ class MainWindow(QWidget):
         self.language.setAccessibleDescription(
             _(s.SWITCH_TO_ENGLISH) if other == "en" else _(s.SWITCH_TO_WELSH))
         self.status.setText(status_text(self.model, self.ctx.settings))
-        if self.speak.icon().isNull():
-            from PySide6.QtWidgets import QStyle  # its enums: not needed before this
-
-            self.speak.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaVolume))
         self.speak.setAccessibleName(_("Read aloud"))
         self.speak.setToolTip(_("Read aloud"))
         self.speak.setAccessibleDescription(_("Reads this screen aloud"))
