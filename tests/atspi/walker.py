@@ -165,10 +165,10 @@ def _signature(nodes: list[dict[str, object]]) -> list[tuple[object, ...]]:
 
 
 def settled_walk(window: object, before: list[tuple[object, ...]] | None, pause: float,
-                 tries: int = 8) -> list[dict[str, object]]:
-    """Walk ``pause`` seconds after a press, again (up to ``tries`` times) while the tree
-    is still the one from before the press: a walk costs ~0.4 s of D-Bus round trips, so
-    it is not repeated once the app has visibly reacted."""
+                 tries: int = 20) -> list[dict[str, object]]:
+    """Walk ``pause`` seconds after a press, again (up to ``tries`` times, 5 s and more on
+    a loaded machine) while the tree is still the one from before the press: a walk costs
+    ~0.4 s of D-Bus round trips, so it is not repeated once the app has visibly reacted."""
     nodes: list[dict[str, object]] = []
     for _ in range(tries):
         time.sleep(pause)
