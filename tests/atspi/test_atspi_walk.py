@@ -8,7 +8,7 @@ name, in that language) to reach each screen. Marked ``atspi`` (``-m atspi`` sel
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -91,14 +91,19 @@ def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _tools(_shared_folder: None) -> None:
+def _tools(_shared_folder: None) -> Iterator[None]:
     missing = missing_tools()
     assert not missing, "the AT-SPI walk needs: " + ", ".join(missing) + " (.ci/run installs them)"
     # All four walks at once, in the background: each mostly waits (an app starting, Qt
     # answering over D-Bus), so together they take about as long as the longest. A test
     # that needs one blocks on its lock (harness.shared_walk) until it is written.
-    for walk, language in [(w, lang) for w in (_ihd_walk, _installer_walk) for lang in LANGUAGES]:
-        threading.Thread(target=_quietly, args=(walk, language), daemon=True).start()
+    threads = [threading.Thread(target=_quietly, args=(walk, language), daemon=True)
+               for walk in (_ihd_walk, _installer_walk) for language in LANGUAGES]
+    for thread in threads:
+        thread.start()
+    yield
+    for thread in threads:  # no app or Xvfb outlives the module, even after a failure
+        thread.join(timeout=90)
 
 
 def _quietly(walk: Callable[[str], dict[str, Any]], language: str) -> None:
