@@ -86,6 +86,7 @@ class ChartBar:
     carbon_kg: Decimal
     m3: Decimal | None
     meter_kwh: Decimal = Decimal(0)  # of kwh: the meter's own half-hours (its profile)
+    has_data: bool = True  # False: nothing stored for the period (not the same as 0 kWh)
 
 
 @dataclass(frozen=True)
@@ -488,6 +489,7 @@ class DisplayModel:
                 Decimal(0),
                 Decimal(0),
                 None,
+                has_data=False,
             )
         return ChartBar(
             total.period,

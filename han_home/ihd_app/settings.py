@@ -37,6 +37,7 @@ class Settings:
     budget_gbp_per_day: Decimal = Decimal("4.00")
     show_carbon: bool = True
     show_utc: bool = False
+    spoken_alerts: bool = False  # say low credit and high use aloud (read_aloud.py)
 
     def changed(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

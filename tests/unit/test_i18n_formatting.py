@@ -57,7 +57,7 @@ def test_numbers_and_units(tr: cat.Translator) -> None:
     assert f.format_pence_rate_spoken(Decimal("24.5")) == "24.50 pence per kilowatt-hour"
     tr.set_language("cy")
     assert f.format_pence_rate(Decimal("24.5")) == "24.50c/kWh"
-    assert f.format_pence_rate_spoken(Decimal("24.5")) == "24.50 ceiniog y cilowat awr"
+    assert f.format_pence_rate_spoken(Decimal("24.5")) == "24.50 ceiniog fesul awr cilowat"
     assert f.format_kwh(Decimal("1234.5"), 1) == "1,234.5 kWh"
 
 

@@ -11,20 +11,23 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from han_home.ihd_app.model import DisplayModel
+from han_home.ihd_app.model import Ambient, DisplayModel
 from han_home.ihd_app.settings import SCREENS, Settings
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.nav import NavBar
+from han_home.ihd_app.ui.read_aloud import ReadAloud
 from han_home.ihd_app.ui.screens.base import Screen
 from han_home.ihd_app.ui.status import status_text
 from han_home.ihd_app.ui.widgets.common import label
 from han_home.shared.i18n import LANGUAGES, _, get_translator, set_language
 from han_home.shared.i18n import ihd_strings as s
+from han_home.shared.ui import roles
 from han_home.shared.ui.accessibility import Announcer
+from han_home.shared.ui.icons import speaker_icon
 from han_home.shared.ui.theme import Palette, qpalette, stylesheet
 
 NOTICE_S = 60  # how long a failure notice stays up
@@ -83,6 +86,7 @@ class MainWindow(QWidget):
     def __init__(self, model: DisplayModel, settings: Settings,
                  on_settings_changed: Callable[[Settings], None], kiosk: bool = False) -> None:
         super().__init__()
+        roles.install()  # before anything is shown: Qt caches each widget's interface
         self.setObjectName("ihd-main")
         self.model = model
         self.on_settings_changed = on_settings_changed
@@ -95,9 +99,14 @@ class MainWindow(QWidget):
         self.language = QPushButton()
         self.language.setObjectName("language-switch")
         self.language.clicked.connect(self._toggle_language)
+        self.read_aloud = ReadAloud()
+        self.speak = QPushButton()  # a speaker icon: no text to outgrow the header
+        self.speak.setObjectName("read-aloud")
+        self.speak.clicked.connect(self.read_screen)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.clock)
+        header.addWidget(self.speak)  # an icon only: the header keeps its width at 200 %
         header.addWidget(self.language)
         self.status = label("muted")
         self.status.setObjectName("status")
@@ -156,6 +165,14 @@ class MainWindow(QWidget):
         self.title.setText(s.screen_title(key))
         self.setWindowTitle(_(s.IN_HOME_DISPLAY))
 
+    def read_screen(self) -> bool:
+        """Read the screen on view aloud: its title, the status line, then its content."""
+        if not self.read_aloud.speaker.available:
+            self.show_failure(_("Reading aloud needs a speech engine (speech-dispatcher or "
+                                "espeak-ng), and none is installed."))
+            return False
+        return self.read_aloud.read([self.title, self.status, self.screens[self._current]])
+
     def current_screen(self) -> str:
         return self._current
 
@@ -174,6 +191,10 @@ class MainWindow(QWidget):
             screen.rescale()
         self.render_all()
         self.nav.refresh()  # same texts, new font size: the columns may no longer fit
+        # the speaker in the theme's text colour, growing with the text (24 px at 100 %)
+        side = round(24 * settings.text_scale)
+        self.speak.setIcon(speaker_icon(self.ctx.palette.text, side))
+        self.speak.setIconSize(QSize(side, side))
 
     def render_all(self) -> None:
         self._dirty.clear()
@@ -200,6 +221,7 @@ class MainWindow(QWidget):
         self.title.setText(s.screen_title(self._current))
         for key, screen in self.screens.items():
             screen.setAccessibleName(s.screen_title(key))
+            screen.name_scroll_bar()
         self.setWindowTitle(_(s.IN_HOME_DISPLAY))
         self.clock.setText(t.clock_time(self.model.now(), self.ctx.settings))
         self.clock.setAccessibleName(_("Time now"))
@@ -210,6 +232,9 @@ class MainWindow(QWidget):
         self.language.setAccessibleDescription(
             _(s.SWITCH_TO_ENGLISH) if other == "en" else _(s.SWITCH_TO_WELSH))
         self.status.setText(status_text(self.model, self.ctx.settings))
+        self.speak.setAccessibleName(_("Read aloud"))
+        self.speak.setToolTip(_("Read aloud"))
+        self.speak.setAccessibleDescription(_("Reads this screen aloud"))
         self.nav.render_view(self.model.unread)
 
     def _on_model(self, sections: set[str]) -> None:
@@ -237,6 +262,11 @@ class MainWindow(QWidget):
             if model.unread > int(self._alerts["unread"]):
                 announcer.announce(self, _("New message from your supplier."), key="message")
             self._alerts["unread"] = model.unread
+        if sections & {"credit", "now"}:
+            credit = model.credit()
+            self.read_aloud.alerts(credit is not None and credit.low,
+                                   model.ambient() == Ambient.HIGH, model.now(),
+                                   self.ctx.settings.spoken_alerts)
         if "stale" in sections:
             announcer.announce(self, _("Some readings are out of date: this display has not "
                                        "heard from the meter recently."), key="stale")

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 
 from han_home.installer_app.diagnostics import BUSY_ENERGY, CHANNELS, ScanResult
 from han_home.shared.i18n import _
+from han_home.shared.ui import roles
+from han_home.shared.ui.chart_table import TableToggle
 from han_home.shared.ui.theme import get_theme
 
 
@@ -71,23 +73,45 @@ class ChannelChart(QWidget):
         self.theme_key = theme
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        roles.mark(self, "chart")
+        self.view = TableToggle(self)  # "Show as table": channel and energy, cell by cell
         self.retranslate()
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(16 * line * 2, line * 10)
+        return QSize(16 * line * 2, line * 10 + self.view.reserved_height())
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(16 * line, line * 8)
+        return QSize(16 * line, line * 8 + self.view.reserved_height())
 
     def set_result(self, result: ScanResult | None) -> None:
         self.result = result
         self.retranslate()
         self.update()
 
+    def resizeEvent(self, event: object) -> None:
+        self.view.place()
+
+    def _table_rows(self) -> list[tuple[str, str]]:
+        if self.result is None:
+            return []
+        rows = []
+        for channel in CHANNELS:
+            energy = {"energy": int(self.result.energy.get(channel, 0))}
+            if channel == self.result.recommended:
+                value = _("%(energy)d of 255, recommended") % energy
+            elif self.result.busy(channel):
+                value = _("%(energy)d of 255, busy") % energy
+            else:
+                value = _("%(energy)d of 255") % energy
+            rows.append((_("Channel %(channel)d") % {"channel": channel}, value))
+        return rows
+
     def retranslate(self) -> None:
         self.setAccessibleName(_("Channel energy scan"))
+        self.view.set_rows(_("Channel energy scan"), (_("Channel"), _("Energy")),
+                           self._table_rows())
         if self.result is None:
             self.setAccessibleDescription(_("No scan yet."))
             return
@@ -97,13 +121,15 @@ class ChannelChart(QWidget):
         self.setAccessibleDescription("; ".join(parts))
 
     def paintEvent(self, event) -> None:
+        if self.view.showing_table():
+            return  # the table covers the bars
         p = get_theme(self.theme_key).palette
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
         line = fm.height()
         w, h = self.width(), self.height()
-        top, bottom = line * 1.5, h - line * 1.6
+        top, bottom = max(line * 1.5, self.view.reserved_height() + line), h - line * 1.6
         slot = w / len(CHANNELS)
         painter.setPen(QPen(QColor(p.control_border), 1))
         painter.drawLine(0, int(bottom), w, int(bottom))

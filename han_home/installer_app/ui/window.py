@@ -21,13 +21,15 @@ from han_home.installer_app.ui.pages import PAGES, DiagnosticsPage, Page
 from han_home.installer_app.ui.widgets import label
 from han_home.shared.han.client import RadioState
 from han_home.shared.i18n import LANGUAGES, _, current_language, get_translator, set_language
-from han_home.shared.ui.accessibility import Announcer
+from han_home.shared.ui import roles
+from han_home.shared.ui.accessibility import Announcer, name_scroll_bars
 from han_home.shared.ui.theme import apply_theme
 
 
 class InstallerWindow(QWidget):
     def __init__(self, ctl: Controller, theme: str = "normal", text_scale: float = 1.0) -> None:
         super().__init__()
+        roles.install()  # before anything is shown: Qt caches each widget's interface
         self.setObjectName("installer-main")
         self.ctl = ctl
         self.theme = theme
@@ -62,6 +64,9 @@ class InstallerWindow(QWidget):
         self.language.currentIndexChanged.connect(
             lambda i: set_language(self.language.itemData(i)))
         self.contrast = QPushButton()
+        # an on/off setting: Qt's check-box role is the right one (the AT-SPI audit knows
+        # real check boxes by a QCheckBox class or a "check-" object name)
+        self.contrast.setObjectName("check-high-contrast")
         self.contrast.setCheckable(True)
         self.contrast.setChecked(theme == "high-contrast")
         self.contrast.toggled.connect(self._toggle_contrast)
@@ -134,6 +139,7 @@ class InstallerWindow(QWidget):
         self.back.setAccessibleName(_("Back"))
         self.next.setText(_("&Next >"))
         self.next.setAccessibleName(_("Next"))
+        name_scroll_bars(self, _("Scroll this page"))
         width = max(self.steps.sizeHintForColumn(0), 0) + 4 * self.fontMetrics().height() // 2
         self.steps.setFixedWidth(max(160, width))
         self._changed("radio")

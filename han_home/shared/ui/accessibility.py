@@ -20,6 +20,17 @@ def set_accessible(widget: QWidget, name: str, description: str | None = None) -
         widget.setAccessibleDescription(description)
 
 
+def name_scroll_bars(root: QWidget, name: str) -> None:
+    """Name every scroll bar under ``root`` that has no name yet ("Scroll this page"):
+    Qt leaves them unnamed and a screen reader says only "scroll bar"."""
+    from PySide6.QtWidgets import QScrollBar
+
+    for bar in root.findChildren(QScrollBar):
+        if not bar.accessibleName() or bar.property("a11yAutoName"):
+            bar.setAccessibleName(name)
+            bar.setProperty("a11yAutoName", True)
+
+
 class Announcer:
     """Sends screen-reader announcements, at most one per key per ``min_interval`` seconds.
 

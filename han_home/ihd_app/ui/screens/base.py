@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
 from han_home.ihd_app.ui.widgets.qt_values import FOCUS_STRONG, SCROLL_BAR_ALWAYS_OFF
+from han_home.shared.i18n import _
 
 TILE_MIN_PX = 230  # a tile's narrowest column at 100 % text
 # Touch scrolling is set up this long after a screen is built: the first viewport() call
@@ -40,11 +41,20 @@ class Screen(QScrollArea):
         QTimer.singleShot(TOUCH_SETUP_MS, self, self._grab_touch)
         self.setProperty("focusPolicy", FOCUS_STRONG)
         self.grids: list[ResponsiveGrid] = []  # tile grids whose column width follows text size
+        self._set_up = False  # touch scrolling and the scroll bar's name (after the first frame)
 
     def _grab_touch(self) -> None:
         from PySide6.QtWidgets import QScroller  # its type and enums: not for the first frame
 
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self._set_up = True
+        self.name_scroll_bar()
+
+    def name_scroll_bar(self) -> None:
+        """A screen reader says "Scroll this screen, scroll bar", not just "scroll bar"
+        (again after a language switch; nothing to do before the screen is set up)."""
+        if self._set_up:
+            self.verticalScrollBar().setAccessibleName(_("Scroll this screen"))
 
     def tile_grid(self, max_columns: int = 4) -> ResponsiveGrid:
         grid = ResponsiveGrid(self._tile_px(), max_columns)

@@ -61,6 +61,8 @@ class SettingsScreen(Screen):
         self.budget_heading = label("heading")
         self.carbon, self.utc = QCheckBox(), QCheckBox()
         self.changes = ChangesPanel()
+        self.spoken = QCheckBox()  # spoken alerts (read_aloud.py)
+        self.spoken.setObjectName("check-spoken-alerts")
         for buddy, box in ((self.low_label, self.low), (self.high_label, self.high),
                            (self.budget_label, self.budget)):
             buddy.setBuddy(box)
@@ -90,7 +92,7 @@ class SettingsScreen(Screen):
         add(self.ambient_label)
         for widget in (self.low_label, self.low, self.high_label, self.high,
                        self.budget_heading, self.budget_label, self.budget, self.carbon,
-                       self.utc, self.changes):
+                       self.utc, self.spoken, self.changes):
             add(widget)
 
     def _connect(self) -> None:
@@ -106,6 +108,7 @@ class SettingsScreen(Screen):
             lambda v: self._change(budget_gbp_per_day=Decimal(str(round(v, 2)))))
         self.carbon.toggled.connect(lambda on: self._change(show_carbon=on))
         self.utc.toggled.connect(lambda on: self._change(show_utc=on))
+        self.spoken.toggled.connect(lambda on: self._change(spoken_alerts=on))
 
     def _change(self, **changes: object) -> None:
         self.ctx.change_settings(self.ctx.settings.changed(**changes))
@@ -129,7 +132,7 @@ class SettingsScreen(Screen):
         settings = self.ctx.settings
         blockers = [QSignalBlocker(w) for w in (*self.languages.values(), *self.themes.values(),
                                                  self.low, self.high, self.budget, self.carbon,
-                                                 self.utc)]
+                                                 self.utc, self.spoken)]
         self.language_label.setText(_(s.LANGUAGE))
         for code, button in self.languages.items():
             button.setChecked(code == settings.language)
@@ -160,4 +163,7 @@ class SettingsScreen(Screen):
         self.utc.setText(_(s.SHOW_UTC_SETTING))
         self.utc.setChecked(settings.show_utc)
         self.changes.show_changes(self.ctx.model.changes)
+        self.spoken.setText(_("Spoken alerts"))  # short: a check box's text never wraps
+        self.spoken.setAccessibleDescription(_("Say low credit and high use aloud"))
+        self.spoken.setChecked(settings.spoken_alerts)
         del blockers

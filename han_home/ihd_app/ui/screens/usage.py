@@ -90,14 +90,16 @@ class UsageScreen(Screen):
     def _render_controls(self) -> None:
         gas = self.fuel.value == Fuel.GAS.value
         self.chart_heading.setText(_(SPANS[self.span.value]))
-        self.fuel.set_texts({Fuel.ELECTRICITY.value: _(s.ELECTRICITY), Fuel.GAS.value: _(s.GAS)})
-        self.span.set_texts({k: _(v) for k, v in SPANS.items()})
+        self.fuel.set_texts({Fuel.ELECTRICITY.value: _(s.ELECTRICITY), Fuel.GAS.value: _(s.GAS)},
+                            group=_("Fuel"))
+        self.span.set_texts({k: _(v) for k, v in SPANS.items()}, group=_("Period"))
         visible = {"kwh", "gbp"} | ({"carbon"} if self.ctx.settings.show_carbon else set()) \
             | ({VOLUME} if gas else set())
         if self.measure.value not in visible:
             self.measure.set_value("kwh")
         self.measure.set_texts({"kwh": _(s.SHOW_ENERGY), "gbp": _(s.SHOW_COST),
-                                "carbon": _(s.SHOW_CARBON), VOLUME: _(VOLUME_LABEL)}, visible)
+                                "carbon": _(s.SHOW_CARBON), VOLUME: _(VOLUME_LABEL)}, visible,
+                               group=_("Measure"))
 
     def _render_chart(self) -> None:
         fuel = Fuel(self.fuel.value)
@@ -119,7 +121,8 @@ class UsageScreen(Screen):
 
     def _bar(self, row: ChartBar, span: str, measure: str) -> Bar:
         value = measure_value(row, measure)
-        text = measure_text(measure, value)
+        # a period with nothing stored is read "no data", never "0.00 kWh"
+        text = measure_text(measure, value) if row.has_data else _(s.NO_DATA_YET)
         note = ""
         if span == "8d":
             label_text, period = short_date(row.start, "EEE d"), format_weekday_date(row.start)
@@ -134,7 +137,8 @@ class UsageScreen(Screen):
                 "period": period, "hours": note, "value": text}
         else:
             spoken = _("%(period)s: %(value)s.") % {"period": period, "value": text}
-        return Bar(label_text, note, value, spoken, text)
+        return Bar(label_text, note, value, spoken, text, period=period,
+                   missing=not row.has_data)
 
 
 def hours_text(hours: int) -> str:

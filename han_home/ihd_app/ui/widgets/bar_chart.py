@@ -1,8 +1,11 @@
 """A bar chart painted by hand: one bar per period, a label under each (two lines when the
 day had 23 or 25 hours), the value of the tallest bar as the scale.
 
-Screen readers get the chart's name and a description listing every bar's value. Bar and
-axis colours come from the theme, chosen for >= 3:1 contrast (WCAG 1.4.11).
+Screen readers get the chart's name (role: chart) and a description listing every bar's
+value, and a "Show as table" button in the chart's corner swaps the bars for a table of
+period and value that a screen reader can walk cell by cell (and anyone can read at large
+text). A bar with no data says "No data", never "0.00 kWh". Bar and axis colours come from
+the theme, chosen for >= 3:1 contrast (WCAG 1.4.11).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from han_home.shared.i18n import _
+from han_home.shared.ui import roles
+from han_home.shared.ui.chart_table import TableToggle
 from han_home.shared.ui.theme import NORMAL
 
 PAD = 6
@@ -26,6 +32,8 @@ class Bar:
     value: Decimal
     spoken: str  # the whole entry for the accessible description
     value_text: str = ""
+    period: str = ""  # the period in full, for the table ("Tuesday, 24 November 2026")
+    missing: bool = False  # no data for this period: no bar, "No data" in the table
 
 
 class BarChart(QWidget):
@@ -37,6 +45,14 @@ class BarChart(QWidget):
         self.text_colour = QColor(NORMAL.palette.text)
         self.axis_colour = QColor(NORMAL.palette.control_border)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        roles.mark(self, "chart")
+        self.view = TableToggle(self)
+
+    def showing_table(self) -> bool:
+        return self.view.showing_table()
+
+    def resizeEvent(self, event: object) -> None:
+        self.view.place()
 
     def set_bars(self, name: str, bars: list[Bar], scale_text: str, description_head: str,
                  bar_colour: str, text_colour: str, axis_colour: str) -> None:
@@ -45,6 +61,8 @@ class BarChart(QWidget):
         self.axis_colour = QColor(axis_colour)
         self.setAccessibleName(name)
         self.setAccessibleDescription(" ".join([description_head, *(b.spoken for b in bars)]))
+        self.view.set_rows(name, (_("Period"), _("Value")),
+                           [(b.period or b.label, b.value_text) for b in bars])
         self.updateGeometry()
         self.update()
 
@@ -77,13 +95,15 @@ class BarChart(QWidget):
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(400, line * 12)
+        return QSize(400, line * 12 + self.view.reserved_height())
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(200, line * 7)
+        return QSize(200, line * 7 + self.view.reserved_height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self.showing_table():
+            return  # the table covers the chart
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scale_line = self.fontMetrics().height()
@@ -91,11 +111,15 @@ class BarChart(QWidget):
         font = self.label_font(lines)
         line = QFontMetrics(font).height()
         rows = max((len(bar) for bar in lines), default=1)
-        top = PAD + scale_line + PAD  # room for the scale text
+        # the scale text beside the table button, on as many lines as it needs
+        button = self.view.button.geometry()
+        scale_rect = QRectF(PAD, PAD, max(1, button.left() - 2 * PAD), 10 * scale_line)
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+        used = self.fontMetrics().boundingRect(scale_rect.toRect(), flags, self.scale_text)
+        top = PAD + max(used.height(), button.height()) + PAD  # room for the scale text
         bottom = self.height() - PAD - rows * line - PAD
         painter.setPen(self.text_colour)
-        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, scale_line),
-                         int(Qt.AlignmentFlag.AlignLeft), self.scale_text)
+        painter.drawText(scale_rect, flags, self.scale_text)
         painter.setPen(QPen(self.axis_colour, 2))
         painter.drawLine(PAD, int(bottom), self.width() - PAD, int(bottom))
         highest = max((b.value for b in self.bars), default=Decimal(0))

@@ -1,7 +1,8 @@
 """A card with one figure: its label, the value, an optional detail line, and its source.
 
 The accessible name is the label; the description is the spoken value with source and age,
-so a screen reader hears "Power now: 0.66 kW. Meter reading, less than a minute old".
+so a screen reader hears "Power now: 0.66 kW. Meter reading, less than a minute old"; the
+figure itself is labelled by the caption.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ class ValueTile(QFrame):
         self.figure = label(figure_role)
         self.detail = label()
         self.source = label("source")
+        # the value is labelled by its caption: a screen reader on the figure hears
+        # "Power now" with it ("labelled by" / "label for" over AT-SPI)
+        self.title.setBuddy(self.figure)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)

@@ -1,0 +1,239 @@
+"""The out-of-process AT-SPI walk: each app under Xvfb on its own AT-SPI bus, walked with
+pyatspi as Orca sees it, every IHD screen in English and Welsh and every installer page.
+
+One app start per app and language; the walker presses the navigation (by its accessible
+name, in that language) to reach each screen. Marked ``atspi`` (``-m atspi`` selects it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from han_home.ihd_app.settings import SCREENS
+from han_home.shared.i18n.catalog import LANGUAGES, Translator
+from tests.atspi import audit
+from tests.atspi.harness import missing_tools, shared_walk, walk_app
+
+pytestmark = pytest.mark.atspi
+
+TABLE_VIEW = "usage-table"
+WALKS = [*SCREENS[:2], TABLE_VIEW, *SCREENS[2:]]
+INSTALLER_PAGES = 7  # han_home.installer_app.ui.pages.PAGES (not imported: no Qt needed here)
+INSTALLER_TABLE_VIEW = "page7-table"
+INSTALLER_WALKS = [*(f"page{i + 1}" for i in range(INSTALLER_PAGES)), INSTALLER_TABLE_VIEW]
+
+
+@cache
+def _translator() -> Translator:
+    return Translator()
+
+
+def _titles(language: str) -> dict[str, str]:
+    catalog = _translator().catalog(language)
+    return {key: catalog.pgettext("screen", key.capitalize()) for key in SCREENS}
+
+
+def _same_in_welsh() -> set[str]:
+    """Welsh catalogue entries whose Welsh is the English ("Tariff", "Cost", "kWh")."""
+    catalog = _translator().catalog("cy")
+    same: set[str] = set()
+    for message in getattr(catalog, "_catalog", {}).items():
+        key, value = message
+        msgid = key[1] if isinstance(key, tuple) else key
+        msgid = msgid.split("\x04", 1)[-1] if isinstance(msgid, str) else msgid
+        if isinstance(msgid, str) and msgid == value:
+            same.add(value)
+    return same
+
+
+# set by the session fixture below: a folder every xdist worker of this run shares
+SHARED: list[Path] = []
+
+
+def _folder() -> Path | None:
+    return SHARED[0] if SHARED else None
+
+
+@cache
+def _ihd_walk(language: str) -> dict[str, Any]:
+    titles = _titles(language)
+    steps = []
+    for key in SCREENS[1:]:
+        steps.append(f"{key}={titles[key]}")
+        if key == "usage":  # the chart's table alternative, then on to the next screen
+            steps.append(f"{TABLE_VIEW}={_translator().catalog(language).gettext('Show as table')}")
+    return shared_walk(_folder(), f"ihd-{language}", lambda: walk_app(
+        ["ihd-app", "--lang", language, "--size", "800x480", "--screen", "now"],
+        steps, first="now"))
+
+
+@cache
+def _installer_walk(language: str) -> dict[str, Any]:
+    catalog = _translator().catalog(language)
+    steps = [f"page{i + 1}={catalog.gettext('Next')}" for i in range(1, INSTALLER_PAGES)]
+    # the diagnostics chart's table view
+    steps.append(f"{INSTALLER_TABLE_VIEW}={catalog.gettext('Show as table')}")
+    return shared_walk(_folder(), f"installer-{language}", lambda: walk_app(
+        ["installer-app", "--lang", language], steps, first="page1"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # under xdist each worker's basetemp is popen-gwN inside one folder for the run
+    base = tmp_path_factory.getbasetemp()
+    SHARED[:] = [(base.parent if base.name.startswith("popen-gw") else base) / "atspi-walks"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _tools(_shared_folder: None) -> Iterator[None]:
+    missing = missing_tools()
+    assert not missing, "the AT-SPI walk needs: " + ", ".join(missing) + " (.ci/run installs them)"
+    # All four walks at once, in the background: each mostly waits (an app starting, Qt
+    # answering over D-Bus), so together they take about as long as the longest. A test
+    # that needs one blocks on its lock (harness.shared_walk) until it is written.
+    threads = [threading.Thread(target=_quietly, args=(walk, language), daemon=True)
+               for walk in (_ihd_walk, _installer_walk) for language in LANGUAGES]
+    for thread in threads:
+        thread.start()
+    yield
+    for thread in threads:  # no app or Xvfb outlives the module, even after a failure
+        thread.join(timeout=90)
+
+
+def _quietly(walk: Callable[[str], dict[str, Any]], language: str) -> None:
+    try:
+        walk(language)
+    except Exception:  # the test that needs this walk does it again and reports the error
+        pass
+
+
+def _problems(walk: dict[str, Any]) -> dict[str, list[str]]:
+    return {label: audit.unnamed(w["nodes"]) + audit.fake_check_boxes(w["nodes"])
+            for label, w in walk["walks"].items()}
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_ihd_every_screen_names_its_controls_with_the_right_roles(language: str) -> None:
+    walk = _ihd_walk(language)
+    assert walk["errors"] == []
+    assert list(walk["walks"]) == WALKS
+    titles = _titles(language)
+    for key, screen in walk["walks"].items():
+        key = "usage" if key == TABLE_VIEW else key
+        # the walk really reached that screen: its title heads the window
+        assert any(n["role"] == "label" and n["name"] == titles[key]
+                   for n in screen["nodes"][:3]), key
+    assert _problems(walk) == {key: [] for key in WALKS}
+
+
+def test_ihd_navigation_is_a_tab_list_with_the_screen_on_view_selected() -> None:
+    walk = _ihd_walk("en")
+    titles = _titles("en")
+    for key, screen in walk["walks"].items():
+        key = "usage" if key == TABLE_VIEW else key
+        tabs = [n for n in screen["nodes"] if n["role"] == "page tab"]
+        assert [t["name"] for t in tabs] == [titles[k] for k in SCREENS]
+        assert [t["name"] for t in tabs if "selected" in t["states"]] == [titles[key]]
+        lists = [n for n in screen["nodes"] if n["role"] == "page tab list"]
+        assert len(lists) == 1 and lists[0]["name"], key
+
+
+def test_ihd_usage_choices_are_named_radio_groups_and_the_chart_a_table() -> None:
+    walks = _ihd_walk("en")["walks"]
+    usage = walks["usage"]["nodes"]
+    by_path = {n["path"]: n for n in usage}
+    radios = [n for n in usage if n["role"] == "radio button"]
+    assert {"Electricity", "Gas", "Last 8 days", "Energy (kWh)"} <= {r["name"] for r in radios}
+    # each radio sits in a named grouping (Qt has no "member of" relation to give)
+    # (Qt's grouping role reaches AT-SPI as a panel, which Orca reads by name on entry)
+    parents = [by_path[r["path"].rsplit("/", 1)[0]] for r in radios]
+    assert {p["role"] for p in parents} == {"panel"}
+    assert {p["name"] for p in parents} == {"Fuel", "Period", "Measure"}
+    assert sum("checked" in r["states"] for r in radios) == 3  # one chosen per group
+    chart = [n for n in usage if n["role"] == "chart"]
+    assert chart and chart[0]["name"] == "Electricity usage chart"
+    assert chart[0]["description"].startswith("Last 8 days.")
+    # a day with nothing stored is read as no data, never as 0.00 kWh
+    assert "0.00 kWh" not in chart[0]["description"]
+    assert "No data yet" in chart[0]["description"]
+    # each value tile's figure is labelled by its caption
+    now = walks["now"]["nodes"]
+    power = [n for n in now if n["role"] == "label" and n["name"] == "Power now"]
+    assert any(r["type"] == "label for" for r in power[0]["relations"])
+    figures = [n for n in now if any(r["type"] == "labelled by" and "Power now" in r["targets"]
+                                     for r in n["relations"])]
+    assert len(figures) == 1 and figures[0]["role"] == "label"
+    assert [n for n in usage if n["role"] == "scroll bar"]
+    assert all(n["name"] for n in usage if n["role"] == "scroll bar")
+    # the table alternative: a row per day, period and value, walkable cell by cell
+    table_view = walks[TABLE_VIEW]["nodes"]
+    tables = [n for n in table_view if n["role"] == "table"]
+    assert [t["name"] for t in tables] == ["Electricity usage chart, as a table"]
+    assert tables[0]["table"] == {"rows": 8, "columns": 2}
+    headers = [n["name"] for n in table_view if n["role"] == "table column header"]
+    assert headers == ["Period", "Value"]
+    cells = [n["name"] for n in table_view if n["role"] == "table cell"]
+    assert cells and len(cells) % 2 == 0 and "No data yet" in cells[1::2]
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_installer_every_page_names_its_controls(language: str) -> None:
+    walk = _installer_walk(language)
+    assert walk["errors"] == []
+    assert list(walk["walks"]) == INSTALLER_WALKS
+    assert _problems(walk) == {label: [] for label in INSTALLER_WALKS}
+
+
+def test_installer_steps_are_selectable_and_the_diagnostics_chart_has_a_table() -> None:
+    walks = _installer_walk("en")["walks"]
+    for i in range(INSTALLER_PAGES):
+        steps = [n for n in walks[f"page{i + 1}"]["nodes"] if n["role"] == "list item"]
+        assert len(steps) == INSTALLER_PAGES
+        # the step on view is the selected one: "2. Devices, selected"
+        assert [n["states"].count("selected") for n in steps] == [
+            int(j == i) for j in range(INSTALLER_PAGES)]
+    diagnostics = walks["page7"]["nodes"]
+    chart = [n for n in diagnostics if n["role"] == "chart"]
+    assert [c["name"] for c in chart] == ["Channel energy scan"]
+    assert chart[0]["description"] == "No scan yet."
+    tables = [n for n in walks[INSTALLER_TABLE_VIEW]["nodes"] if n["role"] == "table"]
+    assert "Channel energy scan, as a table" in [t["name"] for t in tables]
+    devices = [n for n in walks["page2"]["nodes"] if n["role"] == "table"]
+    assert [d["name"] for d in devices] == ["Device list"]
+    headers = [n["name"] for n in walks["page2"]["nodes"] if n["role"] == "table column header"]
+    assert headers[0] == "EUI-64" and len(headers) == devices[0]["table"]["columns"]
+
+
+@pytest.mark.parametrize("app", ["ihd", "installer"])
+def test_the_welsh_ui_speaks_welsh(app: str) -> None:
+    walks = {lang: (_ihd_walk if app == "ihd" else _installer_walk)(lang) for lang in LANGUAGES}
+    same = _same_in_welsh()
+    exempt = set(LANGUAGES.values())  # the language switch names each language in itself
+    left = {label: audit.english_on_welsh(walks["en"]["walks"][label]["nodes"], w["nodes"],
+                                          same, exempt)
+            for label, w in walks["cy"]["walks"].items()}
+    assert left == {label: [] for label in walks["cy"]["walks"]}
+
+
+def test_every_showing_node_has_extents_inside_the_screen() -> None:
+    """Extents are recorded for every showing node, relative to the window: a control a
+    screen reader announces is where the screen shows it (never at 0,0 or off the display)."""
+    for walk in (_ihd_walk("en"), _installer_walk("en")):
+        for screen in walk["walks"].values():
+            nodes = screen["nodes"]
+            width, height = nodes[0]["extents"][2:]
+            assert (width, height) == ((800, 480) if walk is _ihd_walk("en") else (width, height))
+            assert width > 0 and height > 0
+            # (a table's unnamed corner panel has no component: Qt gives it no geometry)
+            controls = [n for n in nodes if audit.is_interactive(n) or n["name"]]
+            assert all(n["extents"] is not None for n in controls)
+            for n in controls:
+                x, y, w, h = n["extents"]
+                assert w > 0 and h > 0, n
+                assert 0 <= x < width and y >= 0, n  # inside the window (may scroll below)
