@@ -43,6 +43,7 @@ CONFIGURE_GRACE_S = 60.0  # after the last join, how long configuration may take
 Listener = Callable[[str], None]
 
 _PROGRESS = {Stage.LISTED: 0, Stage.WAITING: 0, Stage.NOT_JOINED: 0, Stage.LEFT: 0,
+             Stage.FOREIGN: 0,
              Stage.JOINED: 40, Stage.INTERVIEWED: 70, Stage.CONFIG_FAILED: 70,
              Stage.CONFIGURED: 100, Stage.VERIFIED: 100}
 
@@ -145,7 +146,8 @@ class JobRunner:
             reason = event.detail or "not_listed"
             if entry is not None and reason == "wrong_key":
                 self.wrong_key.add(eui)
-            if job.note_refused(eui, event.at, event.lqi, event.rssi, reason):
+            if job.note_refused(eui, event.at, event.lqi, event.rssi, reason,
+                                event.mains_powered):
                 job.add_log(event.at, event.kind.value, eui, event.detail)
                 if reason == "wrong_key" and entry is not None:
                     LOGGER.info("Listed device %s refused: key does not match", eui)
@@ -155,6 +157,12 @@ class JobRunner:
             self._notify("refused")
             return
         job.add_log(event.at, event.kind.value, eui, event.detail)
+        if event.kind == DeviceEventKind.FOREIGN:
+            self._foreign(eui, entry, event)
+            return
+        if entry is not None and entry.stage == Stage.FOREIGN:
+            self._notify("device")  # its leaving, or a rejoin sent away again: it stays out
+            return
         if entry is None:
             if event.kind == DeviceEventKind.JOINED:
                 LOGGER.error("Unlisted device %s was admitted", eui)
@@ -179,6 +187,7 @@ class JobRunner:
             record = self.gw.device(eui)
             if record is not None:
                 entry.read_type = TYPE_OF_ROLE.get(record.role)
+                entry.site_id, entry.serial = record.site_id, record.serial
                 entry.firmware = record.firmware
                 entry.model = record.model or entry.model
                 entry.manufacturer = record.manufacturer or entry.manufacturer
@@ -190,6 +199,23 @@ class JobRunner:
             entry.config_error = event.detail
         elif event.kind == DeviceEventKind.LEFT:
             entry.stage = Stage.LEFT
+        self._notify("device")
+
+    def _foreign(self, eui: str, entry: DeviceEntry | None, event: DeviceEvent) -> None:
+        """A meter of other premises: never this home's, whatever the list said."""
+        record = self.gw.device(eui)
+        if entry is not None:
+            entry.stage = Stage.FOREIGN
+            entry.site_id = event.detail or None
+            entry.serial = record.serial if record is not None else entry.serial
+            entry.lqi = event.lqi if event.lqi is not None else entry.lqi
+            entry.rssi = event.rssi if event.rssi is not None else entry.rssi
+            if record is not None:
+                entry.read_type = TYPE_OF_ROLE.get(record.role, entry.read_type)
+                entry.model = record.model or entry.model
+        elif eui in self.unlisted_admitted:
+            self.unlisted_admitted.remove(eui)  # sent away before it was set up
+        LOGGER.warning("%s belongs to other premises (SiteID %s)", eui, event.detail)
         self._notify("device")
 
     def _radio_event(self, event: RadioEvent) -> None:
@@ -255,6 +281,8 @@ class JobRunner:
         """Open the join window for the listed devices and wait for them."""
         host = self.gw.clock.host
         job = self.job
+        # the meters' SiteIDs are checked against the job's premises by the gateway
+        self.gw.expect_premises(job.mpan or None, job.mprn or None)
         self._close.clear()
         job.window_opened_at = self.gw.now()
         job.window_end_reason = None
@@ -289,6 +317,10 @@ class JobRunner:
         self._notify("done")
         ok = all(d.stage == Stage.CONFIGURED for d in job.devices) and bool(job.devices)
         return PairOutcome(ok, reason, list(self.unlisted_admitted))
+
+    def foreign(self) -> list[DeviceEntry]:
+        """Listed meters whose SiteID names other premises."""
+        return [d for d in self.job.devices if d.stage == Stage.FOREIGN]
 
     async def _end_window(self, reason: str) -> None:
         self.window_open = False
@@ -388,6 +420,9 @@ def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
             and entry.eui64 in runner.wrong_key:
         return _("The device tried to join, but its key does not match the install code "
                  "entered: check the code on its label and re-type it.")
+    if stage == Stage.FOREIGN:
+        job = runner.job if runner is not None else None
+        return foreign_message(entry, _expected_site(entry, job))
     if stage == Stage.NOT_JOINED:
         return _("The device did not join before the window closed: check it is powered and "
                  "in pairing mode, then open the window again.")
@@ -406,6 +441,24 @@ def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
     if stage == Stage.VERIFIED:
         return _("Configured and verified with a live reading.")
     return _("The device left the network.")
+
+
+def _expected_site(entry: DeviceEntry, job: Job | None) -> str:
+    if job is None:
+        return "?"
+    gas = (entry.read_type or entry.entered_type) == TYPE_OF_ROLE[Role.GAS]
+    return (job.mprn if gas else job.mpan) or "?"
+
+
+def foreign_message(entry: DeviceEntry, expected: str = "?") -> str:
+    """Plain words for a meter of other premises: which premises it says it is in."""
+    from han_home.shared.i18n import _
+
+    p = {"site": entry.site_id or "?", "serial": entry.serial or "?", "expected": expected}
+    return _("This meter belongs to other premises: its premises number is %(site)s, not "
+             "this job's %(expected)s. It was told to leave and is not this home's meter. "
+             "Its serial number is %(serial)s: find the meter with this home's number and "
+             "list that one instead.") % p
 
 
 async def run_job(gateway: Gateway, job: Job, window_s: float = DEFAULT_WINDOW_S,

@@ -17,7 +17,7 @@ from han_home.installer_app.codes import link_key_of
 from han_home.installer_app.job import DeviceType
 from han_home.installer_app.report import find_secrets
 from han_home.installer_app.ui.controller import Controller
-from han_home.installer_app.ui.pages import DevicesPage, PairPage, ReportPage
+from han_home.installer_app.ui.pages import DevicesPage, JobPage, PairPage, ReportPage
 from han_home.installer_app.ui.screens import render_all
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
@@ -133,8 +133,15 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
     window.show()
     await ctl.start()
     try:
-        devices = page(window, DevicesPage)
         home = gw.config.sim_home
+        job_page = page(window, JobPage)
+        job_page.mpan.setText("1234567890123")  # a check digit wrong: said at once
+        assert "does not match" in job_page.premises_error.text() and not ctl.job.mpan
+        job_page.mpan.setText(home.premises()[0])
+        job_page.mprn.setText(home.premises()[1])
+        assert (ctl.job.mpan, ctl.job.mprn) == home.premises()
+        assert job_page.premises_error.text() == ""
+        devices = page(window, DevicesPage)
         for label in home.labels():  # one scan per device, nothing else
             devices.scan.setText(label.qr)
             devices.scan.returnPressed.emit()

@@ -12,6 +12,7 @@ from han_home.installer_app import report
 from han_home.installer_app.commission import DEFAULT_WINDOW_S, JobRunner, PairOutcome
 from han_home.installer_app.diagnostics import ScanResult, energy_scan
 from han_home.installer_app.job import Job, Stage
+from han_home.installer_app.verdict import Verdict, judge
 from han_home.shared.han.client import DeviceEvent, HanEvent, RadioEvent, RadioState
 from han_home.shared.han.gateway import Gateway
 from han_home.shared.ui.background import BackgroundTask, BackgroundTasks, run_in_background
@@ -165,8 +166,12 @@ class Controller(QObject):
 
     def report_data(self) -> dict[str, Any]:
         diagnostics = {"energy_scan": self.scan.as_dict()} if self.scan else {}
-        return report.build(self.job, ok=self.ok() if self.outcome else False, radio=self.radio,
-                            diagnostics=diagnostics)
+        return report.build(self.job, radio=self.radio, diagnostics=diagnostics,
+                            verdict=self.verdict())
+
+    def verdict(self) -> Verdict:
+        """The job's one verdict (the Verify page and the reports show the same)."""
+        return judge(self.job, self.outcome.unlisted_admitted if self.outcome else ())
 
     def battery(self) -> dict[str, int]:
         return {d.eui64: d.battery_pct for d in self.job.devices if d.battery_pct is not None}

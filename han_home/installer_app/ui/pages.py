@@ -112,6 +112,17 @@ class JobPage(Page):
         self.utc_label, self.local_label = label(), label()
         form.addRow(self.site_label, self.site)
         form.addRow(self.engineer_label, self.engineer)
+        # the premises: the meters' SiteIDs must match them (a neighbour's is sent away)
+        self.mpan, self.mprn = QLineEdit(ctl.job.mpan), QLineEdit(ctl.job.mprn)
+        self.mpan_label, self.mprn_label = label(), label()
+        self.mpan_label.setBuddy(self.mpan)
+        self.mprn_label.setBuddy(self.mprn)
+        self.premises_error = label("error")
+        form.addRow(self.mpan_label, self.mpan)
+        form.addRow(self.mprn_label, self.mprn)
+        form.addRow(self.premises_error)
+        self.mpan.textChanged.connect(lambda _t: self._premises_changed())
+        self.mprn.textChanged.connect(lambda _t: self._premises_changed())
         form.addRow(self.utc_label, self.utc)
         form.addRow(self.local_label, self.local)
         self.box.addLayout(form)
@@ -126,6 +137,21 @@ class JobPage(Page):
     def title(self) -> str:
         return _("1. Job")
 
+    def _premises_changed(self) -> None:
+        """Keep each valid id in the job; say at once what is wrong with one that is not."""
+        from han_home.installer_app.premises_input import premises_fault
+        from han_home.shared.energy.premises import digits_only
+
+        errors = []
+        for kind, edit in (("mpan", self.mpan), ("mprn", self.mprn)):
+            text = edit.text().strip()
+            fault = premises_fault(kind, text) if text else None
+            setattr(self.ctl.job, kind, digits_only(text) if text and fault is None else "")
+            if fault is not None:
+                errors.append(fault)
+        self.premises_error.setText("\n".join(errors))
+        self.premises_error.setVisible(bool(errors))
+
     def retranslate(self) -> None:
         super().retranslate()
         self.intro.setText(_("Who is doing the job, where and when. The report carries these."))
@@ -135,6 +161,11 @@ class JobPage(Page):
         self.local_label.setText(_("Date and time (UK)"))
         self.site.setAccessibleName(_("Site reference"))
         self.engineer.setAccessibleName(_("Engineer ID"))
+        self.mpan_label.setText(_("MPA&N (13 digits)"))
+        self.mprn_label.setText(_("MP&RN (6 to 10 digits)"))
+        self.mpan.setAccessibleName(_("MPAN"))
+        self.mprn.setAccessibleName(_("MPRN"))
+        self._premises_changed()
         self.refresh()
 
     def refresh(self) -> None:
@@ -612,11 +643,14 @@ class VerifyPage(Page):
         self.again.setEnabled(self.ctl.runner is not None and not self.ctl.pairing)
         if self.ctl.verified is None:
             self.summary.setText(_("Not checked yet: pair the devices first."))
-        elif self.ctl.ok():
-            self.summary.setText(_("✓ Every listed device joined, was configured and answered."))
-        else:
-            self.summary.setText(_("✗ Not every listed device joined, was configured and "
-                                   "answered: see the status of each device."))
+            return
+        from han_home.installer_app.verdict import Level
+        from han_home.installer_app.verdict_texts import level_text
+
+        verdict = self.ctl.verdict()  # the same verdict as the reports and the CLI
+        mark = {Level.PASS: "✓", Level.WARN: "!", Level.FAIL: "✗"}[verdict.level]
+        self.summary.setText("\n".join([f"{mark} {level_text(verdict.level)}",
+                                        *(f"• {r.text()}" for r in verdict.reasons)]))
 
 
 # ---- 6 Report -------------------------------------------------------------------------

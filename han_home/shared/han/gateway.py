@@ -46,6 +46,7 @@ from han_home.shared.han.client import (
 from han_home.shared.han.clock import Clock, RealClock, Timer
 from han_home.shared.han.install_codes import canonical_eui64, link_key_from_install_code
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
+from han_home.shared.han.premises_check import PremisesCheck, read_identity
 from han_home.shared.han.profile_mirror import ProfileMirror
 from han_home.shared.han.radios import RadioSurroundings
 from han_home.shared.han.registry import DeviceRecord, DeviceRegistry, InstallState, Role
@@ -140,6 +141,7 @@ class Gateway:
         self.refused: list[DeviceEvent] = []
         self.reading_hooks: list[Callable[[Reading], None]] = []  # e.g. the history feed
         self._gas_profiles: dict[str, ProfileMirror] = {}  # the gas proxy's profile copies
+        self.premises = PremisesCheck()  # the job's MPAN/MPRN (installer); empty: no check
         for device in config.expected:
             self.registry.upsert(device.eui64, role=device.role)
 
@@ -259,6 +261,18 @@ class Gateway:
     async def close_window(self) -> None:
         await self.app.permit(0)
 
+    def expect_premises(self, mpan: str | None, mprn: str | None) -> None:
+        """The premises this job is for: a meter whose SiteID names other premises is never
+        configured as this home's, and is told to leave (DeviceEventKind.FOREIGN)."""
+        self.premises.expect(mpan, mprn)
+
+    async def _send_away(self, device: Any, site_id: str) -> None:
+        eui = str(device.ieee)
+        LOGGER.warning("%s belongs to other premises (SiteID %s): told to leave", eui, site_id)
+        self._emit(DeviceEvent(DeviceEventKind.FOREIGN, eui, self.now(), device.lqi,
+                               device.rssi, site_id))
+        await self.app.remove(device.ieee, rejoin=False)  # Mgmt_Leave, no rejoin
+
     async def commission(
         self,
         devices: Iterable[ExpectedDevice],
@@ -292,8 +306,12 @@ class Gateway:
         return await self.commission(pending)
 
     # zigpy listener events
-    def join_refused(self, ieee: t.EUI64, lqi: int, rssi: int, reason: str) -> None:
-        event = DeviceEvent(DeviceEventKind.REFUSED, str(ieee), self.now(), lqi, rssi, reason)
+    def join_refused(
+        self, ieee: t.EUI64, lqi: int, rssi: int, reason: str, mains: bool | None = None
+    ) -> None:
+        event = DeviceEvent(
+            DeviceEventKind.REFUSED, str(ieee), self.now(), lqi, rssi, reason, mains
+        )
         self.refused.append(event)
         self._emit(event)
 
@@ -308,6 +326,10 @@ class Gateway:
         if device.nwk == 0x0000:
             return  # the coordinator itself
         eui = str(device.ieee)
+        if eui in self.premises.foreign:  # back again in the same window: away again
+            self._configuring[eui] = asyncio.get_running_loop().create_task(
+                self._send_away(device, self.premises.foreign[eui]))
+            return
         self.registry.upsert(
             eui,
             state=InstallState.INTERVIEWED,
@@ -378,6 +400,11 @@ class Gateway:
             )
             device_type = int(got.get("metering_device_type", 0))
             role = Role.GAS if device_type in (1, 128) or unit == 1 else Role.ELECTRICITY
+            site_id, serial = await read_identity(metering)
+            self.registry.upsert(eui, site_id=site_id, serial=serial)
+            if self.premises.belongs_elsewhere(eui, role, site_id):
+                await self._send_away(device, site_id or "")
+                return
         elif PRICE_CLUSTER not in ep.in_clusters and ep.device_type == 0x0502:
             role = Role.DISPLAY
         price = ep.in_clusters.get(PRICE_CLUSTER)

@@ -37,6 +37,9 @@ MFG_SECURE_METERS = 0x1084  # Secure Meters (UK): meters and in-home displays
 MFG_SILICON_LABS = 0x1049  # the coordinator's radio (EmberZNet sticks report it)
 
 
+LEAVE_REJOIN = 0x80  # Mgmt_Leave_req options: rejoin after leaving (0x40: remove children)
+
+
 @dataclass
 class VirtualEndpoint:
     endpoint_id: int
@@ -54,6 +57,9 @@ class DeviceLabel:
     eui64: str
     install_code: str  # hex, 36 digits incl. CRC
     device_type: str  # electricity_meter | gas_meter | display | other
+    home: str = "this"  # this | neighbour-N: whose premises the device is in
+    site_id: str = ""  # a meter's MPAN core (electricity) or MPRN (gas)
+    serial: str = ""  # the serial number printed on a meter's case
 
     @property
     def qr(self) -> str:
@@ -81,6 +87,11 @@ class VirtualDevice:
         self.install_code = install_code
         self.link_key = zigpy.util.convert_install_code(install_code)
         self.home = home
+        # a meter's premises id (SiteID 0x0307: MPAN core or MPRN) and its case's serial
+        # number (MeterSerialNumber 0x0308); set by the home, empty on other devices
+        self.site_id = ""
+        self.serial = ""
+        self.sit_out_window = False  # told to leave for good: waits for the next window
         self.nwk: t.NWK | None = None
         self.awake = True  # sleepy devices stay awake while commissioning
         self.lqi = 200
@@ -99,7 +110,9 @@ class VirtualDevice:
     # ---- identity -------------------------------------------------------------
     @property
     def label(self) -> DeviceLabel:
-        return DeviceLabel(str(self.ieee), self.install_code.hex().upper(), self.role)
+        return DeviceLabel(str(self.ieee), self.install_code.hex().upper(), self.role,
+                           "this" if self.home == "home" else self.home, self.site_id,
+                           self.serial)
 
     @property
     def joined(self) -> bool:
@@ -134,6 +147,11 @@ class VirtualDevice:
                 await self.live()
                 continue
             await self.air.permit_open.wait()
+            while self.sit_out_window and self.air.permit_open.is_set():
+                await self.air.clock.host.sleep(0.5)
+            self.sit_out_window = False
+            if not self.air.permit_open.is_set():
+                continue
             # A joiner answers a permit-join beacon after a short random back-off, and
             # at least 20 ms of the host's time so neighbours cannot flood a fast home.
             clock = self.air.clock
@@ -409,6 +427,9 @@ class VirtualDevice:
         if broadcast:
             return
         self._reply_zdo(0x8034, tsn, [zdo_t.Status.SUCCESS])
+        # Told to leave without rejoining (the gateway found it belongs to other premises):
+        # it does not ask this window again; a new window (re-pairing) may admit it.
+        self.sit_out_window = not int(args[1]) & LEAVE_REJOIN if len(args) > 1 else False
         self.air.device_left(self)
 
     _ZDO_HANDLERS: dict[zdo_t.ZDOCmd, Callable[[VirtualDevice, int, list[Any], bool], None]] = {

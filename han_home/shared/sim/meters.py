@@ -436,6 +436,9 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
             summation_formatting=(6 << 3) | 3,  # summation: 6 digits left, 3 right
             demand_formatting=(2 << 3) | 3,  # demand: 2 digits left, 3 right
             metering_device_type=0,  # electric metering
+            # premises identity (the MPAN core) and the serial on the meter's case
+            site_id=lambda: self.site_id.encode("ascii") or None,
+            meter_serial_number=lambda: self.serial.encode("ascii") or None,
             instantaneous_demand=lambda: self.ledger.rate(self._fresh()),  # W
             currentday_consumption_delivered=lambda: self._day_raw(self._fresh())[0],
             previousday_consumption_delivered=lambda: self._day_raw(self._fresh())[1],
@@ -653,6 +656,8 @@ class GasMeter(ProfileLog, VirtualDevice):
             divisor=1000,
             summation_formatting=(5 << 3) | 3,
             metering_device_type=1,  # gas metering
+            site_id=lambda: self.site_id.encode("ascii") or None,  # the MPRN
+            meter_serial_number=lambda: self.serial.encode("ascii") or None,
             **self.profile_attributes(),
         )
         price = attribute_table(
