@@ -50,6 +50,7 @@ from han_home.shared.han.premises_check import PremisesCheck, read_identity
 from han_home.shared.han.profile_mirror import ProfileMirror
 from han_home.shared.han.radios import RadioSurroundings
 from han_home.shared.han.registry import DeviceRecord, DeviceRegistry, InstallState, Role
+from han_home.shared.han.se_clusters import currency_decimals
 from han_home.shared.han.tariffs import Tariffs, from_supplier_tariff
 from han_home.shared.han.zcl_ids import (
     BASIC_CLUSTER,
@@ -466,10 +467,12 @@ class Gateway:
                     "emergency_credit_threshold",
                     "low_credit_warning_level",
                     "debt_recovery_amount_per_day",
-                    "price_trailing_digit",
+                    "currency_scaling_factor",
+                    "currency",
                     *PREPAYMENT_REPORTING,
                 ]
             )
+            record = self._prepayment_scaling(eui, got) or record
             snapshot = self._prepayment.setdefault(eui, {})
             for name, value in got.items():
                 snapshot[prepayment.attributes_by_name[name].id] = value
@@ -484,6 +487,19 @@ class Gateway:
         self._emit(
             DeviceEvent(DeviceEventKind.CONFIGURED, eui, self.now(), device.lqi, device.rssi)
         )
+
+    def _prepayment_scaling(self, eui: str, got: dict[str, Any]) -> DeviceRecord | None:
+        """The credit's scale from the Prepayment cluster's own Currency Scaling Factor
+        (0x0502) and Currency (0x0503). A meter without them keeps its Price cluster's
+        trailing digit for money (the same meter's money scale)."""
+        record = self.registry.get(eui)
+        if record is None or "currency_scaling_factor" not in got:
+            return None
+        scaling = {**record.scaling,
+                   "prepayment_trailing_digit": currency_decimals(got["currency_scaling_factor"])}
+        if "currency" in got:
+            scaling["prepayment_currency"] = int(got["currency"])
+        return self.registry.upsert(eui, scaling=scaling)
 
     async def _read_into_readings(self, device: Any, cluster: Any, names: list[str]) -> None:
         got, _ = await cluster.read_attributes(names)

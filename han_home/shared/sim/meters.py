@@ -481,7 +481,9 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
                 emergency_credit_threshold=money_raw(acct.emergency_threshold_gbp),
                 low_credit_warning_level=money_raw(acct.low_credit_gbp),
                 debt_recovery_amount_per_day=money_raw(acct.recovery_gbp_per_day),
-                price_trailing_digit=PRICE_DIGITS,
+                # money in GBP x 10^-PRICE_DIGITS: the Currency Scaling Factor says so
+                currency_scaling_factor=6 - PRICE_DIGITS,
+                currency=GBP_ISO4217,
             )
         self.endpoints[1] = VirtualEndpoint(1, SE_METERING_DEVICE, servers, clients=[TIME_CLUSTER])
 
