@@ -39,6 +39,8 @@ from han_home.shared.han.zcl_ids import BASIC_CLUSTER, METERING_CLUSTER
 LOGGER = logging.getLogger(__name__)
 DEFAULT_WINDOW_S = 180
 CONFIGURE_GRACE_S = 60.0  # after the last join, how long configuration may take
+# how long a device shows its identify signal: long enough to walk to the meter cupboard
+IDENTIFY_S = 300
 
 Listener = Callable[[str], None]
 
@@ -181,6 +183,8 @@ class JobRunner:
             if record is not None:
                 entry.model, entry.manufacturer = record.model, record.manufacturer
             self._spawn(self._read_battery(entry))
+            # now, while a gas meter is still awake in pairing mode
+            self._spawn(self.identify(entry))
         elif event.kind == DeviceEventKind.CONFIGURED:
             entry.stage = Stage.CONFIGURED
             entry.configured_at = event.at
@@ -274,6 +278,21 @@ class JobRunner:
         if value is not None:
             entry.battery_pct = int(value)
             self._notify("device")
+
+    async def identify(self, entry: DeviceEntry) -> bool:
+        """Make the device show its identify signal (ZCL Identify), so the engineer can
+        see which meter in the cupboard joined. True when it said it would."""
+        entry.identify_sent = await self.gw.identify(entry.eui64, IDENTIFY_S)
+        self.job.add_log(self.gw.now(), "identify", entry.eui64,
+                         "sent" if entry.identify_sent else "not_answered")
+        self._notify("device")
+        return entry.identify_sent
+
+    def confirm_identify(self, entry: DeviceEntry, seen: bool) -> None:
+        """The engineer's answer: is the meter in front of them showing the signal?"""
+        entry.identify = "confirmed" if seen else "denied"
+        self.job.add_log(self.gw.now(), "identify_" + entry.identify, entry.eui64)
+        self._notify("device")
 
     # ---- pairing --------------------------------------------------------------
     async def pair(self, window_s: float = DEFAULT_WINDOW_S,

@@ -170,6 +170,7 @@ class DeviceEntry:
     site_id: str | None = None  # the meter's SiteID (MPAN core / MPRN) as it gave it
     serial: str | None = None  # the meter's serial number, to compare with its case
     identify: str = "not_confirmed"  # confirmed | denied | not_confirmed (on site)
+    identify_sent: bool | None = None  # the device said it is showing its identify signal
 
     @property
     def type_mismatch(self) -> bool:

@@ -147,7 +147,7 @@ def _eui_cell(eui64: str) -> str:
     return f"<td style='white-space:nowrap'><code>{html.escape(eui64)}</code></td>"
 
 
-def _identify_text(value: str) -> str:
+def identify_text(value: str) -> str:
     return {"confirmed": _("Yes"), "denied": _("No: not this meter")}.get(
         value, _("Not confirmed on site"))
 
@@ -170,7 +170,7 @@ def to_html(report: dict[str, Any]) -> str:
             type_text, _num(d.get("model")), _num(d["firmware"]), _num(d.get("serial")),
             _num(d.get("site_id")), _battery(d.get("battery_pct")), _num(d["lqi"]),
             _num(d["rssi"]), _verdict_text(d["link"]), _local(d["joined_at"]),
-            unit_symbols(_num(d["live_reading"])), _identify_text(d.get("identify", "")),
+            unit_symbols(_num(d["live_reading"])), identify_text(d.get("identify", "")),
             _("Yes") if d["configured"] else _("No"))) + "</tr>")
     refused_rows = ["<tr>" + _eui_cell(r["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
         _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),

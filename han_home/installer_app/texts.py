@@ -26,6 +26,16 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
         return _("Setting up %(eui64)s failed three times (%(detail)s).") % p
     if kind == "config_retry":
         return _("Setting up %(eui64)s again.") % p
+    if kind == "identify":
+        return (_("%(eui64)s is showing its identify signal.") if detail == "sent" else
+                _("%(eui64)s did not answer the identify request.")) % p
+    if kind == "identify_confirmed":
+        return _("The engineer saw the identify signal of %(eui64)s.") % p
+    if kind == "identify_denied":
+        return _("The engineer did not see the identify signal of %(eui64)s.") % p
+    if kind == "foreign":
+        return _("%(eui64)s belongs to other premises (premises number %(detail)s): told "
+                 "to leave.") % p
     if kind == "left":
         return _("%(eui64)s left the network.") % p
     if kind == "radio_lost":

@@ -133,6 +133,8 @@ def _device_reasons(entry: DeviceEntry, job: Job, wrong_key: set[str]) -> list[R
     if entry.type_mismatch and entry.read_type is not None:
         out.append(Reason("type_mismatch", True, eui, {"entered": entry.entered_type.value,
                                                        "read": entry.read_type.value}))
+    if entry.identify == "denied":
+        out.append(Reason("identify_denied", True, eui, {"serial": entry.serial or "?"}))
     link = entry.verdict
     if link == LinkVerdict.FAIL:
         out.append(Reason("link_fail", True, eui, {"link": _link(entry.lqi, entry.rssi)}))

@@ -112,3 +112,31 @@ async def test_the_mistakes_matrix_never_passes_a_meter_of_other_premises():
     near = next(r for r in by[("house", "EUI transposition")].verdict.reasons
                 if r.code == "near_miss")
     assert near.params["slip"] == "swap" and "LQI 200" in near.text()
+
+
+async def test_every_admitted_device_identifies_itself_and_the_answer_is_recorded(gw):
+    home = gw.config.sim_home
+    job = Job()
+    job.mpan, job.mprn = home.premises()
+    for label in home.labels():
+        job.add_qr(label.qr, parse_type(label.device_type))
+    ok, runner = await gw.clock.run(run_job(gw, job, window_s=10), within=200)
+    assert ok
+    # the gas meter too: it was asked while still awake in pairing mode
+    assert all(d.identify_requests == 1 and d.identifying for d in home.own)
+    assert all(e.identify_sent for e in job.devices)
+    assert all(e.identify == "not_confirmed" for e in job.devices)  # headless: not seen
+    assert not any(d.identifying for d in home.neighbours)
+    gas = job.find(str(home.gsme.ieee))
+    runner.confirm_identify(job.find(str(home.esme.ieee)), True)
+    runner.confirm_identify(gas, False)
+    verdict = judge(job)
+    assert verdict.level == Level.FAIL
+    assert [r.code for r in verdict.reasons] == ["identify_denied"]
+    data = report.build(job, verdict=verdict)
+    assert {d["eui64"]: d["identify"] for d in data["devices"]} == {
+        str(home.esme.ieee): "confirmed", str(home.gsme.ieee): "denied",
+        str(home.ihd.ieee): "not_confirmed"}
+    assert "Not confirmed on site" in report.to_html(data)
+    await gw.clock.advance(301)
+    assert not any(d.identifying for d in home.own)  # the signal ends on its own

@@ -17,7 +17,13 @@ from han_home.installer_app.codes import link_key_of
 from han_home.installer_app.job import DeviceType
 from han_home.installer_app.report import find_secrets
 from han_home.installer_app.ui.controller import Controller
-from han_home.installer_app.ui.pages import DevicesPage, JobPage, PairPage, ReportPage
+from han_home.installer_app.ui.pages import (
+    DevicesPage,
+    JobPage,
+    PairPage,
+    ReportPage,
+    VerifyPage,
+)
 from han_home.installer_app.ui.screens import render_all
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
@@ -169,6 +175,20 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         keys = [link_key_of(bytes.fromhex(c)).hex() for c in codes]
         for text in (json_path.read_text(), html_path.read_text(), texts(window)):
             assert find_secrets(text, codes + keys) == []
+        # Verify: every device was asked to identify; the engineer answers for the gas meter
+        assert all(d.identifying for d in home.own)
+        verify = page(window, VerifyPage)
+        verify.refresh()
+        assert verify.summary.text().startswith("✓ Pass")
+        gas_row = [d.eui64 for d in ctl.job.devices].index(str(home.gsme.ieee))
+        verify.table.selectRow(gas_row)
+        qtbot.mouseClick(verify.not_seen, Qt.MouseButton.LeftButton)
+        assert ctl.job.devices[gas_row].identify == "denied"
+        assert verify.summary.text().startswith("✗ Fail") and "identify" in verify.summary.text()
+        assert json.loads(report_page.save("json").read_text())["result"] == "fail"
+        verify.table.selectRow(gas_row)
+        qtbot.mouseClick(verify.seen, Qt.MouseButton.LeftButton)
+        assert verify.summary.text().startswith("✓ Pass")
         await ctl.energy_scan()
         await pump(clock, 0.1)
         assert ctl.scan is not None and 11 <= ctl.scan.recommended <= 26

@@ -40,7 +40,8 @@ from han_home.installer_app.codes import (
 )
 from han_home.installer_app.commission import DEFAULT_WINDOW_S, progress_of, status_message
 from han_home.installer_app.diagnostics import link_table
-from han_home.installer_app.job import DeviceType, Stage, type_name
+from han_home.installer_app.job import DeviceEntry, DeviceType, Stage, type_name
+from han_home.installer_app.report import identify_text, unit_symbols
 from han_home.installer_app.texts import log_text, verdict_text
 from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
@@ -606,8 +607,20 @@ class VerifyPage(Page):
         row.addWidget(self.again)
         row.addStretch(1)
         self.box.addLayout(row)
-        self.table = table(6)
+        self.table = table(7)
         self.box.addWidget(self.table, 1)
+        # Identify: the engineer looks at the meter in front of them and says what they see
+        self.question = label()
+        self.identify_again, self.seen, self.not_seen = QPushButton(), QPushButton(), QPushButton()
+        self.identify_again.clicked.connect(self._identify_again)
+        self.seen.clicked.connect(lambda: self._answer(True))
+        self.not_seen.clicked.connect(lambda: self._answer(False))
+        answers = QHBoxLayout()
+        for button in (self.seen, self.not_seen, self.identify_again):
+            answers.addWidget(button)
+        answers.addStretch(1)
+        self.box.addWidget(self.question)
+        self.box.addLayout(answers)
         self.summary = label("heading")
         self.thresholds = label("muted")
         self.box.addWidget(self.summary)
@@ -616,6 +629,25 @@ class VerifyPage(Page):
     def title(self) -> str:
         return _("5. Verify")
 
+    def selected(self) -> DeviceEntry | None:
+        """The device of the selected row (the first one when none is selected)."""
+        devices = self.ctl.job.devices
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        index = rows[0].row() if rows else 0
+        return devices[index] if 0 <= index < len(devices) else None
+
+    def _answer(self, seen: bool) -> None:
+        entry = self.selected()
+        if entry is not None and self.ctl.runner is not None:
+            self.ctl.runner.confirm_identify(entry, seen)
+            self.refresh()
+
+    def _identify_again(self) -> None:
+        entry, runner = self.selected(), self.ctl.runner
+        if entry is not None and runner is not None:
+            self.ctl.run(self, runner.identify(entry), timeout_s=30, describe=lambda e: _(
+                "The identify request did not finish (%(error)s).") % {"error": _error(e)})
+
     def retranslate(self) -> None:
         super().retranslate()
         self.intro.setText(_("A live reading from each device and its link quality. The gas "
@@ -623,6 +655,11 @@ class VerifyPage(Page):
                              "while pairing."))
         self.again.setText(_("&Check again"))
         self.again.setAccessibleName(_("Check again"))
+        self.question.setText(_("Is the meter in front of you showing the identify signal? "
+                                "Select its row, then answer."))
+        self.seen.setText(_("&Yes, it is showing"))
+        self.not_seen.setText(_("&No, not this meter"))
+        self.identify_again.setText(_("&Identify again"))
         self.table.setAccessibleName(_("Live readings and link quality"))
         from han_home.installer_app.job import LQI_MARGINAL, LQI_PASS, RSSI_MARGINAL, RSSI_PASS
 
@@ -635,12 +672,16 @@ class VerifyPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = [[d.eui64, type_name(d.read_type or d.entered_type), _dash(d.live_reading),
-                 _dash(d.lqi), _dash(d.rssi), verdict_text(d.verdict)]
+        rows = [[d.eui64, type_name(d.read_type or d.entered_type),
+                 unit_symbols(_dash(d.live_reading)), _dash(d.lqi), _dash(d.rssi),
+                 verdict_text(d.verdict), identify_text(d.identify)]
                 for d in self.ctl.job.devices]
         set_rows(self.table, [_("EUI-64"), _("Type"), _("Live reading"), _("LQI"),
-                              _("RSSI (dBm)"), _("Link")], rows)
+                              _("RSSI (dBm)"), _("Link"), _("Identify seen on site")], rows)
         self.again.setEnabled(self.ctl.runner is not None and not self.ctl.pairing)
+        answerable = self.ctl.runner is not None and not self.ctl.pairing
+        for button in (self.seen, self.not_seen, self.identify_again):
+            button.setEnabled(answerable)
         if self.ctl.verified is None:
             self.summary.setText(_("Not checked yet: pair the devices first."))
             return

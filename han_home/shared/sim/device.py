@@ -17,7 +17,7 @@ from zigpy.zcl.clusters.general import Basic
 from zigpy.zdo import types as zdo_t
 
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
-from han_home.shared.han.zcl_ids import BASIC_CLUSTER, attribute_table
+from han_home.shared.han.zcl_ids import BASIC_CLUSTER, IDENTIFY_CLUSTER, attribute_table
 from han_home.shared.sim import codec
 from han_home.shared.sim.network import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
 
@@ -105,7 +105,13 @@ class VirtualDevice:
         self._report_tasks: dict[tuple[int, int, int], asyncio.Task[None]] = {}
         self._tsn = 0
         self.received_requests = 0  # frames addressed to this device after joining
+        # ZCL Identify (0x0003): when its identify signal (a flashing LED, a display
+        # message) ends, in the home's seconds; tests read `identifying`
+        self.identify_until = 0.0
+        self.identify_requests = 0
         self.add_endpoints()
+        for ep in self.endpoints.values():
+            ep.servers.setdefault(IDENTIFY_CLUSTER, {0x0000: self.identify_remaining})
 
     # ---- identity -------------------------------------------------------------
     @property
@@ -566,6 +572,34 @@ class VirtualDevice:
         table = self.basic_attributes() if cluster_id == BASIC_CLUSTER else ep.servers[cluster_id]
         return sorted(a for a, v in table.items() if v is not None)
 
+    # ---- Identify (ZCL 0x0003) ----------------------------------------------------
+    @property
+    def identifying(self) -> bool:
+        """True while the device shows its identify signal."""
+        return self.identify_remaining() > 0
+
+    def identify_remaining(self) -> int:
+        """IdentifyTime (attribute 0x0000): seconds of identifying left."""
+        return max(0, int(self.identify_until - self.air.clock.now().timestamp() + 0.999))
+
+    def _identify_command(self, request: _Request, command_id: int, rest: bytes) -> None:
+        if command_id == 0x00 and len(rest) >= 2:  # Identify(IdentifyTime uint16)
+            seconds = int.from_bytes(rest[:2], "little")
+            self.identify_requests += 1
+            self.identify_until = self.air.clock.now().timestamp() + seconds
+            request.done(foundation.Status.SUCCESS)
+        elif command_id == 0x01:  # IdentifyQuery: answered only while identifying
+            remaining = self.identify_remaining()
+            if remaining:
+                tsn = request.hdr.tsn
+                self.send_zcl(request.ep.endpoint_id, request.src_ep, IDENTIFY_CLUSTER,
+                              bytes([0x19, tsn, 0x00]) + remaining.to_bytes(2, "little"), tsn)
+            else:
+                request.done(foundation.Status.SUCCESS)
+        else:
+            request.done(foundation.Status.UNSUP_CLUSTER_COMMAND if command_id > 0x01
+                         else foundation.Status.MALFORMED_COMMAND)
+
     def one_instant(self) -> AbstractContextManager[None]:
         """Values read inside are taken at one instant (meters override this)."""
         return nullcontext()
@@ -600,6 +634,9 @@ class VirtualDevice:
             return
         if cid not in ep.servers:
             request.done(foundation.Status.UNSUPPORTED_CLUSTER)
+            return
+        if hdr.frame_control.is_cluster and cid == IDENTIFY_CLUSTER:
+            self._identify_command(request, hdr.command_id, rest)
             return
         if hdr.frame_control.is_cluster:
             if hdr.command_id not in self.supported_commands(cid):
