@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     com.add_argument("--site", default="", help="site reference")
     com.add_argument("--engineer", default="", help="engineer id")
     com.add_argument("--log", type=Path, default=None, help="write a debug log here")
+    com.add_argument("--pcap", type=Path, default=None,
+                     help="write the join window's HAN traffic here as a pcap (Wireshark "
+                          "reads it; no keys)")
     com.add_argument("--quiet", action="store_true")
     gui = sub.add_parser("gui", help="the installer tool window (default)")
     _radio_args(gui)
@@ -185,12 +188,14 @@ def prepare_commission(args: argparse.Namespace) -> Any:
     missing = missing_library_message(args.radio)
     if missing is not None:
         raise UsageError(missing)
-    for path in (args.report, args.html, args.pdf, args.log):
+    for path in (args.report, args.html, args.pdf, args.log, args.pcap):
         if path is not None:
             check_output(path)
-    outputs = [p.resolve() for p in (args.report, args.html, args.pdf, args.log) if p]
+    outputs = [p.resolve() for p in (args.report, args.html, args.pdf, args.log, args.pcap)
+               if p]
     if len(set(outputs)) < len(outputs):
-        raise UsageError(_("--report, --html, --pdf and --log must be different files."))
+        raise UsageError(_("--report, --html, --pdf, --log and --pcap must be different "
+                           "files."))
     job = Job(site_ref=args.site, engineer_id=args.engineer)
     problems = load_devices_csv(read_devices(args.devices), job)
     try:
@@ -232,12 +237,23 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
 
     gw.subscribe(say)
     await gw.start()
+    frames: list[Any] = []
     try:
         job.started_at = gw.now()
+        if args.pcap is not None:
+            gw.start_capture()
         _ok, runner = await run_job(gw, job, args.window)
+        frames = gw.stop_capture()
+        pan_id = gw.pan_id()
     finally:
         job.wipe_secrets()
         await gw.stop()
+    if args.pcap is not None:
+        from han_home.shared.han.pcap import write_pcap
+
+        create_private(args.pcap)
+        with args.pcap.open("wb") as out:
+            write_pcap(out, frames, pan_id)
     if not args.quiet:
         for line in refused_lines(job):
             print(line, file=sys.stderr)

@@ -168,6 +168,9 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         json_path = report_page.save("json")
         html_path = report_page.save("html")
         pdf_path = report_page.save("pdf")
+        pcap_path = report_page.save("pcap")
+        assert pcap_path.suffix == ".pcap" and pcap_path.read_bytes()[:4] == b"\xd4\xc3\xb2\xa1"
+        assert len(ctl.capture) > 40  # the interviews and configuration of three devices
         data = json.loads(json_path.read_text())
         assert data["result"] == "pass" and len(data["devices"]) == 3
         assert pdf_path.read_bytes()[:5] == b"%PDF-"

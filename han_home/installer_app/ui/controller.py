@@ -15,6 +15,7 @@ from han_home.installer_app.job import Job, Stage
 from han_home.installer_app.verdict import Verdict, judge
 from han_home.shared.han.client import DeviceEvent, HanEvent, RadioEvent, RadioState
 from han_home.shared.han.gateway import Gateway
+from han_home.shared.han.pcap import HanFrame
 from han_home.shared.ui.background import BackgroundTask, BackgroundTasks, run_in_background
 
 LOGGER = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class Controller(QObject):
         self.job = job or Job()
         self.radio = radio
         self.runner: JobRunner | None = None
+        self.capture: list[HanFrame] = []  # the last join window's frames (pcap)
+        self.capture_pan_id = 0xFFFF
         self.outcome: PairOutcome | None = None
         self.verified: bool | None = None
         self.scan: ScanResult | None = None
@@ -93,10 +96,13 @@ class Controller(QObject):
         runner = JobRunner(self.gw, self.job)
         runner.listeners.append(self.changed.emit)
         self.runner = runner
+        self.gw.start_capture()  # the join window's traffic, for "Save HAN capture"
         try:
             self.outcome = await runner.pair(window_s)
             self.verified = await runner.verify()
         finally:
+            self.capture = self.gw.stop_capture()
+            self.capture_pan_id = self.gw.pan_id()
             runner.detach()
             self.pairing = False
             self.changed.emit("done")

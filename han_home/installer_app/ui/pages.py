@@ -709,8 +709,9 @@ class ReportPage(Page):
         self.box.addLayout(form)
         row = QHBoxLayout()
         self.save_json, self.save_html, self.save_pdf = QPushButton(), QPushButton(), QPushButton()
+        self.save_pcap = QPushButton()  # the join window's HAN traffic, for Wireshark
         for button, kind in ((self.save_json, "json"), (self.save_html, "html"),
-                             (self.save_pdf, "pdf")):
+                             (self.save_pdf, "pdf"), (self.save_pcap, "pcap")):
             button.clicked.connect(lambda _c=False, k=kind: self.save(k))
             row.addWidget(button)
         row.addStretch(1)
@@ -732,7 +733,10 @@ class ReportPage(Page):
         self.save_json.setText(_("Save &JSON"))
         self.save_html.setText(_("Save &HTML"))
         self.save_pdf.setText(_("Save &PDF"))
-        for button in (self.save_json, self.save_html, self.save_pdf):
+        self.save_pcap.setText(_("Save HAN &capture"))
+        self.save_pcap.setToolTip(_("The join window's traffic as a pcap file for Wireshark "
+                                    "(no keys)."))
+        for button in (self.save_json, self.save_html, self.save_pdf, self.save_pcap):
             button.setAccessibleName(button.text().replace("&", ""))
         self.preview.setAccessibleName(_("Report preview"))
         self.refresh()
@@ -752,6 +756,14 @@ class ReportPage(Page):
             payload = report.to_json(data).encode("utf-8")
         elif kind == "html":
             payload = report.to_html(data).encode("utf-8")
+        elif kind == "pcap":
+            import io
+
+            from han_home.shared.han.pcap import write_pcap
+
+            buffer = io.BytesIO()
+            write_pcap(buffer, self.ctl.capture, self.ctl.capture_pan_id)
+            payload = buffer.getvalue()
         else:
             from han_home.installer_app.ui.pdf import pdf_bytes
 

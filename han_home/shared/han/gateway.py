@@ -33,6 +33,7 @@ from han_home.shared.energy.zcl_format import (
 )
 from han_home.shared.han import radios
 from han_home.shared.han.adapters import ReadingAdapter
+from han_home.shared.han.capture import FrameTap
 from han_home.shared.han.client import (
     DeviceEvent,
     DeviceEventKind,
@@ -46,6 +47,7 @@ from han_home.shared.han.client import (
 from han_home.shared.han.clock import Clock, RealClock, Timer, wait_or_timeout
 from han_home.shared.han.install_codes import canonical_eui64, link_key_from_install_code
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
+from han_home.shared.han.pcap import HanFrame
 from han_home.shared.han.premises_check import PremisesCheck, read_identity
 from han_home.shared.han.profile_mirror import ProfileMirror
 from han_home.shared.han.radios import RadioSurroundings
@@ -144,6 +146,7 @@ class Gateway:
         self.reading_hooks: list[Callable[[Reading], None]] = []  # e.g. the history feed
         self._gas_profiles: dict[str, ProfileMirror] = {}  # the gas proxy's profile copies
         self.premises = PremisesCheck()  # the job's MPAN/MPRN (installer); empty: no check
+        self._tap: FrameTap | None = None  # a HAN capture in progress
         for device in config.expected:
             self.registry.upsert(device.eui64, role=device.role)
 
@@ -262,6 +265,29 @@ class Gateway:
 
     async def close_window(self) -> None:
         await self.app.permit(0)
+
+    # ---- HAN capture (pcap) ---------------------------------------------------------
+    def start_capture(self) -> None:
+        """Record every application frame sent and received from now on (for a pcap)."""
+        if self._tap is None and self.app is not None:
+            self._tap = FrameTap(self.app, self.now)
+
+    def stop_capture(self) -> list[HanFrame]:
+        """The frames recorded since start_capture(); the recording stops."""
+        tap, self._tap = self._tap, None
+        return tap.close() if tap is not None else []
+
+    def pan_id(self) -> int:
+        try:
+            return int(self.app.state.network_info.pan_id)
+        except (AttributeError, TypeError, ValueError):
+            return 0xFFFF
+
+    # zigpy listener: every frame a known device sent us
+    def handle_message(self, device: Any, profile: int, cluster: int, src_ep: int,
+                       dst_ep: int, message: bytes) -> None:
+        if self._tap is not None:
+            self._tap.received(device, profile, cluster, src_ep, dst_ep, message)
 
     def expect_premises(self, mpan: str | None, mprn: str | None) -> None:
         """The premises this job is for: a meter whose SiteID names other premises is never
