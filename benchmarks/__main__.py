@@ -20,7 +20,7 @@ def main() -> int:
     }
     figures["store"] = core.store_figures()
     figures["air"] = core.air_figures(args.quick)
-    for name in ("ihd", "installer", "profile", "restart", "security"):
+    for name in ("ihd", "installer", "mistakes", "profile", "restart", "security"):
         try:
             module = __import__(f"benchmarks.{name}", fromlist=["run"])
         except ImportError:
