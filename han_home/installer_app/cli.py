@@ -109,9 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     _common(gui)
     gui.add_argument("--theme", choices=("normal", "high-contrast"), default="normal")
     gui.add_argument("--text-scale", type=text_scale, default=1.0, help="1.0 to 2.0")
+    gui.add_argument("--size", type=window_size, default=(1366, 728),
+                     help="window size, default 1366x728 (a laptop's 1366x768 screen less "
+                          "its task bar)")
     gui.add_argument("--screenshots", type=Path, default=None,
                      help="render every screen to PNG files in this folder and exit")
     return parser
+
+
+def window_size(text: str) -> tuple[int, int]:
+    import re
+
+    match = re.fullmatch(r"(\d{3,4})x(\d{3,4})", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(
+            _("Invalid size “%(value)s”: use WIDTHxHEIGHT, e.g. 800x480.") % {"value": text})
+    return int(match.group(1)), int(match.group(2))
 
 
 def premises_id(kind: str) -> Callable[[str], str]:

@@ -150,7 +150,8 @@ class JobRunner:
                 self.wrong_key.add(eui)
             if job.note_refused(eui, event.at, event.lqi, event.rssi, reason,
                                 event.mains_powered):
-                job.add_log(event.at, event.kind.value, eui, event.detail)
+                job.add_log(event.at, event.kind.value, eui, event.detail, event.lqi,
+                            event.rssi)
                 if reason == "wrong_key" and entry is not None:
                     LOGGER.info("Listed device %s refused: key does not match", eui)
                 else:

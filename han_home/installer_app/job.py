@@ -212,6 +212,8 @@ class LogEntry:
     kind: str  # joined interviewed configured left refused radio window ...
     eui64: str = ""
     detail: str = ""
+    lqi: int | None = None  # the link of the frame, where it matters (a refused attempt)
+    rssi: int | None = None
 
 
 @dataclass
@@ -304,8 +306,9 @@ class Job:
         self.refused.append(RefusedJoiner(eui64, at, lqi, rssi, reason, 1, at, mains))
         return True
 
-    def add_log(self, at: datetime, kind: str, eui64: str = "", detail: str = "") -> None:
-        self.log.append(LogEntry(at, kind, eui64, detail))
+    def add_log(self, at: datetime, kind: str, eui64: str = "", detail: str = "",
+                lqi: int | None = None, rssi: int | None = None) -> None:
+        self.log.append(LogEntry(at, kind, eui64, detail, lqi, rssi))
 
 
 @dataclass

@@ -77,7 +77,7 @@ def refused_text(eui64: str, reason: str, attempts: int, lqi: object = None,
 
 
 def log_text(entry: LogEntry) -> str:
-    return event_text(entry.kind, entry.eui64, entry.detail)
+    return event_text(entry.kind, entry.eui64, entry.detail, entry.lqi, entry.rssi)
 
 
 def verdict_text(verdict: LinkVerdict) -> str:

@@ -141,6 +141,8 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
     try:
         home = gw.config.sim_home
         job_page = page(window, JobPage)
+        job_page.site.setText("SITE-42")
+        job_page.engineer.setText("ENG-7")
         job_page.mpan.setText("1234567890123")  # a check digit wrong: said at once
         assert "does not match" in job_page.premises_error.text() and not ctl.job.mpan
         job_page.mpan.setText(home.premises()[0])
@@ -187,7 +189,7 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         verify.table.selectRow(gas_row)
         qtbot.mouseClick(verify.not_seen, Qt.MouseButton.LeftButton)
         assert ctl.job.devices[gas_row].identify == "denied"
-        assert verify.summary.text().startswith("✗ Fail") and "identify" in verify.summary.text()
+        assert verify.summary.text() == "✗ Fail" and "identify" in verify.reasons.text()
         assert json.loads(report_page.save("json").read_text())["result"] == "fail"
         verify.table.selectRow(gas_row)
         qtbot.mouseClick(verify.seen, Qt.MouseButton.LeftButton)
@@ -204,9 +206,28 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
 
 def test_saving_needs_no_dialog_and_names_the_file_after_the_site(qtbot, tmp_path):
     window = offline_window(qtbot)
-    window.ctl.job.site_ref = "AB/12 3"
     report_page = page(window, ReportPage)
     report_page.folder.setText(str(tmp_path))
+    window.ctl.job.site_ref = "AB/12 3"
+    assert report_page.save("json") is None  # who did the job is required
+    assert "engineer ID" in report_page.saved.text() and not list(tmp_path.iterdir())
+    window.ctl.job.engineer_id = "E-9"
     path = report_page.save("json")
     assert path == Path(tmp_path) / "commissioning-AB123.json"
     assert json.loads(path.read_text())["site_ref"] == "AB/12 3"
+
+
+def test_the_install_code_is_grouped_in_fours_as_it_is_typed_and_corrected(qtbot):
+    window = offline_window(qtbot)
+    devices = page(window, DevicesPage)
+    window.go(1)
+    qtbot.keyClicks(devices.code, VECTOR[:10].lower())
+    assert devices.code.text() == "83FE D340 7A"
+    assert devices.code.cursorPosition() == len("83FE D340 7A")  # typing goes on at the end
+    qtbot.keyClicks(devices.code, VECTOR[10:])
+    assert devices.code.text() == " ".join(VECTOR[i:i + 4] for i in range(0, 36, 4))
+    assert "valid" in devices.code_error.text()
+    # a correction in the middle: the digit goes where the cursor was, still in fours
+    devices.code.setCursorPosition(2)
+    qtbot.keyClick(devices.code, Qt.Key.Key_Backspace)
+    assert devices.code.text().startswith("8FED 3407") and devices.code.cursorPosition() == 1

@@ -31,7 +31,7 @@ def run_gui(args: argparse.Namespace) -> int:
                             commission_home=False)
     ctl = Controller(gateway, radio=args.radio)
     window = InstallerWindow(ctl, args.theme, args.text_scale)
-    window.resize(1280, 860)
+    window.resize(*args.size)
     done = asyncio.Event()
 
     async def main() -> None:

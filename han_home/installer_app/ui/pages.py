@@ -39,9 +39,9 @@ from han_home.installer_app.codes import (
     mask,
 )
 from han_home.installer_app.commission import DEFAULT_WINDOW_S, progress_of, status_message
-from han_home.installer_app.diagnostics import link_table
+from han_home.installer_app.diagnostics import BUSY_ENERGY, link_table
 from han_home.installer_app.job import DeviceEntry, DeviceType, Stage, type_name
-from han_home.installer_app.report import identify_text, unit_symbols
+from han_home.installer_app.report import unit_symbols
 from han_home.installer_app.texts import log_text, verdict_text
 from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
@@ -64,6 +64,17 @@ def _error(exc: BaseException) -> str:
 
 def _dash(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
+
+
+def _identify_short(value: str) -> str:
+    """The engineer's identify answer in a table cell: symbol and word."""
+    return {"confirmed": _("✓ Seen"), "denied": _("✗ Not seen")}.get(value, _("? Not confirmed"))
+
+
+def _when_seconds(moment: datetime) -> str:
+    """An event's time to the second (events a second apart must not look simultaneous)."""
+    local = moment.astimezone(LONDON)
+    return f"{format_date_long(local.date())} {local:%H:%M:%S}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -222,17 +233,23 @@ class DevicesPage(Page):
         self.remove = QPushButton()
         self.remove.clicked.connect(self._remove)
         self.table = table(5)
-        self.box.addWidget(self.scan_label)
-        self.box.addWidget(self.scan)
-        self.box.addWidget(self.scan_status)
-        self.box.addWidget(self.manual_heading)
-        self.box.addLayout(form)
+        # the entry fields and, beside them, the list so far (a laptop screen is wide)
+        entry = QVBoxLayout()
+        entry.addWidget(self.scan_label)
+        entry.addWidget(self.scan)
+        entry.addWidget(self.scan_status)
+        entry.addWidget(self.manual_heading)
+        entry.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add)
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
-        self.box.addLayout(buttons)
-        self.box.addWidget(self.table, 1)
+        entry.addLayout(buttons)
+        entry.addStretch(1)
+        side = QHBoxLayout()
+        side.addLayout(entry, 2)
+        side.addWidget(self.table, 3)
+        self.box.addLayout(side, 1)
         self.eui.textChanged.connect(self._check_eui)
         self.code.textChanged.connect(self._check_code)
         self.code.editingFinished.connect(lambda: self._check_code(self.code.text(), final=True))
@@ -293,7 +310,28 @@ class DevicesPage(Page):
         self._show(self.eui_error, self.eui, fault,
                    _("✓ EUI-64 looks right.") if fault is None else "")
 
+    def _group_code(self, text: str) -> str:
+        """Show the install code in groups of four as it is typed or corrected, the way
+        labels print it; the cursor stays after the same digit."""
+        hexdigits = "0123456789abcdefABCDEF"
+        if looks_like_qr(text) or any(c not in hexdigits + " -" for c in text):
+            return text  # something else (a QR payload, a typo the check will point at)
+        digits = "".join(c for c in text if c in hexdigits).upper()
+        grouped = " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+        if grouped == text:
+            return text
+        before = sum(c in hexdigits for c in text[:self.code.cursorPosition()])
+        position = before + (before - 1) // 4 if before else 0
+        if before and before % 4 == 0 and before < len(digits):
+            position += 1  # past the space that now follows a full group
+        self.code.blockSignals(True)
+        self.code.setText(grouped)
+        self.code.setCursorPosition(min(position, len(grouped)))
+        self.code.blockSignals(False)
+        return grouped
+
     def _check_code(self, text: str, final: bool = False) -> None:
+        text = self._group_code(text)
         if not text.strip():
             self._show(self.code_error, self.code, None)
             return
@@ -622,8 +660,10 @@ class VerifyPage(Page):
         self.box.addWidget(self.question)
         self.box.addLayout(answers)
         self.summary = label("heading")
+        self.reasons = label()  # the verdict's reasons, in plain words
         self.thresholds = label("muted")
         self.box.addWidget(self.summary)
+        self.box.addWidget(self.reasons)
         self.box.addWidget(self.thresholds)
 
     def title(self) -> str:
@@ -674,24 +714,25 @@ class VerifyPage(Page):
     def refresh(self) -> None:
         rows = [[d.eui64, type_name(d.read_type or d.entered_type),
                  unit_symbols(_dash(d.live_reading)), _dash(d.lqi), _dash(d.rssi),
-                 verdict_text(d.verdict), identify_text(d.identify)]
+                 verdict_text(d.verdict), _identify_short(d.identify)]
                 for d in self.ctl.job.devices]
         set_rows(self.table, [_("EUI-64"), _("Type"), _("Live reading"), _("LQI"),
-                              _("RSSI (dBm)"), _("Link"), _("Identify seen on site")], rows)
+                              _("RSSI (dBm)"), _("Link"), _("Identify")], rows)
         self.again.setEnabled(self.ctl.runner is not None and not self.ctl.pairing)
         answerable = self.ctl.runner is not None and not self.ctl.pairing
         for button in (self.seen, self.not_seen, self.identify_again):
             button.setEnabled(answerable)
         if self.ctl.verified is None:
             self.summary.setText(_("Not checked yet: pair the devices first."))
+            self.reasons.setText("")
             return
         from han_home.installer_app.verdict import Level
         from han_home.installer_app.verdict_texts import level_text
 
         verdict = self.ctl.verdict()  # the same verdict as the reports and the CLI
         mark = {Level.PASS: "✓", Level.WARN: "!", Level.FAIL: "✗"}[verdict.level]
-        self.summary.setText("\n".join([f"{mark} {level_text(verdict.level)}",
-                                        *(f"• {r.text()}" for r in verdict.reasons)]))
+        self.summary.setText(f"{mark} {level_text(verdict.level)}")
+        self.reasons.setText("\n".join(f"• {r.text()}" for r in verdict.reasons))
 
 
 # ---- 6 Report -------------------------------------------------------------------------
@@ -705,7 +746,12 @@ class ReportPage(Page):
         self.folder = QLineEdit(str(default_folder()))
         self.folder_label = label(wrap=False)  # a wrapped "Cadw yn y &ffolder" lost its last word
         self.folder_label.setBuddy(self.folder)
-        form.addRow(self.folder_label, self.folder)
+        self.browse = QPushButton()
+        self.browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.browse)
+        form.addRow(self.folder_label, folder_row)
         self.box.addLayout(form)
         row = QHBoxLayout()
         self.save_json, self.save_html, self.save_pdf = QPushButton(), QPushButton(), QPushButton()
@@ -730,6 +776,8 @@ class ReportPage(Page):
                              "joiners, engineer and site. It never contains a code or key."))
         self.folder_label.setText(_("Save in &folder"))
         self.folder.setAccessibleName(_("Folder for the report files"))
+        self.browse.setText(_("&Browse…"))
+        self.browse.setAccessibleName(_("Choose the folder"))
         self.save_json.setText(_("Save &JSON"))
         self.save_html.setText(_("Save &HTML"))
         self.save_pdf.setText(_("Save &PDF"))
@@ -745,9 +793,27 @@ class ReportPage(Page):
         if self.isVisible() or not self.preview.toPlainText():
             self.preview.setHtml(report.to_html(self.ctl.report_data()))
 
+    def _browse(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder"),
+                                                  self.folder.text() or str(default_folder()))
+        if chosen:
+            self.folder.setText(chosen)
+
     def save(self, kind: str) -> Path | None:
         """Write the report; on failure say why (translated) and keep it: nothing is lost,
         the engineer can choose another folder and save again. None when not saved."""
+        no_site, no_engineer = (not self.ctl.job.site_ref.strip(),
+                                not self.ctl.job.engineer_id.strip())
+        if no_site or no_engineer:  # a supplier cannot file a report without where and who
+            self._say(_("Enter the site reference and the engineer ID on the Job page before "
+                        "saving the report.") if no_site and no_engineer else
+                      _("Enter the site reference on the Job page before saving the report.")
+                      if no_site else
+                      _("Enter the engineer ID on the Job page before saving the report."),
+                      error=True)
+            return None
         data = self.ctl.report_data()
         stem = "".join(c for c in (self.ctl.job.site_ref or "job") if c.isalnum() or c in "-_")
         folder = Path(self.folder.text().strip() or str(default_folder())).expanduser()
@@ -877,9 +943,15 @@ class DiagnosticsPage(Page):
         self.scan.setEnabled(ctl.gw is not None and not ctl.scanning and not ctl.paused)
         self.chart.set_result(ctl.scan)
         if ctl.scan is not None:
-            self.recommended.setText(_("★ Recommended channel: %(channel)d (now on channel "
-                                       "%(current)s). ▲ marks a busy channel.") % {
-                "channel": ctl.scan.recommended, "current": _dash(ctl.scan.current)})
+            p = {"channel": ctl.scan.recommended, "current": _dash(ctl.scan.current),
+                 "threshold": BUSY_ENERGY}
+            advice = (_("★ Stay on channel %(channel)d: no other channel is clearly quieter.")
+                      if ctl.scan.stay else
+                      _("★ Recommended channel: %(channel)d (now on channel %(current)s): it "
+                        "is clearly quieter.")) % p
+            if ctl.scan.any_busy():
+                advice += " " + _("▲ marks a busy channel (energy %(threshold)d or more).") % p
+            self.recommended.setText(advice)
         else:
             self.recommended.setText(_("No scan yet."))
         rows = []
@@ -893,7 +965,7 @@ class DiagnosticsPage(Page):
         set_rows(self.links, [_("EUI-64"), _("Type"), _("LQI"), _("RSSI (dBm)"), _("Link"),
                               _("Last seen"), _("Firmware"), _("Battery")], rows)
         set_rows(self.log, [_("Time (UK)"), _("Event")],
-                 [[_when(e.at), log_text(e)] for e in reversed(ctl.job.log[-200:])])
+                 [[_when_seconds(e.at), log_text(e)] for e in reversed(ctl.job.log[-200:])])
 
 
 def _type_of_role(role: str) -> DeviceType:
