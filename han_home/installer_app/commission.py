@@ -140,6 +140,7 @@ class JobRunner:
             self._radio_event(event)
         elif isinstance(event, ReadingEvent):
             self.readings.setdefault(event.reading.device, []).append(event.reading)
+            self._clock_offset(event.reading)
 
     def _device_event(self, event: DeviceEvent) -> None:
         job, eui = self.job, event.eui64
@@ -205,6 +206,15 @@ class JobRunner:
         elif event.kind == DeviceEventKind.LEFT:
             entry.stage = Stage.LEFT
         self._notify("device")
+
+    def _clock_offset(self, reading: Reading) -> None:
+        """A meter's own timestamp against the gateway's clock (the PublishPrice time)."""
+        entry = self.job.find(reading.device)
+        if entry is not None and reading.meter_time is not None \
+                and reading.kind == ReadingKind.PRICE:
+            # UTCTime has whole seconds: compare with the gateway's second it arrived in
+            received = reading.received.replace(microsecond=0)
+            entry.clock_offset_s = round((reading.meter_time - received).total_seconds())
 
     def _foreign(self, eui: str, entry: DeviceEntry | None, event: DeviceEvent) -> None:
         """A meter of other premises: never this home's, whatever the list said."""

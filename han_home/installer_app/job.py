@@ -171,6 +171,9 @@ class DeviceEntry:
     serial: str | None = None  # the meter's serial number, to compare with its case
     identify: str = "not_confirmed"  # confirmed | denied | not_confirmed (on site)
     identify_sent: bool | None = None  # the device said it is showing its identify signal
+    # the meter's clock minus the gateway's, seconds (from the time it stamps its price
+    # publication); None when the meter gave no time
+    clock_offset_s: int | None = None
 
     @property
     def type_mismatch(self) -> bool:

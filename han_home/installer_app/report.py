@@ -60,6 +60,7 @@ def _device(entry: DeviceEntry) -> dict[str, Any]:
         "site_id": entry.site_id,
         "serial": entry.serial,
         "identify": entry.identify,
+        "clock_offset_s": entry.clock_offset_s,
         "live_reading_at": _iso(entry.live_reading_at),
         "entered_by": entry.source,
     }
@@ -138,6 +139,11 @@ def unit_symbols(text: str) -> str:
     return text.replace(" m3", " m\u00b3")
 
 
+def _offset(value: Any) -> str:
+    """The meter's clock against the gateway's, e.g. "+3 s"; "—" when it gave no time."""
+    return "—" if value is None else f"{int(value):+d} s"
+
+
 def _battery(value: Any) -> str:
     return "—" if value is None else f"{value} %"
 
@@ -170,7 +176,8 @@ def to_html(report: dict[str, Any]) -> str:
             type_text, _num(d.get("model")), _num(d["firmware"]), _num(d.get("serial")),
             _num(d.get("site_id")), _battery(d.get("battery_pct")), _num(d["lqi"]),
             _num(d["rssi"]), _verdict_text(d["link"]), _local(d["joined_at"]),
-            unit_symbols(_num(d["live_reading"])), identify_text(d.get("identify", "")),
+            unit_symbols(_num(d["live_reading"])), _offset(d.get("clock_offset_s")),
+            identify_text(d.get("identify", "")),
             _("Yes") if d["configured"] else _("No"))) + "</tr>")
     refused_rows = ["<tr>" + _eui_cell(r["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
         _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),
@@ -178,7 +185,7 @@ def to_html(report: dict[str, Any]) -> str:
     heads = [_("EUI-64"), _("Type (as the device reported)"), _("Model"), _("Firmware"),
              _("Serial number"), _("Premises (SiteID)"), _("Battery"), _("LQI"),
              _("RSSI (dBm)"), _("Link"), _("Joined (UK time)"), _("Live reading"),
-             _("Identify seen on site"), _("Configured")]
+             _("Clock offset"), _("Identify seen on site"), _("Configured")]
     refused_heads = [_("EUI-64"), _("Why refused"), _("Attempts"), _("LQI"), _("RSSI (dBm)"),
                      _("First attempt (UK time)")]
     t = report["thresholds"]

@@ -13,7 +13,9 @@ The CLI, the GUI's Verify page and the JSON/HTML/PDF reports all show this one v
   not): refused LQI at least ``WEAKER_LQI_MARGIN`` higher and RSSI at least
   ``WEAKER_RSSI_MARGIN_DB`` dB higher: warning (perhaps the wrong meter was listed);
 * no MPAN/MPRN in the job for a listed meter, or a meter that gives no SiteID: warning
-  (the premises could not be checked).
+  (the premises could not be checked);
+* a meter whose clock is more than ``CLOCK_OFFSET_WARN_S`` seconds from the gateway's:
+  warning (its half-hours would be stamped in the wrong place).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from han_home.installer_app.near_miss import slip
 
 WEAKER_LQI_MARGIN = 60
 WEAKER_RSSI_MARGIN_DB = 12
+CLOCK_OFFSET_WARN_S = 60  # a meter's clock further than this from the gateway's: warning
 METER_TYPES = (DeviceType.ELECTRICITY_METER, DeviceType.GAS_METER)
 
 
@@ -133,6 +136,8 @@ def _device_reasons(entry: DeviceEntry, job: Job, wrong_key: set[str]) -> list[R
     if entry.type_mismatch and entry.read_type is not None:
         out.append(Reason("type_mismatch", True, eui, {"entered": entry.entered_type.value,
                                                        "read": entry.read_type.value}))
+    if entry.clock_offset_s is not None and abs(entry.clock_offset_s) > CLOCK_OFFSET_WARN_S:
+        out.append(Reason("clock_offset", False, eui, {"seconds": entry.clock_offset_s}))
     if entry.identify == "denied":
         out.append(Reason("identify_denied", True, eui, {"serial": entry.serial or "?"}))
     link = entry.verdict

@@ -54,6 +54,9 @@ def reason_text(reason: Reason) -> str:
         return _("%(eui64)s reports its type as “%(read)s”, but it was entered as "
                  "“%(entered)s”: check which meter is which before accepting the job.") % {
             **p, "read": _type(str(p["read"])), "entered": _type(str(p["entered"]))}
+    if code == "clock_offset":
+        return _("The clock of %(eui64)s is %(seconds)+d s from the gateway's: its "
+                 "supplier should set it.") % p
     if code == "identify_denied":
         return _("The engineer saw no identify signal on the meter in front of them for "
                  "%(eui64)s (serial number %(serial)s): it may be another meter.") % p

@@ -140,3 +140,23 @@ async def test_every_admitted_device_identifies_itself_and_the_answer_is_recorde
     assert "Not confirmed on site" in report.to_html(data)
     await gw.clock.advance(301)
     assert not any(d.identifying for d in home.own)  # the signal ends on its own
+
+
+async def test_each_meters_clock_offset_is_shown_and_a_large_one_warned(gw):
+    home = gw.config.sim_home
+    home.esme.clock_drift_s = 95.0  # the meter's clock runs 95 s ahead of the gateway's
+    job = Job(site_ref="S", engineer_id="E")
+    job.mpan, job.mprn = home.premises()
+    for label in home.labels():
+        job.add_qr(label.qr, parse_type(label.device_type))
+    ok, _ = await gw.clock.run(run_job(gw, job, window_s=10), within=200)
+    assert ok
+    esme, gsme = job.find(str(home.esme.ieee)), job.find(str(home.gsme.ieee))
+    assert esme.clock_offset_s == 95
+    assert gsme.clock_offset_s is None  # it stamps no time: not known, never guessed
+    verdict = judge(job)
+    assert verdict.level == Level.WARN
+    assert [(r.code, r.eui64) for r in verdict.reasons] == [("clock_offset", esme.eui64)]
+    assert "+95 s" in verdict.reasons[0].text()
+    html = report.to_html(report.build(job, verdict=verdict))
+    assert "+95 s" in html

@@ -557,7 +557,7 @@ class ElectricityMeter(ProfileLog, VirtualDevice):
                 "provider_id": 1,
                 "rate_label": label,
                 "issuer_event_id": zcl_time(now),
-                "current_time": zcl_time(now),
+                "current_time": zcl_time(now + timedelta(seconds=self.clock_drift_s)),
                 "unit_of_measure": 0,
                 "currency": GBP_ISO4217,
                 "price_trailing_digit_and_tier": (PRICE_DIGITS << 4) | tier,
