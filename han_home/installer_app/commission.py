@@ -67,9 +67,11 @@ class PairOutcome:
 
 
 class JobRunner:
-    def __init__(self, gateway: Gateway, job: Job) -> None:
+    def __init__(self, gateway: Gateway, job: Job, *, offer_corrections: bool = False) -> None:
         self.gw = gateway
         self.job = job
+        # the GUI offers a one-step correction of a mistyped EUI-64 (its key is kept)
+        self.offer_corrections = offer_corrections
         self.listeners: list[Listener] = []
         self.readings: dict[str, list[Reading]] = {}
         self.window_open = False
@@ -361,13 +363,40 @@ class JobRunner:
             await asyncio.wait_for(self.gw.close_window(), timeout=5)
         except Exception as exc:  # radio away: it closed the window itself
             LOGGER.warning("Closing the join window failed: %s", type(exc).__name__)
-        self.job.wipe_secrets()  # keys live only as long as the window
+        self.job.corrections = self._near_misses() if self.offer_corrections else {}
+        # keys live only as long as the window (but for a correction the engineer is offered)
+        self.job.wipe_secrets(keep=frozenset(self.job.corrections))
         self.job.window_closed_at = self.gw.now()
         self.job.window_end_reason = reason
         self.job.add_log(self.job.window_closed_at, "window_closed", detail=reason)
         for r in self.job.refused:
             LOGGER.info("%s was refused %d times (%s)", r.eui64, r.attempts, r.reason)
         self._notify("window")
+
+    def _near_misses(self) -> dict[str, str]:
+        from han_home.installer_app.near_miss import slip
+
+        found = {}
+        for entry in self.pending():
+            near = [r.eui64 for r in self.job.refused
+                    if r.reason == "not_listed" and slip(entry.eui64, r.eui64) is not None]
+            if len(near) == 1:  # one candidate only: never a guess between two
+                found[entry.eui64] = near[0]
+        return found
+
+    async def correct(self, listed: str, window_s: float = DEFAULT_WINDOW_S) -> PairOutcome | None:
+        """The engineer confirms the refused EUI-64 is the listed device's (a typing slip):
+        the entry takes it and the window opens again for it alone, with its own key."""
+        refused = self.job.corrections.get(listed)
+        entry = self.job.find(listed)
+        if refused is None or entry is None or entry.link_key.wiped:
+            return None
+        self.job.add_log(self.gw.now(), "corrected", refused, listed)
+        entry.eui64, entry.stage = refused, Stage.LISTED
+        self.job.refused = [r for r in self.job.refused if r.eui64 != refused]
+        self.job.corrections.clear()
+        self.offer_corrections = False  # one correction; the window wipes the key after it
+        return await self.pair(window_s)
 
     # ---- configuration retry --------------------------------------------------
     def failed(self) -> list[DeviceEntry]:

@@ -234,6 +234,9 @@ class Job:
     channel: int | None = None
     mpan: str = ""  # the premises' MPAN core (13 digits) and MPRN (6-10): the meters'
     mprn: str = ""  # SiteIDs must match them
+    # listed EUI-64 -> the refused one a typing slip away; that entry keeps its key until
+    # the engineer corrects it (or the job ends), every other key is wiped with the window
+    corrections: dict[str, str] = field(default_factory=dict)
 
     # ---- device list ------------------------------------------------------------
     def __iter__(self) -> Iterator[DeviceEntry]:
@@ -285,9 +288,12 @@ class Job:
             entry.wipe()
             self.devices.remove(entry)
 
-    def wipe_secrets(self) -> None:
+    def wipe_secrets(self, keep: frozenset[str] = frozenset()) -> None:
         for entry in self.devices:
-            entry.wipe()
+            if entry.eui64 not in keep:
+                entry.wipe()
+        if not keep:
+            self.corrections.clear()
 
     @property
     def secrets_wiped(self) -> bool:

@@ -26,6 +26,8 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
         return _("Setting up %(eui64)s failed three times (%(detail)s).") % p
     if kind == "config_retry":
         return _("Setting up %(eui64)s again.") % p
+    if kind == "corrected":
+        return _("The EUI-64 %(detail)s was corrected to %(eui64)s by the engineer.") % p
     if kind == "identify":
         return (_("%(eui64)s is showing its identify signal.") if detail == "sent" else
                 _("%(eui64)s did not answer the identify request.")) % p

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableWidget, QWidget
 
 from han_home.installer_app.codes import link_key_of
-from han_home.installer_app.job import DeviceType
+from han_home.installer_app.job import DeviceType, Stage, parse_type
 from han_home.installer_app.report import find_secrets
 from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.pages import (
@@ -231,3 +231,44 @@ def test_the_install_code_is_grouped_in_fours_as_it_is_typed_and_corrected(qtbot
     devices.code.setCursorPosition(2)
     qtbot.keyClick(devices.code, Qt.Key.Key_Backspace)
     assert devices.code.text().startswith("8FED 3407") and devices.code.cursorPosition() == 1
+
+
+async def test_a_mistyped_eui64_is_corrected_in_one_step_and_then_joins(qtbot):
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock), commission_home=False)
+    gw.config.gas_profile_prime_periods = 0
+    ctl = Controller(gw)
+    window = InstallerWindow(ctl, "normal", 1.0)
+    qtbot.addWidget(window)
+    window.show()
+    await ctl.start()
+    try:
+        home = gw.config.sim_home
+        esme = home.esme.label
+        typo = esme.eui64[:-1] + ("0" if esme.eui64[-1] != "0" else "1")
+        ctl.job.add_typed(typo, esme.install_code, parse_type("electricity_meter"))
+        pair = page(window, PairPage)
+        window.go(2)
+        pair.length.setValue(30)
+        qtbot.mouseClick(pair.open_button, Qt.MouseButton.LeftButton)
+        for _ in range(400):
+            await pump(clock, 0.1)
+            if ctl.outcome is not None and not ctl.pairing:
+                break
+        assert ctl.job.corrections == {typo: esme.eui64} and not home.esme.joined
+        pair._tick()
+        assert pair.correct.isVisibleTo(window) and esme.eui64 in pair.correct.text()
+        # only that key is kept, for the correction
+        assert not ctl.job.devices[0].link_key.wiped
+        qtbot.mouseClick(pair.correct, Qt.MouseButton.LeftButton)
+        for _ in range(400):
+            await pump(clock, 0.1)
+            if ctl.outcome is not None and not ctl.pairing and home.esme.joined:
+                break
+        entry = ctl.job.devices[0]
+        assert entry.eui64 == esme.eui64 and home.esme.joined
+        assert entry.stage in (Stage.CONFIGURED, Stage.VERIFIED)
+        assert ctl.job.secrets_wiped and not ctl.job.corrections
+        assert any(e.kind == "corrected" for e in ctl.job.log)
+    finally:
+        await ctl.stop()

@@ -88,17 +88,21 @@ class Controller(QObject):
     def window_remaining(self) -> float:
         return self.runner.window_remaining() if self.runner is not None else 0.0
 
-    async def pair(self, window_s: float = DEFAULT_WINDOW_S) -> PairOutcome | None:
+    async def pair(self, window_s: float = DEFAULT_WINDOW_S, correct: str = ""
+                   ) -> PairOutcome | None:
+        """Open the join window for the listed devices; with ``correct`` (a listed EUI-64
+        in job.corrections), first give that entry the refused EUI-64 it was mistyped as."""
         if self.gw is None or self.pairing or not self.job.devices:
             return None
         self.pairing = True
         self.outcome = None
-        runner = JobRunner(self.gw, self.job)
+        runner = JobRunner(self.gw, self.job, offer_corrections=True)
         runner.listeners.append(self.changed.emit)
         self.runner = runner
         self.gw.start_capture()  # the join window's traffic, for "Save HAN capture"
         try:
-            self.outcome = await runner.pair(window_s)
+            self.outcome = await (runner.correct(correct, window_s) if correct else
+                                  runner.pair(window_s))
             self.verified = await runner.verify()
         finally:
             self.capture = self.gw.stop_capture()

@@ -445,10 +445,17 @@ class PairPage(Page):
         self.box.addWidget(self.banner)
         self.devices = table(4)
         self.retry = retry_button(self)
+        # a listed EUI-64 never joined while one a typing slip away was refused: one step
+        # corrects it and opens the window for that device (never done automatically)
+        self.near_miss = label("warning")
+        self.correct = QPushButton()
+        self.correct.clicked.connect(self._correct)
         self.refused_heading = label()
         self.refused = table(4)
         self.box.addWidget(self.devices, 2)
         self.box.addLayout(_left(self.retry))
+        self.box.addWidget(self.near_miss)
+        self.box.addLayout(_left(self.correct))
         self.box.addWidget(self.refused_heading)
         self.box.addWidget(self.refused, 1)
         self.timer = QTimer(self)
@@ -471,6 +478,7 @@ class PairPage(Page):
         self.close_button.setText(_("&Close window now"))
         self.close_button.setAccessibleName(_("Close window now"))
         self.devices.setAccessibleName(_("Listed devices and their progress"))
+        self.correct.setAccessibleName(_("Correct the EUI-64 and open the window again"))
         self.refused_heading.setText(_("Refused joiners (never admitted):"))
         self.refused.setAccessibleName(_("Refused joiners"))
         self.countdown_bar.setAccessibleName(_("Time left in the join window"))
@@ -485,7 +493,35 @@ class PairPage(Page):
             "join window again.") % {"error": _error(e)})
         self.announcer.announce(self, _("Join window opened."), key="window")
 
+    def _correction(self) -> tuple[str, str] | None:
+        corrections = self.ctl.job.corrections
+        return next(iter(corrections.items())) if corrections else None
+
+    def _correct(self) -> None:
+        found = self._correction()
+        if found is None or self.ctl.pairing:
+            return
+        self.ctl.run(self, self.ctl.pair(self._window_s, correct=found[0]), timeout_s=None,
+                     describe=lambda e: _("Pairing stopped because of an error (%(error)s). "
+                                          "Check the radio, then open the join window "
+                                          "again.") % {"error": _error(e)})
+
+    def _show_correction(self) -> None:
+        found = self._correction()
+        shown = found is not None and not self.ctl.pairing
+        self.near_miss.setVisible(shown)
+        self.correct.setVisible(shown)
+        if found is None:
+            return
+        listed, refused = found
+        self.near_miss.setText(_("%(listed)s never joined, but %(refused)s, one typing slip "
+                                 "away, was refused. If the label says %(refused)s, correct "
+                                 "it in one step:") % {"listed": listed, "refused": refused})
+        self.correct.setText(_("Use %(refused)s and open the window again") % {
+            "refused": refused})
+
     def _tick(self) -> None:
+        self._show_correction()
         remaining = self.ctl.window_remaining()
         open_ = self.ctl.runner is not None and self.ctl.runner.window_open
         self.open_button.setEnabled(not self.ctl.pairing and bool(self.ctl.job.devices)
