@@ -168,10 +168,11 @@ def to_html(report: dict[str, Any]) -> str:
     from han_home.installer_app.job import DeviceType
 
     for d in report["devices"]:
-        type_text = type_name(DeviceType(d["type_entered"]))
+        # the type the device reported; what was entered only where it differs
+        type_text = type_name(DeviceType(d["type_read"] or d["type_entered"]))
         if d["type_mismatch"] and d["type_read"]:
-            type_text = _("%(entered)s (the device says: %(read)s)") % {
-                "entered": type_text, "read": type_name(DeviceType(d["type_read"]))}
+            type_text = _("%(read)s (entered as: %(entered)s)") % {
+                "read": type_text, "entered": type_name(DeviceType(d["type_entered"]))}
         rows.append("<tr>" + _eui_cell(d["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
             type_text, _num(d.get("model")), _num(d["firmware"]), _num(d.get("serial")),
             _num(d.get("site_id")), _battery(d.get("battery_pct")), _num(d["lqi"]),

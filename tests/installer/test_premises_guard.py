@@ -160,3 +160,20 @@ async def test_each_meters_clock_offset_is_shown_and_a_large_one_warned(gw):
     assert "+95 s" in verdict.reasons[0].text()
     html = report.to_html(report.build(job, verdict=verdict))
     assert "+95 s" in html
+
+
+async def test_swapped_types_fail_and_the_report_shows_the_type_each_device_reported(gw):
+    home = gw.config.sim_home
+    job = Job(site_ref="S", engineer_id="E")
+    job.mpan, job.mprn = home.premises()
+    esme, gsme, ihd = home.labels()
+    job.add_qr(esme.qr, parse_type("gas_meter"))
+    job.add_qr(gsme.qr, parse_type("electricity_meter"))
+    job.add_qr(ihd.qr, parse_type("display"))
+    await gw.clock.run(run_job(gw, job, window_s=10), within=200)
+    verdict = judge(job)
+    assert verdict.exit_code == 1
+    assert [r.code for r in verdict.reasons] == ["type_mismatch", "type_mismatch"]
+    html = report.to_html(report.build(job, verdict=verdict))
+    assert "Electricity meter (entered as: Gas meter)" in html
+    assert "Gas meter (entered as: Electricity meter)" in html
