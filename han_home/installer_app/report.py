@@ -198,7 +198,7 @@ def to_html(report: dict[str, Any]) -> str:
 
     def table(head: list[str], body: list[str], caption: str) -> str:
         if not body:
-            return f"<p>{e(_('None.'))}</p>"
+            return "<p>" + e(_("None.")) + "</p>"
         return (f"<table border='1' cellpadding='4' cellspacing='0'><caption>{e(caption)}"
                 "</caption><thead><tr>" + "".join(f"<th scope='col'>{e(h)}</th>" for h in head)
                 + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>")
@@ -222,15 +222,16 @@ def to_html(report: dict[str, Any]) -> str:
               + ("<ul>" + "".join(f"<li>{e(r['text'])}</li>" for r in verdict["reasons"])
                  + "</ul>" if verdict["reasons"] else "")
               + "</div>")
+    title = _("Commissioning report")
     return (
         f"<!DOCTYPE html>\n<html lang='{e(lang)}'><head><meta charset='utf-8'>"
-        f"<title>{e(_('Commissioning report'))}</title></head><body>"
-        f"<h1>{e(_('Commissioning report'))}</h1>" + banner + "<dl>"
+        + "<title>" + e(title) + "</title></head><body>"
+        + "<h1>" + e(title) + "</h1>" + banner + "<dl>"
         + "".join(f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in facts)
-        + f"</dl><h2>{e(_('Devices'))}</h2>"
+        + "</dl><h2>" + e(_("Devices")) + "</h2>"
         + table(heads, rows, _("Devices on this home's network"))
         + f"<p>{e(thresholds)}</p>"
-        + f"<h2>{e(_('Refused joiners'))}</h2>"
+        + "<h2>" + e(_("Refused joiners")) + "</h2>"
         + table(refused_heads, refused_rows, _("Devices that tried to join and were refused"))
         + "</body></html>\n")
 

@@ -149,8 +149,9 @@ class JobPage(Page):
     def title(self) -> str:
         return _("1. Job")
 
-    def _premises_changed(self) -> None:
-        """Keep each valid id in the job; say at once what is wrong with one that is not."""
+    def _premises_changed(self, write: bool = True) -> None:
+        """Keep each valid id in the job; say at once what is wrong with one that is not
+        (``write=False``: only say it again, in the language now chosen)."""
         from han_home.installer_app.premises_input import premises_fault
         from han_home.shared.energy.premises import digits_only
 
@@ -158,7 +159,8 @@ class JobPage(Page):
         for kind, edit in (("mpan", self.mpan), ("mprn", self.mprn)):
             text = edit.text().strip()
             fault = premises_fault(kind, text) if text else None
-            setattr(self.ctl.job, kind, digits_only(text) if text and fault is None else "")
+            if write:
+                setattr(self.ctl.job, kind, digits_only(text) if text and fault is None else "")
             if fault is not None:
                 errors.append(fault)
         self.premises_error.setText("\n".join(errors))
@@ -177,10 +179,15 @@ class JobPage(Page):
         self.mprn_label.setText(_("MP&RN (6 to 10 digits)"))
         self.mpan.setAccessibleName(_("MPAN"))
         self.mprn.setAccessibleName(_("MPRN"))
-        self._premises_changed()
+        self._premises_changed(write=False)
         self.refresh()
 
     def refresh(self) -> None:
+        job = self.ctl.job
+        for edit, value in ((self.site, job.site_ref), (self.engineer, job.engineer_id),
+                            (self.mpan, job.mpan), (self.mprn, job.mprn)):
+            if value and not edit.text():  # filled in elsewhere (a job file, a demo)
+                edit.setText(value)
         now = self.ctl.gw.now() if self.ctl.gw is not None else datetime.now(UTC)
         self.utc.setText(f"{now.astimezone(UTC):%Y-%m-%d} {format_time(now, utc=True)}")
         self.local.setText(_when(now))
