@@ -20,8 +20,8 @@ def main() -> int:
     }
     figures["store"] = core.store_figures()
     figures["air"] = core.air_figures(args.quick)
-    for name in ("ihd", "installer", "profile", "restart", "restart_kill", "security",
-                 "tunnel"):
+    for name in ("ihd", "installer", "mistakes", "profile", "restart", "restart_kill",
+                 "security", "tunnel"):
         try:
             module = __import__(f"benchmarks.{name}", fromlist=["run"])
         except ImportError:

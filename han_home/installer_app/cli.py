@@ -4,6 +4,8 @@
   installer-app labels --radio sim --sim-seed 7 > devices.csv
   installer-app commission --radio sim --sim-seed 7 --devices devices.csv --report out.json
   installer-app [gui] --radio sim --lang cy --theme high-contrast --text-scale 2
+
+commission exits 0 for Pass, 3 for Pass with warnings, 1 for Fail, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import csv
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,12 @@ from han_home.shared.cli_args import (
 from han_home.shared.i18n import _, set_language
 from han_home.shared.private_files import create_private, write_private_text
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS = 0, 1, 2, 3
+COMMISSION_EPILOG = """exit status:
+  0  Pass
+  3  Pass with warnings (read them before leaving site)
+  1  Fail (the reasons are printed, and are in the report)
+  2  bad input (one line says what to fix)"""
 COMMANDS = ("check-code", "labels", "commission", "gui")
 
 
@@ -51,6 +59,9 @@ def _radio_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sim-seed", type=int, default=7, help="which virtual home")
     p.add_argument("--sim-speed", type=clock_speed, default=1.0,
                    help="virtual home clock speed (1 = real time)")
+    p.add_argument("--sim-home", choices=("house", "flats"), default="house",
+                   help="the virtual home: a house (default), or a flat whose meters share a "
+                        "cupboard with the neighbours'")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -66,8 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     labels = sub.add_parser("labels", help="print the virtual home's device labels as CSV")
     _radio_args(labels)
+    labels.add_argument("--neighbours", action="store_true",
+                        help="also the neighbours' meters (a home column says whose)")
     _common(labels)
-    com = sub.add_parser("commission", help="run the whole job headless")
+    com = sub.add_parser("commission", help="run the whole job headless",
+                         epilog=COMMISSION_EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     _radio_args(com)
     _common(com)
     com.add_argument("--devices", type=Path, required=True,
@@ -76,18 +91,53 @@ def build_parser() -> argparse.ArgumentParser:
     com.add_argument("--html", type=Path, default=None, help="also write an HTML report")
     com.add_argument("--pdf", type=Path, default=None, help="also write a PDF report (Qt)")
     com.add_argument("--window", type=join_window, default=180.0, help="join window in seconds")
+    com.add_argument("--mpan", type=premises_id("mpan"), default=None,
+                     help="the premises' MPAN core (13 digits): the electricity meter's "
+                          "SiteID must match it (or an mpan column in the device list)")
+    com.add_argument("--mprn", type=premises_id("mprn"), default=None,
+                     help="the premises' MPRN (6 to 10 digits): the gas meter's SiteID must "
+                          "match it (or an mprn column in the device list)")
     com.add_argument("--site", default="", help="site reference")
     com.add_argument("--engineer", default="", help="engineer id")
     com.add_argument("--log", type=Path, default=None, help="write a debug log here")
+    com.add_argument("--pcap", type=Path, default=None,
+                     help="write the join window's HAN traffic here as a pcap (Wireshark "
+                          "reads it; no keys)")
     com.add_argument("--quiet", action="store_true")
     gui = sub.add_parser("gui", help="the installer tool window (default)")
     _radio_args(gui)
     _common(gui)
     gui.add_argument("--theme", choices=("normal", "high-contrast"), default="normal")
     gui.add_argument("--text-scale", type=text_scale, default=1.0, help="1.0 to 2.0")
+    gui.add_argument("--size", type=window_size, default=(1366, 728),
+                     help="window size, default 1366x728 (a laptop's 1366x768 screen less "
+                          "its task bar)")
     gui.add_argument("--screenshots", type=Path, default=None,
                      help="render every screen to PNG files in this folder and exit")
     return parser
+
+
+def window_size(text: str) -> tuple[int, int]:
+    import re
+
+    match = re.fullmatch(r"(\d{3,4})x(\d{3,4})", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(
+            _("Invalid size “%(value)s”: use WIDTHxHEIGHT, e.g. 800x480.") % {"value": text})
+    return int(match.group(1)), int(match.group(2))
+
+
+def premises_id(kind: str) -> Callable[[str], str]:
+    """An argparse type: a valid MPAN core / MPRN, digits only; else one translated line."""
+    from han_home.installer_app.premises_input import premises_fault
+
+    def check(text: str) -> str:
+        fault = premises_fault(kind, text)
+        if fault is not None:
+            raise argparse.ArgumentTypeError(fault)
+        return "".join(c for c in text if c.isdigit())
+
+    return check
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -118,11 +168,16 @@ def labels(args: argparse.Namespace) -> int:
                            "home (--radio sim) can print its own."))
     from han_home.shared.sim.home import HomeOptions, VirtualHome
 
-    home = VirtualHome(HomeOptions(seed=args.sim_seed))
+    home = VirtualHome(HomeOptions(seed=args.sim_seed, layout=args.sim_home))
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["eui64", "install_code", "type", "qr"])
-    for label in home.labels():  # the home's own devices, never the neighbours'
-        writer.writerow([label.eui64, label.install_code, label.device_type, label.qr])
+    writer.writerow(["eui64", "install_code", "type", "qr", "home", "mpan", "mprn"])
+    # the home's own devices; the neighbours' only when asked (a training job)
+    chosen = home.labels() + (home.neighbour_labels() if args.neighbours else [])
+    for label in chosen:
+        mpan = label.site_id if label.device_type == "electricity_meter" else ""
+        mprn = label.site_id if label.device_type == "gas_meter" else ""
+        writer.writerow([label.eui64, label.install_code, label.device_type, label.qr,
+                         label.home, mpan, mprn])
     return EXIT_OK
 
 
@@ -137,21 +192,30 @@ def prepare_commission(args: argparse.Namespace) -> Any:
     """Everything that can be refused is checked here, before a file is written or the
     radio starts: the radio, every output path, the device list. Returns the job, or None
     (the problems, one line per bad row, are already printed)."""
+    from han_home.installer_app.codes import CodeError
     from han_home.installer_app.job import Job, load_devices_csv
+    from han_home.installer_app.premises_input import job_premises
     from han_home.shared.han.radio_names import missing_library_message
 
     _check_radio(args)
     missing = missing_library_message(args.radio)
     if missing is not None:
         raise UsageError(missing)
-    for path in (args.report, args.html, args.pdf, args.log):
+    for path in (args.report, args.html, args.pdf, args.log, args.pcap):
         if path is not None:
             check_output(path)
-    outputs = [p.resolve() for p in (args.report, args.html, args.pdf, args.log) if p]
+    outputs = [p.resolve() for p in (args.report, args.html, args.pdf, args.log, args.pcap)
+               if p]
     if len(set(outputs)) < len(outputs):
-        raise UsageError(_("--report, --html, --pdf and --log must be different files."))
+        raise UsageError(_("--report, --html, --pdf, --log and --pcap must be different "
+                           "files."))
     job = Job(site_ref=args.site, engineer_id=args.engineer)
     problems = load_devices_csv(read_devices(args.devices), job)
+    try:
+        job.mpan, job.mprn = job_premises(job, args.mpan, args.mprn)
+    except CodeError as exc:
+        job.wipe_secrets()
+        raise UsageError(exc.fault.message()) from None
     if problems or not job.devices:
         for problem in problems:
             print(problem.message(), file=sys.stderr)
@@ -165,10 +229,13 @@ def prepare_commission(args: argparse.Namespace) -> Any:
 async def _commission(args: argparse.Namespace, job: Any) -> int:
     from han_home.installer_app import report
     from han_home.installer_app.commission import run_job
+    from han_home.installer_app.summary import verdict_lines
+    from han_home.installer_app.verdict import judge
     from han_home.shared.han.client import DeviceEvent, RadioEvent
     from han_home.shared.han.setup import RadioOptions, build_gateway
 
-    gw = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, args.sim_speed),
+    gw = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, args.sim_speed,
+                                    sim_layout=args.sim_home),
                        commission_home=False)
 
     def say(event: Any) -> None:
@@ -187,16 +254,28 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
         from han_home.shared.sim.demo_pki import give_gateway_identity
 
         give_gateway_identity(gw)
+    frames: list[Any] = []
     try:
         job.started_at = gw.now()
-        ok, _runner = await run_job(gw, job, args.window)
+        if args.pcap is not None:
+            gw.start_capture()
+        _ok, runner = await run_job(gw, job, args.window)
+        frames = gw.stop_capture()
+        pan_id = gw.pan_id()
     finally:
         job.wipe_secrets()
         await gw.stop()
+    if args.pcap is not None:
+        from han_home.shared.han.pcap import write_pcap
+
+        create_private(args.pcap)
+        with args.pcap.open("wb") as out:
+            write_pcap(out, frames, pan_id)
     if not args.quiet:
         for line in refused_lines(job):
             print(line, file=sys.stderr)
-    data = report.build(job, ok=ok, radio=args.radio)
+    verdict = judge(job, runner.unlisted_admitted)
+    data = report.build(job, radio=args.radio, verdict=verdict)
     write_private_text(args.report, report.to_json(data))
     if args.html is not None:
         write_private_text(args.html, report.to_html(data))
@@ -209,10 +288,9 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
             raise UsageError(_("Cannot write %(path)s: the PDF writer failed.")
                              % {"path": str(args.pdf)})
     if not args.quiet:
-        print(_("Commissioning passed: every listed device joined and was configured.") if ok
-              else _("Commissioning failed: see the report for the devices that did not join "
-                     "or were not configured."), file=sys.stderr)
-    return EXIT_OK if ok else EXIT_FAILED
+        for line in verdict_lines(job, verdict):
+            print(line, file=sys.stderr)
+    return verdict.exit_code
 
 
 def check_output(path: Path) -> None:

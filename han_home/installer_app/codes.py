@@ -51,6 +51,12 @@ class FaultKind(StrEnum):
     FIELD_TOO_LONG = "field_too_long"
     NOT_CSV = "not_csv"
     NO_COLUMNS = "no_columns"
+    MPAN_LENGTH = "mpan_length"
+    MPAN_NOT_DIGITS = "mpan_not_digits"
+    MPAN_CHECK = "mpan_check"
+    MPRN_LENGTH = "mprn_length"
+    MPRN_NOT_DIGITS = "mprn_not_digits"
+    PREMISES_DISAGREE = "premises_disagree"
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,27 @@ class Fault:
         if k == FaultKind.NO_COLUMNS:
             return _("the first line must name the columns: eui64, install_code and type, or "
                      "qr and type.")
-        raise AssertionError(k)  # pragma: no cover
+        return _premises_message(k, p)
+
+
+def _premises_message(k: FaultKind, p: dict[str, object]) -> str:
+    if k == FaultKind.MPAN_LENGTH:
+        return _("The MPAN “%(value)s” must have 13 digits (the MPAN core, the bottom line "
+                 "of the MPAN on the bill or the meter): check for missing or extra "
+                 "digits.") % p
+    if k == FaultKind.MPAN_NOT_DIGITS:
+        return _("The MPAN “%(value)s” can only contain the digits 0-9.") % p
+    if k == FaultKind.MPAN_CHECK:
+        return _("The last digit of the MPAN “%(value)s” does not match the others, so a "
+                 "digit is wrong: check it against the bill or the meter.") % p
+    if k == FaultKind.MPRN_LENGTH:
+        return _("The MPRN “%(value)s” must have 6 to 10 digits.") % p
+    if k == FaultKind.MPRN_NOT_DIGITS:
+        return _("The MPRN “%(value)s” can only contain the digits 0-9.") % p
+    if k == FaultKind.PREMISES_DISAGREE:
+        return _("The %(name)s %(value)s differs from %(other)s given before: one job is for "
+                 "one premises.") % p
+    raise AssertionError(k)  # pragma: no cover
 
 
 class CodeError(ValueError):

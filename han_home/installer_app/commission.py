@@ -39,10 +39,13 @@ from han_home.shared.han.zcl_ids import BASIC_CLUSTER, METERING_CLUSTER
 LOGGER = logging.getLogger(__name__)
 DEFAULT_WINDOW_S = 180
 CONFIGURE_GRACE_S = 60.0  # after the last join, how long configuration may take
+# how long a device shows its identify signal: long enough to walk to the meter cupboard
+IDENTIFY_S = 300
 
 Listener = Callable[[str], None]
 
 _PROGRESS = {Stage.LISTED: 0, Stage.WAITING: 0, Stage.NOT_JOINED: 0, Stage.LEFT: 0,
+             Stage.FOREIGN: 0,
              Stage.JOINED: 40, Stage.INTERVIEWED: 70, Stage.CONFIG_FAILED: 70,
              Stage.CONFIGURED: 100, Stage.VERIFIED: 100}
 
@@ -64,9 +67,11 @@ class PairOutcome:
 
 
 class JobRunner:
-    def __init__(self, gateway: Gateway, job: Job) -> None:
+    def __init__(self, gateway: Gateway, job: Job, *, offer_corrections: bool = False) -> None:
         self.gw = gateway
         self.job = job
+        # the GUI offers a one-step correction of a mistyped EUI-64 (its key is kept)
+        self.offer_corrections = offer_corrections
         self.listeners: list[Listener] = []
         self.readings: dict[str, list[Reading]] = {}
         self.window_open = False
@@ -138,6 +143,7 @@ class JobRunner:
             self._radio_event(event)
         elif isinstance(event, ReadingEvent):
             self.readings.setdefault(event.reading.device, []).append(event.reading)
+            self._clock_offset(event.reading)
 
     def _device_event(self, event: DeviceEvent) -> None:
         job, eui = self.job, event.eui64
@@ -146,8 +152,10 @@ class JobRunner:
             reason = event.detail or "not_listed"
             if entry is not None and reason == "wrong_key":
                 self.wrong_key.add(eui)
-            if job.note_refused(eui, event.at, event.lqi, event.rssi, reason):
-                job.add_log(event.at, event.kind.value, eui, event.detail)
+            if job.note_refused(eui, event.at, event.lqi, event.rssi, reason,
+                                event.mains_powered):
+                job.add_log(event.at, event.kind.value, eui, event.detail, event.lqi,
+                            event.rssi)
                 if reason == "wrong_key" and entry is not None:
                     LOGGER.info("Listed device %s refused: key does not match", eui)
                 else:
@@ -156,6 +164,12 @@ class JobRunner:
             self._notify("refused")
             return
         job.add_log(event.at, event.kind.value, eui, event.detail)
+        if event.kind == DeviceEventKind.FOREIGN:
+            self._foreign(eui, entry, event)
+            return
+        if entry is not None and entry.stage == Stage.FOREIGN:
+            self._notify("device")  # its leaving, or a rejoin sent away again: it stays out
+            return
         if entry is None:
             if event.kind == DeviceEventKind.JOINED:
                 LOGGER.error("Unlisted device %s was admitted", eui)
@@ -174,12 +188,15 @@ class JobRunner:
             if record is not None:
                 entry.model, entry.manufacturer = record.model, record.manufacturer
             self._spawn(self._read_battery(entry))
+            # now, while a gas meter is still awake in pairing mode
+            self._spawn(self.identify(entry))
         elif event.kind == DeviceEventKind.CONFIGURED:
             entry.stage = Stage.CONFIGURED
             entry.configured_at = event.at
             record = self.gw.device(eui)
             if record is not None:
                 entry.read_type = TYPE_OF_ROLE.get(record.role)
+                entry.site_id, entry.serial = record.site_id, record.serial
                 entry.firmware = record.firmware
                 entry.model = record.model or entry.model
                 entry.manufacturer = record.manufacturer or entry.manufacturer
@@ -191,6 +208,32 @@ class JobRunner:
             entry.config_error = event.detail
         elif event.kind == DeviceEventKind.LEFT:
             entry.stage = Stage.LEFT
+        self._notify("device")
+
+    def _clock_offset(self, reading: Reading) -> None:
+        """A meter's own timestamp against the gateway's clock (the PublishPrice time)."""
+        entry = self.job.find(reading.device)
+        if entry is not None and reading.meter_time is not None \
+                and reading.kind == ReadingKind.PRICE:
+            # UTCTime has whole seconds: compare with the gateway's second it arrived in
+            received = reading.received.replace(microsecond=0)
+            entry.clock_offset_s = round((reading.meter_time - received).total_seconds())
+
+    def _foreign(self, eui: str, entry: DeviceEntry | None, event: DeviceEvent) -> None:
+        """A meter of other premises: never this home's, whatever the list said."""
+        record = self.gw.device(eui)
+        if entry is not None:
+            entry.stage = Stage.FOREIGN
+            entry.site_id = event.detail or None
+            entry.serial = record.serial if record is not None else entry.serial
+            entry.lqi = event.lqi if event.lqi is not None else entry.lqi
+            entry.rssi = event.rssi if event.rssi is not None else entry.rssi
+            if record is not None:
+                entry.read_type = TYPE_OF_ROLE.get(record.role, entry.read_type)
+                entry.model = record.model or entry.model
+        elif eui in self.unlisted_admitted:
+            self.unlisted_admitted.remove(eui)  # sent away before it was set up
+        LOGGER.warning("%s belongs to other premises (SiteID %s)", eui, event.detail)
         self._notify("device")
 
     def _radio_event(self, event: RadioEvent) -> None:
@@ -250,12 +293,29 @@ class JobRunner:
             entry.battery_pct = int(value)
             self._notify("device")
 
+    async def identify(self, entry: DeviceEntry) -> bool:
+        """Make the device show its identify signal (ZCL Identify), so the engineer can
+        see which meter in the cupboard joined. True when it said it would."""
+        entry.identify_sent = await self.gw.identify(entry.eui64, IDENTIFY_S)
+        self.job.add_log(self.gw.now(), "identify", entry.eui64,
+                         "sent" if entry.identify_sent else "not_answered")
+        self._notify("device")
+        return entry.identify_sent
+
+    def confirm_identify(self, entry: DeviceEntry, seen: bool) -> None:
+        """The engineer's answer: is the meter in front of them showing the signal?"""
+        entry.identify = "confirmed" if seen else "denied"
+        self.job.add_log(self.gw.now(), "identify_" + entry.identify, entry.eui64)
+        self._notify("device")
+
     # ---- pairing --------------------------------------------------------------
     async def pair(self, window_s: float = DEFAULT_WINDOW_S,
                    configure_grace_s: float = CONFIGURE_GRACE_S) -> PairOutcome:
         """Open the join window for the listed devices and wait for them."""
         host = self.gw.clock.host
         job = self.job
+        # the meters' SiteIDs are checked against the job's premises by the gateway
+        self.gw.expect_premises(job.mpan or None, job.mprn or None)
         self._close.clear()
         job.window_opened_at = self.gw.now()
         job.window_end_reason = None
@@ -291,6 +351,10 @@ class JobRunner:
         ok = all(d.stage == Stage.CONFIGURED for d in job.devices) and bool(job.devices)
         return PairOutcome(ok, reason, list(self.unlisted_admitted))
 
+    def foreign(self) -> list[DeviceEntry]:
+        """Listed meters whose SiteID names other premises."""
+        return [d for d in self.job.devices if d.stage == Stage.FOREIGN]
+
     async def _end_window(self, reason: str) -> None:
         self.window_open = False
         for task in self._permit_tasks:
@@ -300,13 +364,40 @@ class JobRunner:
             await asyncio.wait_for(self.gw.close_window(), timeout=5)
         except Exception as exc:  # radio away: it closed the window itself
             LOGGER.warning("Closing the join window failed: %s", type(exc).__name__)
-        self.job.wipe_secrets()  # keys live only as long as the window
+        self.job.corrections = self._near_misses() if self.offer_corrections else {}
+        # keys live only as long as the window (but for a correction the engineer is offered)
+        self.job.wipe_secrets(keep=frozenset(self.job.corrections))
         self.job.window_closed_at = self.gw.now()
         self.job.window_end_reason = reason
         self.job.add_log(self.job.window_closed_at, "window_closed", detail=reason)
         for r in self.job.refused:
             LOGGER.info("%s was refused %d times (%s)", r.eui64, r.attempts, r.reason)
         self._notify("window")
+
+    def _near_misses(self) -> dict[str, str]:
+        from han_home.installer_app.near_miss import slip
+
+        found = {}
+        for entry in self.pending():
+            near = [r.eui64 for r in self.job.refused
+                    if r.reason == "not_listed" and slip(entry.eui64, r.eui64) is not None]
+            if len(near) == 1:  # one candidate only: never a guess between two
+                found[entry.eui64] = near[0]
+        return found
+
+    async def correct(self, listed: str, window_s: float = DEFAULT_WINDOW_S) -> PairOutcome | None:
+        """The engineer confirms the refused EUI-64 is the listed device's (a typing slip):
+        the entry takes it and the window opens again for it alone, with its own key."""
+        refused = self.job.corrections.get(listed)
+        entry = self.job.find(listed)
+        if refused is None or entry is None or entry.link_key.wiped:
+            return None
+        self.job.add_log(self.gw.now(), "corrected", refused, listed)
+        entry.eui64, entry.stage = refused, Stage.LISTED
+        self.job.refused = [r for r in self.job.refused if r.eui64 != refused]
+        self.job.corrections.clear()
+        self.offer_corrections = False  # one correction; the window wipes the key after it
+        return await self.pair(window_s)
 
     # ---- configuration retry --------------------------------------------------
     def failed(self) -> list[DeviceEntry]:
@@ -404,6 +495,9 @@ def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
             and entry.eui64 in runner.wrong_key:
         return _("The device tried to join, but its key does not match the install code "
                  "entered: check the code on its label and re-type it.")
+    if stage == Stage.FOREIGN:
+        job = runner.job if runner is not None else None
+        return foreign_message(entry, _expected_site(entry, job))
     if stage == Stage.NOT_JOINED:
         return _("The device did not join before the window closed: check it is powered and "
                  "in pairing mode, then open the window again.")
@@ -422,6 +516,24 @@ def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:
     if stage == Stage.VERIFIED:
         return _("Configured and verified with a live reading.")
     return _("The device left the network.")
+
+
+def _expected_site(entry: DeviceEntry, job: Job | None) -> str:
+    if job is None:
+        return "?"
+    gas = (entry.read_type or entry.entered_type) == TYPE_OF_ROLE[Role.GAS]
+    return (job.mprn if gas else job.mpan) or "?"
+
+
+def foreign_message(entry: DeviceEntry, expected: str = "?") -> str:
+    """Plain words for a meter of other premises: which premises it says it is in."""
+    from han_home.shared.i18n import _
+
+    p = {"site": entry.site_id or "?", "serial": entry.serial or "?", "expected": expected}
+    return _("This meter belongs to other premises: its premises number is %(site)s, not "
+             "this job's %(expected)s. It was told to leave and is not this home's meter. "
+             "Its serial number is %(serial)s: find the meter with this home's number and "
+             "list that one instead.") % p
 
 
 async def run_job(gateway: Gateway, job: Job, window_s: float = DEFAULT_WINDOW_S,

@@ -116,6 +116,8 @@ class Stage(StrEnum):
     VERIFIED = "verified"
     NOT_JOINED = "not_joined"
     LEFT = "left"
+    # its SiteID names other premises: never admitted as this home's, told to leave
+    FOREIGN = "foreign"
 
 
 class LinkVerdict(StrEnum):
@@ -165,6 +167,13 @@ class DeviceEntry:
     live_reading: str | None = None  # e.g. "12,345.678 kWh" (kept language-neutral)
     live_reading_at: datetime | None = None
     config_error: str = ""  # why setting the device up failed (Stage.CONFIG_FAILED)
+    site_id: str | None = None  # the meter's SiteID (MPAN core / MPRN) as it gave it
+    serial: str | None = None  # the meter's serial number, to compare with its case
+    identify: str = "not_confirmed"  # confirmed | denied | not_confirmed (on site)
+    identify_sent: bool | None = None  # the device said it is showing its identify signal
+    # the meter's clock minus the gateway's, seconds (from the time it stamps its price
+    # publication); None when the meter gave no time
+    clock_offset_s: int | None = None
 
     @property
     def type_mismatch(self) -> bool:
@@ -197,6 +206,7 @@ class RefusedJoiner:
     reason: str  # not_listed | wrong_key
     attempts: int = 1  # a refused device retries every few seconds: counted, not listed
     last_at: datetime | None = None
+    mains: bool | None = None  # mains powered (electricity meter, display) or a sleepy one
 
 
 @dataclass
@@ -205,6 +215,8 @@ class LogEntry:
     kind: str  # joined interviewed configured left refused radio window ...
     eui64: str = ""
     detail: str = ""
+    lqi: int | None = None  # the link of the frame, where it matters (a refused attempt)
+    rssi: int | None = None
 
 
 @dataclass
@@ -220,6 +232,11 @@ class Job:
     window_end_reason: str | None = None  # all_joined | expired | closed | radio_lost
     radio_interruptions: int = 0
     channel: int | None = None
+    mpan: str = ""  # the premises' MPAN core (13 digits) and MPRN (6-10): the meters'
+    mprn: str = ""  # SiteIDs must match them
+    # listed EUI-64 -> the refused one a typing slip away; that entry keeps its key until
+    # the engineer corrects it (or the job ends), every other key is wiped with the window
+    corrections: dict[str, str] = field(default_factory=dict)
 
     # ---- device list ------------------------------------------------------------
     def __iter__(self) -> Iterator[DeviceEntry]:
@@ -271,9 +288,12 @@ class Job:
             entry.wipe()
             self.devices.remove(entry)
 
-    def wipe_secrets(self) -> None:
+    def wipe_secrets(self, keep: frozenset[str] = frozenset()) -> None:
         for entry in self.devices:
-            entry.wipe()
+            if entry.eui64 not in keep:
+                entry.wipe()
+        if not keep:
+            self.corrections.clear()
 
     @property
     def secrets_wiped(self) -> bool:
@@ -281,7 +301,7 @@ class Job:
                    for d in self.devices)
 
     def note_refused(self, eui64: str, at: datetime, lqi: int | None, rssi: int | None,
-                     reason: str) -> bool:
+                     reason: str, mains: bool | None = None) -> bool:
         """Count a refused join attempt; True on the device's first (for this reason), which
         is the only one that goes into the log (a neighbour retrying for the whole window
         is one line with a count, not thousands)."""
@@ -292,11 +312,12 @@ class Job:
                 r.lqi = lqi if lqi is not None else r.lqi
                 r.rssi = rssi if rssi is not None else r.rssi
                 return False
-        self.refused.append(RefusedJoiner(eui64, at, lqi, rssi, reason, 1, at))
+        self.refused.append(RefusedJoiner(eui64, at, lqi, rssi, reason, 1, at, mains))
         return True
 
-    def add_log(self, at: datetime, kind: str, eui64: str = "", detail: str = "") -> None:
-        self.log.append(LogEntry(at, kind, eui64, detail))
+    def add_log(self, at: datetime, kind: str, eui64: str = "", detail: str = "",
+                lqi: int | None = None, rssi: int | None = None) -> None:
+        self.log.append(LogEntry(at, kind, eui64, detail, lqi, rssi))
 
 
 @dataclass
@@ -330,6 +351,32 @@ def _check_qr_agrees(row: dict[str, str], label: QrLabel) -> None:
             raise CodeError(Fault(FaultKind.QR_CODE_DISAGREES))
 
 
+_COLUMN_ALIASES = {"eui64": "eui64", "eui": "eui64", "installcode": "install_code",
+                   "code": "install_code", "type": "type", "devicetype": "type", "qr": "qr",
+                   "mpan": "mpan", "mprn": "mprn", "home": "home"}
+
+
+def column_key(name: str | None) -> str:
+    """A column name as written any way ("Install Code", "install-code", "EUI-64")."""
+    raw = (name or "").strip().lower()
+    squashed = "".join(c for c in raw if c.isalnum())
+    return _COLUMN_ALIASES.get(squashed, raw)
+
+
+def _note_premises(job: Job, row: dict[str, str]) -> None:
+    """A meter's row may carry the premises' MPAN / MPRN (``labels`` prints them)."""
+    from han_home.installer_app.premises_input import merge_premises, premises_problem
+
+    for kind in ("mpan", "mprn"):
+        value = row.get(kind, "")
+        if not value:
+            continue
+        fault = premises_problem(kind, value)
+        if fault is not None:
+            raise CodeError(fault)
+        setattr(job, kind, merge_premises(kind, getattr(job, kind), value))
+
+
 def load_devices_csv(text: str, job: Job) -> list[CsvProblem]:
     """Add the devices of a CSV (columns eui64, install_code, type; or qr, type) to ``job``.
 
@@ -337,7 +384,10 @@ def load_devices_csv(text: str, job: Job) -> list[CsvProblem]:
     column and typed columns must agree with itself; an unknown type is a problem.
     """
     problems: list[CsvProblem] = []
-    reader = csv.DictReader(io.StringIO(text))
+    first_line = text.split("\n", 1)[0]
+    # a spreadsheet saved in a comma-decimal locale separates with ";"
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     limit = csv.field_size_limit()
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
@@ -345,7 +395,7 @@ def load_devices_csv(text: str, job: Job) -> list[CsvProblem]:
             names = reader.fieldnames or []
         except csv.Error:
             return [CsvProblem(1, Fault(FaultKind.NOT_CSV))]
-        fields = {(f or "").strip().lower() for f in names}
+        fields = {column_key(f) for f in names}
         if not ("qr" in fields or {"eui64", "install_code"} <= fields):
             return [CsvProblem(1, Fault(FaultKind.NO_COLUMNS))]
         while True:
@@ -361,7 +411,7 @@ def load_devices_csv(text: str, job: Job) -> list[CsvProblem]:
                                            Fault(kind, {"limit": CSV_FIELD_LIMIT})))
                 break  # the reader cannot resync after a broken field
             line = reader.line_num
-            row = {(k or "").strip().lower(): (v if isinstance(v, str) else "").strip()
+            row = {column_key(k): (v if isinstance(v, str) else "").strip()
                    for k, v in row.items()}
             if not any(row.values()):
                 continue
@@ -377,6 +427,7 @@ def load_devices_csv(text: str, job: Job) -> list[CsvProblem]:
                 else:
                     job.add_typed(row.get("eui64", ""), row.get("install_code", ""),
                                   device_type, source="csv")
+                _note_premises(job, row)
             except CodeError as exc:
                 problems.append(CsvProblem(line, exc.fault))
     finally:

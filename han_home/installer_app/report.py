@@ -23,6 +23,8 @@ from han_home.installer_app.job import (
     Stage,
     type_name,
 )
+from han_home.installer_app.verdict import Level, Verdict, judge
+from han_home.installer_app.verdict_texts import level_text
 from han_home.shared.i18n import _, current_language
 from han_home.shared.i18n.formatting import format_date_long
 
@@ -55,14 +57,21 @@ def _device(entry: DeviceEntry) -> dict[str, Any]:
         "configured_at": _iso(entry.configured_at),
         "last_seen": _iso(entry.last_seen),
         "live_reading": entry.live_reading,
+        "site_id": entry.site_id,
+        "serial": entry.serial,
+        "identify": entry.identify,
+        "clock_offset_s": entry.clock_offset_s,
         "live_reading_at": _iso(entry.live_reading_at),
         "entered_by": entry.source,
     }
 
 
-def build(job: Job, *, ok: bool | None = None, radio: str = "sim",
-          diagnostics: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The report as plain data (the JSON file is exactly this)."""
+def build(job: Job, *, radio: str = "sim",
+          diagnostics: dict[str, Any] | None = None, verdict: Verdict | None = None,
+          unlisted_admitted: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """The report as plain data (the JSON file is exactly this). Its result is the job's
+    one verdict (verdict.judge), the same the console and the GUI show."""
+    verdict = verdict or judge(job, unlisted_admitted)
     refused: dict[str, dict[str, Any]] = {}
     for r in job.refused:  # one entry per device, its attempts counted (Job.note_refused)
         item = refused.setdefault(r.eui64, {"eui64": r.eui64, "attempts": 0, "reason": r.reason,
@@ -71,8 +80,6 @@ def build(job: Job, *, ok: bool | None = None, radio: str = "sim",
         item["attempts"] += r.attempts
         item["last_at"] = _iso(r.last_at or r.at)
     listed = {d.eui64 for d in job.devices}
-    passed = ok if ok is not None else (
-        bool(job.devices) and all(d.stage == Stage.VERIFIED for d in job.devices))
     return {
         "schema": SCHEMA,
         "site_ref": job.site_ref,
@@ -85,7 +92,10 @@ def build(job: Job, *, ok: bool | None = None, radio: str = "sim",
                    "closed_at": _iso(job.window_closed_at),
                    "end_reason": job.window_end_reason},
         "radio_interruptions": job.radio_interruptions,
-        "result": "pass" if passed else "fail",
+        "mpan": job.mpan or None,
+        "mprn": job.mprn or None,
+        "result": verdict.level.value,
+        "verdict": verdict.as_dict(),
         "thresholds": {"lqi_pass": LQI_PASS, "lqi_marginal": LQI_MARGINAL,
                        "rssi_pass_dbm": RSSI_PASS, "rssi_marginal_dbm": RSSI_MARGINAL},
         "devices": [_device(d) for d in job.devices],
@@ -124,28 +134,59 @@ def _num(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def unit_symbols(text: str) -> str:
+    """Units as their symbols (readings travel as 'm3', a report shows m³)."""
+    return text.replace(" m3", " m\u00b3")
+
+
+def _offset(value: Any) -> str:
+    """The meter's clock against the gateway's, e.g. "+3 s"; "—" when it gave no time."""
+    return "—" if value is None else f"{int(value):+d} s"
+
+
+def _battery(value: Any) -> str:
+    return "—" if value is None else f"{value} %"
+
+
+def _eui_cell(eui64: str) -> str:
+    # an EUI-64 is compared digit by digit with a label: never broken over two lines
+    return f"<td style='white-space:nowrap'><code>{html.escape(eui64)}</code></td>"
+
+
+def identify_text(value: str) -> str:
+    return {"confirmed": _("Yes"), "denied": _("No: not this meter")}.get(
+        value, _("Not confirmed on site"))
+
+
 def to_html(report: dict[str, Any]) -> str:
     """A self-contained HTML page in the current language (every value escaped)."""
     e = html.escape
     lang = current_language()
-    result = _("Pass") if report["result"] == "pass" else _("Fail")
+    verdict = report["verdict"]
+    result = level_text(Level(verdict["level"]))
     rows = []
     from han_home.installer_app.job import DeviceType
 
     for d in report["devices"]:
-        type_text = type_name(DeviceType(d["type_entered"]))
+        # the type the device reported; what was entered only where it differs
+        type_text = type_name(DeviceType(d["type_read"] or d["type_entered"]))
         if d["type_mismatch"] and d["type_read"]:
-            type_text = _("%(entered)s (the device says: %(read)s)") % {
-                "entered": type_text, "read": type_name(DeviceType(d["type_read"]))}
-        rows.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in (
-            d["eui64"], type_text, _num(d["firmware"]), _num(d["lqi"]), _num(d["rssi"]),
-            _verdict_text(d["link"]), _local(d["joined_at"]), _num(d["live_reading"]),
+            type_text = _("%(read)s (entered as: %(entered)s)") % {
+                "read": type_text, "entered": type_name(DeviceType(d["type_entered"]))}
+        rows.append("<tr>" + _eui_cell(d["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
+            type_text, _num(d.get("model")), _num(d["firmware"]), _num(d.get("serial")),
+            _num(d.get("site_id")), _battery(d.get("battery_pct")), _num(d["lqi"]),
+            _num(d["rssi"]), _verdict_text(d["link"]), _local(d["joined_at"]),
+            unit_symbols(_num(d["live_reading"])), _offset(d.get("clock_offset_s")),
+            identify_text(d.get("identify", "")),
             _("Yes") if d["configured"] else _("No"))) + "</tr>")
-    refused_rows = ["<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in (
-        r["eui64"], _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),
+    refused_rows = ["<tr>" + _eui_cell(r["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
+        _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),
         _local(r["first_at"]))) + "</tr>" for r in report["refused_joiners"]]
-    heads = [_("EUI-64"), _("Type"), _("Firmware"), _("LQI"), _("RSSI (dBm)"), _("Link"),
-             _("Joined (UK time)"), _("Live reading"), _("Configured")]
+    heads = [_("EUI-64"), _("Type (as the device reported)"), _("Model"), _("Firmware"),
+             _("Serial number"), _("Premises (SiteID)"), _("Battery"), _("LQI"),
+             _("RSSI (dBm)"), _("Link"), _("Joined (UK time)"), _("Live reading"),
+             _("Clock offset"), _("Identify seen on site"), _("Configured")]
     refused_heads = [_("EUI-64"), _("Why refused"), _("Attempts"), _("LQI"), _("RSSI (dBm)"),
                      _("First attempt (UK time)")]
     t = report["thresholds"]
@@ -157,7 +198,7 @@ def to_html(report: dict[str, Any]) -> str:
 
     def table(head: list[str], body: list[str], caption: str) -> str:
         if not body:
-            return f"<p>{e(_('None.'))}</p>"
+            return "<p>" + e(_("None.")) + "</p>"
         return (f"<table border='1' cellpadding='4' cellspacing='0'><caption>{e(caption)}"
                 "</caption><thead><tr>" + "".join(f"<th scope='col'>{e(h)}</th>" for h in head)
                 + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>")
@@ -167,18 +208,30 @@ def to_html(report: dict[str, Any]) -> str:
         (_("Engineer"), report["engineer_id"] or "—"),
         (_("Started (UTC)"), report["started_at_utc"]),
         (_("Started (UK time)"), _local(report["started_at_utc"])),
+        (_("MPAN"), report.get("mpan") or "—"),
+        (_("MPRN"), report.get("mprn") or "—"),
         (_("Radio"), report["radio"]),
+        (_("Channel"), _num(report.get("channel"))),
         (_("Result"), result),
     ]
+    colour = {"pass": "#0a6b2d", "pass_with_warnings": "#8a5a00", "fail": "#a4161a"}[
+        verdict["level"]]
+    banner = (f"<div style='border:6px solid {colour};padding:12px;margin:12px 0'>"
+              f"<p style='font-size:28pt;font-weight:bold;color:{colour};margin:0'>"
+              f"{e(result)}</p>"
+              + ("<ul>" + "".join(f"<li>{e(r['text'])}</li>" for r in verdict["reasons"])
+                 + "</ul>" if verdict["reasons"] else "")
+              + "</div>")
+    title = _("Commissioning report")
     return (
         f"<!DOCTYPE html>\n<html lang='{e(lang)}'><head><meta charset='utf-8'>"
-        f"<title>{e(_('Commissioning report'))}</title></head><body>"
-        f"<h1>{e(_('Commissioning report'))}</h1><dl>"
+        + "<title>" + e(title) + "</title></head><body>"
+        + "<h1>" + e(title) + "</h1>" + banner + "<dl>"
         + "".join(f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in facts)
-        + f"</dl><h2>{e(_('Devices'))}</h2>"
+        + "</dl><h2>" + e(_("Devices")) + "</h2>"
         + table(heads, rows, _("Devices on this home's network"))
         + f"<p>{e(thresholds)}</p>"
-        + f"<h2>{e(_('Refused joiners'))}</h2>"
+        + "<h2>" + e(_("Refused joiners")) + "</h2>"
         + table(refused_heads, refused_rows, _("Devices that tried to join and were refused"))
         + "</body></html>\n")
 

@@ -26,6 +26,18 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
         return _("Setting up %(eui64)s failed three times (%(detail)s).") % p
     if kind == "config_retry":
         return _("Setting up %(eui64)s again.") % p
+    if kind == "corrected":
+        return _("The EUI-64 %(detail)s was corrected to %(eui64)s by the engineer.") % p
+    if kind == "identify":
+        return (_("%(eui64)s is showing its identify signal.") if detail == "sent" else
+                _("%(eui64)s did not answer the identify request.")) % p
+    if kind == "identify_confirmed":
+        return _("The engineer saw the identify signal of %(eui64)s.") % p
+    if kind == "identify_denied":
+        return _("The engineer did not see the identify signal of %(eui64)s.") % p
+    if kind == "foreign":
+        return _("%(eui64)s belongs to other premises (premises number %(detail)s): told "
+                 "to leave.") % p
     if kind == "left":
         return _("%(eui64)s left the network.") % p
     if kind == "radio_lost":
@@ -67,7 +79,7 @@ def refused_text(eui64: str, reason: str, attempts: int, lqi: object = None,
 
 
 def log_text(entry: LogEntry) -> str:
-    return event_text(entry.kind, entry.eui64, entry.detail)
+    return event_text(entry.kind, entry.eui64, entry.detail, entry.lqi, entry.rssi)
 
 
 def verdict_text(verdict: LinkVerdict) -> str:

@@ -151,6 +151,7 @@ def test_a_report_that_cannot_be_saved_says_why_translated_and_is_kept(
         qtbot, tmp_path, monkeypatch, problem) -> None:
     window = offline_window(qtbot)
     window.ctl.job.site_ref = "SITE-7"
+    window.ctl.job.engineer_id = "ENG-1"
     report_page = page(window, ReportPage)
     preview = report_page.preview.toPlainText()
     target = tmp_path / "nowhere"

@@ -89,11 +89,18 @@ def test_commission_headless_on_the_virtual_home(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "han_home.installer_app.main", "commission", "--radio", "sim",
          "--sim-seed", "5", "--sim-speed", "60", "--devices", str(devices), "--report",
-         str(out), "--html", str(html), "--log", str(log), "--site", "S1", "--engineer", "E1"],
+         str(out), "--html", str(html), "--log", str(log), "--site", "S1", "--engineer", "E1",
+         "--mpan", home.premises()[0], "--mprn", home.premises()[1]],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["result"] == "pass" and data["engineer_id"] == "E1"
+    assert data["verdict"] == {"level": "pass", "exit_code": 0, "reasons": []}
+    # the console ends with the verdict, then one summary line per device
+    tail = result.stderr.strip().splitlines()[-4:]
+    assert tail[0] == "Verdict: Pass"
+    assert [line.split()[0] for line in tail[1:]] == [lb.eui64 for lb in home.labels()]
+    assert home.esme.serial in tail[1] and "not confirmed on site" in tail[1]
     assert [d["eui64"] for d in data["devices"]] == [label.eui64 for label in home.labels()]
     assert all(d["configured"] and d["firmware"] for d in data["devices"])
     neighbours = {str(d.ieee) for d in home.neighbours}
@@ -119,3 +126,56 @@ def test_commission_fails_with_exit_1_when_a_device_does_not_join(tmp_path):
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["result"] == "fail" and data["devices"][0]["stage"] == "not_joined"
     assert data["window"]["end_reason"] == "expired"
+
+
+def test_labels_with_the_neighbours_say_whose_and_the_premises(capsys):
+    code, out, _ = run(capsys, "labels", "--neighbours", "--sim-home", "flats")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    home = VirtualHome(HomeOptions(seed=7, layout="flats"))
+    assert [r["eui64"] for r in rows] == [str(d.ieee) for d in (*home.own, *home.neighbours)]
+    assert {r["home"] for r in rows} == {"this", "neighbour-1", "neighbour-2", "neighbour-3"}
+    mine = {r["type"]: r for r in rows if r["home"] == "this"}
+    assert (mine["electricity_meter"]["mpan"], mine["gas_meter"]["mprn"]) == home.premises()
+    assert mine["display"]["mpan"] == mine["display"]["mprn"] == ""
+
+
+def test_commission_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        entry.main(["commission", "--help"])
+    out = capsys.readouterr().out
+    codes = [line.split(None, 1) for line in out.split("exit status:")[1].splitlines()
+             if line.strip()]
+    assert [(c, text.split(" (")[0]) for c, text in codes] == [
+        ("0", "Pass"), ("3", "Pass with warnings"), ("1", "Fail"), ("2", "bad input")]
+    assert "--mpan" in out and "--mprn" in out
+
+
+def test_commission_refuses_a_bad_mpan_with_one_line(capsys, tmp_path):
+    devices = tmp_path / "d.csv"
+    devices.write_text(f"eui64,install_code,type\n00:1b:c5:0c:60:00:00:99,{VECTOR},gas\n")
+    with pytest.raises(SystemExit) as exited:
+        entry.main(["commission", "--devices", str(devices), "--report",
+                    str(tmp_path / "r.json"), "--mpan", "1312345678906"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and len(err.strip().splitlines()) == 1
+    assert "last digit of the MPAN" in err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_commission_without_premises_is_pass_with_warnings_exit_3(tmp_path):
+    home = VirtualHome(HomeOptions(seed=5))
+    devices = tmp_path / "devices.csv"
+    devices.write_text("qr,type\n" + "".join(f"{lb.qr},{lb.device_type}\n"
+                                             for lb in home.labels()))
+    out = tmp_path / "r.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "han_home.installer_app.main", "commission", "--sim-seed", "5",
+         "--sim-speed", "60", "--devices", str(devices), "--report", str(out)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3, result.stderr
+    data = json.loads(out.read_text())
+    assert data["result"] == "pass_with_warnings"
+    assert [r["code"] for r in data["verdict"]["reasons"]] == ["no_mpan", "no_mprn"]
+    assert "Verdict: Pass with warnings" in result.stderr
+    assert "No MPAN was given" in result.stderr

@@ -14,10 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableWidget, QWidget
 
 from han_home.installer_app.codes import link_key_of
-from han_home.installer_app.job import DeviceType
+from han_home.installer_app.job import DeviceType, Stage, parse_type
 from han_home.installer_app.report import find_secrets
 from han_home.installer_app.ui.controller import Controller
-from han_home.installer_app.ui.pages import DevicesPage, PairPage, ReportPage
+from han_home.installer_app.ui.pages import (
+    DevicesPage,
+    JobPage,
+    PairPage,
+    ReportPage,
+    VerifyPage,
+)
 from han_home.installer_app.ui.screens import render_all
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
@@ -133,8 +139,17 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
     window.show()
     await ctl.start()
     try:
-        devices = page(window, DevicesPage)
         home = gw.config.sim_home
+        job_page = page(window, JobPage)
+        job_page.site.setText("SITE-42")
+        job_page.engineer.setText("ENG-7")
+        job_page.mpan.setText("1234567890123")  # a check digit wrong: said at once
+        assert "does not match" in job_page.premises_error.text() and not ctl.job.mpan
+        job_page.mpan.setText(home.premises()[0])
+        job_page.mprn.setText(home.premises()[1])
+        assert (ctl.job.mpan, ctl.job.mprn) == home.premises()
+        assert job_page.premises_error.text() == ""
+        devices = page(window, DevicesPage)
         for label in home.labels():  # one scan per device, nothing else
             devices.scan.setText(label.qr)
             devices.scan.returnPressed.emit()
@@ -155,6 +170,9 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         json_path = report_page.save("json")
         html_path = report_page.save("html")
         pdf_path = report_page.save("pdf")
+        pcap_path = report_page.save("pcap")
+        assert pcap_path.suffix == ".pcap" and pcap_path.read_bytes()[:4] == b"\xd4\xc3\xb2\xa1"
+        assert len(ctl.capture) > 40  # the interviews and configuration of three devices
         data = json.loads(json_path.read_text())
         assert data["result"] == "pass" and len(data["devices"]) == 3
         assert pdf_path.read_bytes()[:5] == b"%PDF-"
@@ -162,6 +180,20 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
         keys = [link_key_of(bytes.fromhex(c)).hex() for c in codes]
         for text in (json_path.read_text(), html_path.read_text(), texts(window)):
             assert find_secrets(text, codes + keys) == []
+        # Verify: every device was asked to identify; the engineer answers for the gas meter
+        assert all(d.identifying for d in home.own)
+        verify = page(window, VerifyPage)
+        verify.refresh()
+        assert verify.summary.text().startswith("✓ Pass")
+        gas_row = [d.eui64 for d in ctl.job.devices].index(str(home.gsme.ieee))
+        verify.table.selectRow(gas_row)
+        qtbot.mouseClick(verify.not_seen, Qt.MouseButton.LeftButton)
+        assert ctl.job.devices[gas_row].identify == "denied"
+        assert verify.summary.text() == "✗ Fail" and "identify" in verify.reasons.text()
+        assert json.loads(report_page.save("json").read_text())["result"] == "fail"
+        verify.table.selectRow(gas_row)
+        qtbot.mouseClick(verify.seen, Qt.MouseButton.LeftButton)
+        assert verify.summary.text().startswith("✓ Pass")
         await ctl.energy_scan()
         await pump(clock, 0.1)
         assert ctl.scan is not None and 11 <= ctl.scan.recommended <= 26
@@ -174,9 +206,69 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
 
 def test_saving_needs_no_dialog_and_names_the_file_after_the_site(qtbot, tmp_path):
     window = offline_window(qtbot)
-    window.ctl.job.site_ref = "AB/12 3"
     report_page = page(window, ReportPage)
     report_page.folder.setText(str(tmp_path))
+    window.ctl.job.site_ref = "AB/12 3"
+    assert report_page.save("json") is None  # who did the job is required
+    assert "engineer ID" in report_page.saved.text() and not list(tmp_path.iterdir())
+    window.ctl.job.engineer_id = "E-9"
     path = report_page.save("json")
     assert path == Path(tmp_path) / "commissioning-AB123.json"
     assert json.loads(path.read_text())["site_ref"] == "AB/12 3"
+
+
+def test_the_install_code_is_grouped_in_fours_as_it_is_typed_and_corrected(qtbot):
+    window = offline_window(qtbot)
+    devices = page(window, DevicesPage)
+    window.go(1)
+    qtbot.keyClicks(devices.code, VECTOR[:10].lower())
+    assert devices.code.text() == "83FE D340 7A"
+    assert devices.code.cursorPosition() == len("83FE D340 7A")  # typing goes on at the end
+    qtbot.keyClicks(devices.code, VECTOR[10:])
+    assert devices.code.text() == " ".join(VECTOR[i:i + 4] for i in range(0, 36, 4))
+    assert "valid" in devices.code_error.text()
+    # a correction in the middle: the digit goes where the cursor was, still in fours
+    devices.code.setCursorPosition(2)
+    qtbot.keyClick(devices.code, Qt.Key.Key_Backspace)
+    assert devices.code.text().startswith("8FED 3407") and devices.code.cursorPosition() == 1
+
+
+async def test_a_mistyped_eui64_is_corrected_in_one_step_and_then_joins(qtbot):
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock), commission_home=False)
+    gw.config.gas_profile_prime_periods = 0
+    ctl = Controller(gw)
+    window = InstallerWindow(ctl, "normal", 1.0)
+    qtbot.addWidget(window)
+    window.show()
+    await ctl.start()
+    try:
+        home = gw.config.sim_home
+        esme = home.esme.label
+        typo = esme.eui64[:-1] + ("0" if esme.eui64[-1] != "0" else "1")
+        ctl.job.add_typed(typo, esme.install_code, parse_type("electricity_meter"))
+        pair = page(window, PairPage)
+        window.go(2)
+        pair.length.setValue(30)
+        qtbot.mouseClick(pair.open_button, Qt.MouseButton.LeftButton)
+        for _ in range(400):
+            await pump(clock, 0.1)
+            if ctl.outcome is not None and not ctl.pairing:
+                break
+        assert ctl.job.corrections == {typo: esme.eui64} and not home.esme.joined
+        pair._tick()
+        assert pair.correct.isVisibleTo(window) and esme.eui64 in pair.correct.text()
+        # only that key is kept, for the correction
+        assert not ctl.job.devices[0].link_key.wiped
+        qtbot.mouseClick(pair.correct, Qt.MouseButton.LeftButton)
+        for _ in range(400):
+            await pump(clock, 0.1)
+            if ctl.outcome is not None and not ctl.pairing and home.esme.joined:
+                break
+        entry = ctl.job.devices[0]
+        assert entry.eui64 == esme.eui64 and home.esme.joined
+        assert entry.stage in (Stage.CONFIGURED, Stage.VERIFIED)
+        assert ctl.job.secrets_wiped and not ctl.job.corrections
+        assert any(e.kind == "corrected" for e in ctl.job.log)
+    finally:
+        await ctl.stop()

@@ -26,11 +26,12 @@ def run_gui(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     speed = args.sim_speed if args.screenshots is None else max(args.sim_speed, 60.0)
-    gateway = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, speed),
+    gateway = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, speed,
+                                         sim_layout=args.sim_home),
                             commission_home=False)
     ctl = Controller(gateway, radio=args.radio)
     window = InstallerWindow(ctl, args.theme, args.text_scale)
-    window.resize(1280, 860)
+    window.resize(*args.size)
     done = asyncio.Event()
 
     async def main() -> None:

@@ -12,8 +12,10 @@ from han_home.installer_app import report
 from han_home.installer_app.commission import DEFAULT_WINDOW_S, JobRunner, PairOutcome
 from han_home.installer_app.diagnostics import ScanResult, energy_scan
 from han_home.installer_app.job import Job, Stage
+from han_home.installer_app.verdict import Verdict, judge
 from han_home.shared.han.client import DeviceEvent, HanEvent, RadioEvent, RadioState
 from han_home.shared.han.gateway import Gateway
+from han_home.shared.han.pcap import HanFrame
 from han_home.shared.ui.background import BackgroundTask, BackgroundTasks, run_in_background
 
 LOGGER = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ class Controller(QObject):
         self.job = job or Job()
         self.radio = radio
         self.runner: JobRunner | None = None
+        self.capture: list[HanFrame] = []  # the last join window's frames (pcap)
+        self.capture_pan_id = 0xFFFF
         self.outcome: PairOutcome | None = None
         self.verified: bool | None = None
         self.scan: ScanResult | None = None
@@ -88,18 +92,25 @@ class Controller(QObject):
     def window_remaining(self) -> float:
         return self.runner.window_remaining() if self.runner is not None else 0.0
 
-    async def pair(self, window_s: float = DEFAULT_WINDOW_S) -> PairOutcome | None:
+    async def pair(self, window_s: float = DEFAULT_WINDOW_S, correct: str = ""
+                   ) -> PairOutcome | None:
+        """Open the join window for the listed devices; with ``correct`` (a listed EUI-64
+        in job.corrections), first give that entry the refused EUI-64 it was mistyped as."""
         if self.gw is None or self.pairing or not self.job.devices:
             return None
         self.pairing = True
         self.outcome = None
-        runner = JobRunner(self.gw, self.job)
+        runner = JobRunner(self.gw, self.job, offer_corrections=True)
         runner.listeners.append(self.changed.emit)
         self.runner = runner
+        self.gw.start_capture()  # the join window's traffic, for "Save HAN capture"
         try:
-            self.outcome = await runner.pair(window_s)
+            self.outcome = await (runner.correct(correct, window_s) if correct else
+                                  runner.pair(window_s))
             self.verified = await runner.verify()
         finally:
+            self.capture = self.gw.stop_capture()
+            self.capture_pan_id = self.gw.pan_id()
             runner.detach()
             self.pairing = False
             self.changed.emit("done")
@@ -169,8 +180,12 @@ class Controller(QObject):
 
     def report_data(self) -> dict[str, Any]:
         diagnostics = {"energy_scan": self.scan.as_dict()} if self.scan else {}
-        return report.build(self.job, ok=self.ok() if self.outcome else False, radio=self.radio,
-                            diagnostics=diagnostics)
+        return report.build(self.job, radio=self.radio, diagnostics=diagnostics,
+                            verdict=self.verdict())
+
+    def verdict(self) -> Verdict:
+        """The job's one verdict (the Verify page and the reports show the same)."""
+        return judge(self.job, self.outcome.unlisted_admitted if self.outcome else ())
 
     def battery(self) -> dict[str, int]:
         return {d.eui64: d.battery_pct for d in self.job.devices if d.battery_pct is not None}

@@ -39,8 +39,9 @@ from han_home.installer_app.codes import (
     mask,
 )
 from han_home.installer_app.commission import DEFAULT_WINDOW_S, progress_of, status_message
-from han_home.installer_app.diagnostics import link_table
-from han_home.installer_app.job import DeviceType, Stage, type_name
+from han_home.installer_app.diagnostics import BUSY_ENERGY, link_table
+from han_home.installer_app.job import DeviceEntry, DeviceType, Stage, type_name
+from han_home.installer_app.report import unit_symbols
 from han_home.installer_app.texts import log_text, verdict_text
 from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
@@ -63,6 +64,17 @@ def _error(exc: BaseException) -> str:
 
 def _dash(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
+
+
+def _identify_short(value: str) -> str:
+    """The engineer's identify answer in a table cell: symbol and word."""
+    return {"confirmed": _("✓ Seen"), "denied": _("✗ Not seen")}.get(value, _("? Not confirmed"))
+
+
+def _when_seconds(moment: datetime) -> str:
+    """An event's time to the second (events a second apart must not look simultaneous)."""
+    local = moment.astimezone(LONDON)
+    return f"{format_date_long(local.date())} {local:%H:%M:%S}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -112,6 +124,17 @@ class JobPage(Page):
         self.utc_label, self.local_label = label(), label()
         form.addRow(self.site_label, self.site)
         form.addRow(self.engineer_label, self.engineer)
+        # the premises: the meters' SiteIDs must match them (a neighbour's is sent away)
+        self.mpan, self.mprn = QLineEdit(ctl.job.mpan), QLineEdit(ctl.job.mprn)
+        self.mpan_label, self.mprn_label = label(), label()
+        self.mpan_label.setBuddy(self.mpan)
+        self.mprn_label.setBuddy(self.mprn)
+        self.premises_error = label("error")
+        form.addRow(self.mpan_label, self.mpan)
+        form.addRow(self.mprn_label, self.mprn)
+        form.addRow(self.premises_error)
+        self.mpan.textChanged.connect(lambda _t: self._premises_changed())
+        self.mprn.textChanged.connect(lambda _t: self._premises_changed())
         form.addRow(self.utc_label, self.utc)
         form.addRow(self.local_label, self.local)
         self.box.addLayout(form)
@@ -126,6 +149,23 @@ class JobPage(Page):
     def title(self) -> str:
         return _("1. Job")
 
+    def _premises_changed(self, write: bool = True) -> None:
+        """Keep each valid id in the job; say at once what is wrong with one that is not
+        (``write=False``: only say it again, in the language now chosen)."""
+        from han_home.installer_app.premises_input import premises_fault
+        from han_home.shared.energy.premises import digits_only
+
+        errors = []
+        for kind, edit in (("mpan", self.mpan), ("mprn", self.mprn)):
+            text = edit.text().strip()
+            fault = premises_fault(kind, text) if text else None
+            if write:
+                setattr(self.ctl.job, kind, digits_only(text) if text and fault is None else "")
+            if fault is not None:
+                errors.append(fault)
+        self.premises_error.setText("\n".join(errors))
+        self.premises_error.setVisible(bool(errors))
+
     def retranslate(self) -> None:
         super().retranslate()
         self.intro.setText(_("Who is doing the job, where and when. The report carries these."))
@@ -135,9 +175,19 @@ class JobPage(Page):
         self.local_label.setText(_("Date and time (UK)"))
         self.site.setAccessibleName(_("Site reference"))
         self.engineer.setAccessibleName(_("Engineer ID"))
+        self.mpan_label.setText(_("MPA&N (13 digits)"))
+        self.mprn_label.setText(_("MP&RN (6 to 10 digits)"))
+        self.mpan.setAccessibleName(_("MPAN"))
+        self.mprn.setAccessibleName(_("MPRN"))
+        self._premises_changed(write=False)
         self.refresh()
 
     def refresh(self) -> None:
+        job = self.ctl.job
+        for edit, value in ((self.site, job.site_ref), (self.engineer, job.engineer_id),
+                            (self.mpan, job.mpan), (self.mprn, job.mprn)):
+            if value and not edit.text():  # filled in elsewhere (a job file, a demo)
+                edit.setText(value)
         now = self.ctl.gw.now() if self.ctl.gw is not None else datetime.now(UTC)
         self.utc.setText(f"{now.astimezone(UTC):%Y-%m-%d} {format_time(now, utc=True)}")
         self.local.setText(_when(now))
@@ -190,17 +240,23 @@ class DevicesPage(Page):
         self.remove = QPushButton()
         self.remove.clicked.connect(self._remove)
         self.table = table(5)
-        self.box.addWidget(self.scan_label)
-        self.box.addWidget(self.scan)
-        self.box.addWidget(self.scan_status)
-        self.box.addWidget(self.manual_heading)
-        self.box.addLayout(form)
+        # the entry fields and, beside them, the list so far (a laptop screen is wide)
+        entry = QVBoxLayout()
+        entry.addWidget(self.scan_label)
+        entry.addWidget(self.scan)
+        entry.addWidget(self.scan_status)
+        entry.addWidget(self.manual_heading)
+        entry.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add)
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
-        self.box.addLayout(buttons)
-        self.box.addWidget(self.table, 1)
+        entry.addLayout(buttons)
+        entry.addStretch(1)
+        side = QHBoxLayout()
+        side.addLayout(entry, 2)
+        side.addWidget(self.table, 3)
+        self.box.addLayout(side, 1)
         self.eui.textChanged.connect(self._check_eui)
         self.code.textChanged.connect(self._check_code)
         self.code.editingFinished.connect(lambda: self._check_code(self.code.text(), final=True))
@@ -261,7 +317,28 @@ class DevicesPage(Page):
         self._show(self.eui_error, self.eui, fault,
                    _("✓ EUI-64 looks right.") if fault is None else "")
 
+    def _group_code(self, text: str) -> str:
+        """Show the install code in groups of four as it is typed or corrected, the way
+        labels print it; the cursor stays after the same digit."""
+        hexdigits = "0123456789abcdefABCDEF"
+        if looks_like_qr(text) or any(c not in hexdigits + " -" for c in text):
+            return text  # something else (a QR payload, a typo the check will point at)
+        digits = "".join(c for c in text if c in hexdigits).upper()
+        grouped = " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+        if grouped == text:
+            return text
+        before = sum(c in hexdigits for c in text[:self.code.cursorPosition()])
+        position = before + (before - 1) // 4 if before else 0
+        if before and before % 4 == 0 and before < len(digits):
+            position += 1  # past the space that now follows a full group
+        self.code.blockSignals(True)
+        self.code.setText(grouped)
+        self.code.setCursorPosition(min(position, len(grouped)))
+        self.code.blockSignals(False)
+        return grouped
+
     def _check_code(self, text: str, final: bool = False) -> None:
+        text = self._group_code(text)
         if not text.strip():
             self._show(self.code_error, self.code, None)
             return
@@ -375,10 +452,17 @@ class PairPage(Page):
         self.box.addWidget(self.banner)
         self.devices = table(4)
         self.retry = retry_button(self)
+        # a listed EUI-64 never joined while one a typing slip away was refused: one step
+        # corrects it and opens the window for that device (never done automatically)
+        self.near_miss = label("warning")
+        self.correct = QPushButton()
+        self.correct.clicked.connect(self._correct)
         self.refused_heading = label()
         self.refused = table(4)
         self.box.addWidget(self.devices, 2)
         self.box.addLayout(_left(self.retry))
+        self.box.addWidget(self.near_miss)
+        self.box.addLayout(_left(self.correct))
         self.box.addWidget(self.refused_heading)
         self.box.addWidget(self.refused, 1)
         self.timer = QTimer(self)
@@ -401,6 +485,7 @@ class PairPage(Page):
         self.close_button.setText(_("&Close window now"))
         self.close_button.setAccessibleName(_("Close window now"))
         self.devices.setAccessibleName(_("Listed devices and their progress"))
+        self.correct.setAccessibleName(_("Correct the EUI-64 and open the window again"))
         self.refused_heading.setText(_("Refused joiners (never admitted):"))
         self.refused.setAccessibleName(_("Refused joiners"))
         self.countdown_bar.setAccessibleName(_("Time left in the join window"))
@@ -415,7 +500,35 @@ class PairPage(Page):
             "join window again.") % {"error": _error(e)})
         self.announcer.announce(self, _("Join window opened."), key="window")
 
+    def _correction(self) -> tuple[str, str] | None:
+        corrections = self.ctl.job.corrections
+        return next(iter(corrections.items())) if corrections else None
+
+    def _correct(self) -> None:
+        found = self._correction()
+        if found is None or self.ctl.pairing:
+            return
+        self.ctl.run(self, self.ctl.pair(self._window_s, correct=found[0]), timeout_s=None,
+                     describe=lambda e: _("Pairing stopped because of an error (%(error)s). "
+                                          "Check the radio, then open the join window "
+                                          "again.") % {"error": _error(e)})
+
+    def _show_correction(self) -> None:
+        found = self._correction()
+        shown = found is not None and not self.ctl.pairing
+        self.near_miss.setVisible(shown)
+        self.correct.setVisible(shown)
+        if found is None:
+            return
+        listed, refused = found
+        self.near_miss.setText(_("%(listed)s never joined, but %(refused)s, one typing slip "
+                                 "away, was refused. If the label says %(refused)s, correct "
+                                 "it in one step:") % {"listed": listed, "refused": refused})
+        self.correct.setText(_("Use %(refused)s and open the window again") % {
+            "refused": refused})
+
     def _tick(self) -> None:
+        self._show_correction()
         remaining = self.ctl.window_remaining()
         open_ = self.ctl.runner is not None and self.ctl.runner.window_open
         self.open_button.setEnabled(not self.ctl.pairing and bool(self.ctl.job.devices)
@@ -575,15 +688,48 @@ class VerifyPage(Page):
         row.addWidget(self.again)
         row.addStretch(1)
         self.box.addLayout(row)
-        self.table = table(6)
+        self.table = table(7)
         self.box.addWidget(self.table, 1)
+        # Identify: the engineer looks at the meter in front of them and says what they see
+        self.question = label()
+        self.identify_again, self.seen, self.not_seen = QPushButton(), QPushButton(), QPushButton()
+        self.identify_again.clicked.connect(self._identify_again)
+        self.seen.clicked.connect(lambda: self._answer(True))
+        self.not_seen.clicked.connect(lambda: self._answer(False))
+        answers = QHBoxLayout()
+        for button in (self.seen, self.not_seen, self.identify_again):
+            answers.addWidget(button)
+        answers.addStretch(1)
+        self.box.addWidget(self.question)
+        self.box.addLayout(answers)
         self.summary = label("heading")
+        self.reasons = label()  # the verdict's reasons, in plain words
         self.thresholds = label("muted")
         self.box.addWidget(self.summary)
+        self.box.addWidget(self.reasons)
         self.box.addWidget(self.thresholds)
 
     def title(self) -> str:
         return _("5. Verify")
+
+    def selected(self) -> DeviceEntry | None:
+        """The device of the selected row (the first one when none is selected)."""
+        devices = self.ctl.job.devices
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        index = rows[0].row() if rows else 0
+        return devices[index] if 0 <= index < len(devices) else None
+
+    def _answer(self, seen: bool) -> None:
+        entry = self.selected()
+        if entry is not None and self.ctl.runner is not None:
+            self.ctl.runner.confirm_identify(entry, seen)
+            self.refresh()
+
+    def _identify_again(self) -> None:
+        entry, runner = self.selected(), self.ctl.runner
+        if entry is not None and runner is not None:
+            self.ctl.run(self, runner.identify(entry), timeout_s=30, describe=lambda e: _(
+                "The identify request did not finish (%(error)s).") % {"error": _error(e)})
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -592,6 +738,11 @@ class VerifyPage(Page):
                              "while pairing."))
         self.again.setText(_("&Check again"))
         self.again.setAccessibleName(_("Check again"))
+        self.question.setText(_("Is the meter in front of you showing the identify signal? "
+                                "Select its row, then answer."))
+        self.seen.setText(_("&Yes, it is showing"))
+        self.not_seen.setText(_("&No, not this meter"))
+        self.identify_again.setText(_("&Identify again"))
         self.table.setAccessibleName(_("Live readings and link quality"))
         from han_home.installer_app.job import LQI_MARGINAL, LQI_PASS, RSSI_MARGINAL, RSSI_PASS
 
@@ -604,19 +755,27 @@ class VerifyPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = [[d.eui64, type_name(d.read_type or d.entered_type), _dash(d.live_reading),
-                 _dash(d.lqi), _dash(d.rssi), verdict_text(d.verdict)]
+        rows = [[d.eui64, type_name(d.read_type or d.entered_type),
+                 unit_symbols(_dash(d.live_reading)), _dash(d.lqi), _dash(d.rssi),
+                 verdict_text(d.verdict), _identify_short(d.identify)]
                 for d in self.ctl.job.devices]
         set_rows(self.table, [_("EUI-64"), _("Type"), _("Live reading"), _("LQI"),
-                              _("RSSI (dBm)"), _("Link")], rows)
+                              _("RSSI (dBm)"), _("Link"), _("Identify")], rows)
         self.again.setEnabled(self.ctl.runner is not None and not self.ctl.pairing)
+        answerable = self.ctl.runner is not None and not self.ctl.pairing
+        for button in (self.seen, self.not_seen, self.identify_again):
+            button.setEnabled(answerable)
         if self.ctl.verified is None:
             self.summary.setText(_("Not checked yet: pair the devices first."))
-        elif self.ctl.ok():
-            self.summary.setText(_("✓ Every listed device joined, was configured and answered."))
-        else:
-            self.summary.setText(_("✗ Not every listed device joined, was configured and "
-                                   "answered: see the status of each device."))
+            self.reasons.setText("")
+            return
+        from han_home.installer_app.verdict import Level
+        from han_home.installer_app.verdict_texts import level_text
+
+        verdict = self.ctl.verdict()  # the same verdict as the reports and the CLI
+        mark = {Level.PASS: "✓", Level.WARN: "!", Level.FAIL: "✗"}[verdict.level]
+        self.summary.setText(f"{mark} {level_text(verdict.level)}")
+        self.reasons.setText("\n".join(f"• {r.text()}" for r in verdict.reasons))
 
 
 # ---- 6 Report -------------------------------------------------------------------------
@@ -630,12 +789,18 @@ class ReportPage(Page):
         self.folder = QLineEdit(str(default_folder()))
         self.folder_label = label(wrap=False)  # a wrapped "Cadw yn y &ffolder" lost its last word
         self.folder_label.setBuddy(self.folder)
-        form.addRow(self.folder_label, self.folder)
+        self.browse = QPushButton()
+        self.browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.browse)
+        form.addRow(self.folder_label, folder_row)
         self.box.addLayout(form)
         row = QHBoxLayout()
         self.save_json, self.save_html, self.save_pdf = QPushButton(), QPushButton(), QPushButton()
+        self.save_pcap = QPushButton()  # the join window's HAN traffic, for Wireshark
         for button, kind in ((self.save_json, "json"), (self.save_html, "html"),
-                             (self.save_pdf, "pdf")):
+                             (self.save_pdf, "pdf"), (self.save_pcap, "pcap")):
             button.clicked.connect(lambda _c=False, k=kind: self.save(k))
             row.addWidget(button)
         row.addStretch(1)
@@ -654,10 +819,15 @@ class ReportPage(Page):
                              "joiners, engineer and site. It never contains a code or key."))
         self.folder_label.setText(_("Save in &folder"))
         self.folder.setAccessibleName(_("Folder for the report files"))
+        self.browse.setText(_("&Browse…"))
+        self.browse.setAccessibleName(_("Choose the folder"))
         self.save_json.setText(_("Save &JSON"))
         self.save_html.setText(_("Save &HTML"))
         self.save_pdf.setText(_("Save &PDF"))
-        for button in (self.save_json, self.save_html, self.save_pdf):
+        self.save_pcap.setText(_("Save HAN &capture"))
+        self.save_pcap.setToolTip(_("The join window's traffic as a pcap file for Wireshark "
+                                    "(no keys)."))
+        for button in (self.save_json, self.save_html, self.save_pdf, self.save_pcap):
             button.setAccessibleName(button.text().replace("&", ""))
         self.preview.setAccessibleName(_("Report preview"))
         self.refresh()
@@ -666,9 +836,27 @@ class ReportPage(Page):
         if self.isVisible() or not self.preview.toPlainText():
             self.preview.setHtml(report.to_html(self.ctl.report_data()))
 
+    def _browse(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder"),
+                                                  self.folder.text() or str(default_folder()))
+        if chosen:
+            self.folder.setText(chosen)
+
     def save(self, kind: str) -> Path | None:
         """Write the report; on failure say why (translated) and keep it: nothing is lost,
         the engineer can choose another folder and save again. None when not saved."""
+        no_site, no_engineer = (not self.ctl.job.site_ref.strip(),
+                                not self.ctl.job.engineer_id.strip())
+        if no_site or no_engineer:  # a supplier cannot file a report without where and who
+            self._say(_("Enter the site reference and the engineer ID on the Job page before "
+                        "saving the report.") if no_site and no_engineer else
+                      _("Enter the site reference on the Job page before saving the report.")
+                      if no_site else
+                      _("Enter the engineer ID on the Job page before saving the report."),
+                      error=True)
+            return None
         data = self.ctl.report_data()
         stem = "".join(c for c in (self.ctl.job.site_ref or "job") if c.isalnum() or c in "-_")
         folder = Path(self.folder.text().strip() or str(default_folder())).expanduser()
@@ -677,6 +865,14 @@ class ReportPage(Page):
             payload = report.to_json(data).encode("utf-8")
         elif kind == "html":
             payload = report.to_html(data).encode("utf-8")
+        elif kind == "pcap":
+            import io
+
+            from han_home.shared.han.pcap import write_pcap
+
+            buffer = io.BytesIO()
+            write_pcap(buffer, self.ctl.capture, self.ctl.capture_pan_id)
+            payload = buffer.getvalue()
         else:
             from han_home.installer_app.ui.pdf import pdf_bytes
 
@@ -757,7 +953,7 @@ class DiagnosticsPage(Page):
         self.box.addWidget(self.chart, 2)
         self.recommended = label("heading")
         self.box.addWidget(self.recommended)
-        self.links = table(8)
+        self.links = table(9)
         self.box.addWidget(self.links, 1)
         self.log_heading = label()
         self.log = table(2)
@@ -790,23 +986,33 @@ class DiagnosticsPage(Page):
         self.scan.setEnabled(ctl.gw is not None and not ctl.scanning and not ctl.paused)
         self.chart.set_result(ctl.scan)
         if ctl.scan is not None:
-            self.recommended.setText(_("★ Recommended channel: %(channel)d (now on channel "
-                                       "%(current)s). ▲ marks a busy channel.") % {
-                "channel": ctl.scan.recommended, "current": _dash(ctl.scan.current)})
+            p = {"channel": ctl.scan.recommended, "current": _dash(ctl.scan.current),
+                 "threshold": BUSY_ENERGY}
+            advice = (_("★ Stay on channel %(channel)d: no other channel is clearly quieter.")
+                      if ctl.scan.stay else
+                      _("★ Recommended channel: %(channel)d (now on channel %(current)s): it "
+                        "is clearly quieter.")) % p
+            if ctl.scan.any_busy():
+                advice += " " + _("▲ marks a busy channel (energy %(threshold)d or more).") % p
+            self.recommended.setText(advice)
         else:
             self.recommended.setText(_("No scan yet."))
         rows = []
         if ctl.gw is not None:
             battery = ctl.battery()
+            offsets = {d.eui64: d.clock_offset_s for d in ctl.job.devices}
             for r in link_table(ctl.gw, battery):
+                offset = offsets.get(r.eui64)
                 rows.append([r.eui64, type_name(_type_of_role(r.role)), _dash(r.lqi),
                              _dash(r.rssi), verdict_text(r.verdict), _when(r.last_seen),
                              _dash(r.firmware),
-                             _dash(r.battery_pct) + (" %" if r.battery_pct is not None else "")])
+                             _dash(r.battery_pct) + (" %" if r.battery_pct is not None else ""),
+                             "—" if offset is None else f"{offset:+d} s"])
         set_rows(self.links, [_("EUI-64"), _("Type"), _("LQI"), _("RSSI (dBm)"), _("Link"),
-                              _("Last seen"), _("Firmware"), _("Battery")], rows)
+                              _("Last seen"), _("Firmware"), _("Battery"), _("Clock offset")],
+                 rows)
         set_rows(self.log, [_("Time (UK)"), _("Event")],
-                 [[_when(e.at), log_text(e)] for e in reversed(ctl.job.log[-200:])])
+                 [[_when_seconds(e.at), log_text(e)] for e in reversed(ctl.job.log[-200:])])
 
 
 def _type_of_role(role: str) -> DeviceType:

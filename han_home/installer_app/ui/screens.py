@@ -18,6 +18,9 @@ async def demo_job(ctl: Controller, window_s: float = 60) -> None:
         return
     ctl.job.site_ref = ctl.job.site_ref or "SITE-0042"
     ctl.job.engineer_id = ctl.job.engineer_id or "ENG-117"
+    premises = getattr(home, "premises", None)  # the virtual home's MPAN and MPRN
+    if premises is not None:
+        ctl.job.mpan, ctl.job.mprn = premises()
     for label in home.labels():
         ctl.job.add_qr(label.qr)
     await ctl.pair(window_s)

@@ -79,11 +79,11 @@ class ChannelChart(QWidget):
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(16 * line * 2, line * 10 + self.view.reserved_height())
+        return QSize(16 * line * 2, line * 13 + self.view.reserved_height())
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(16 * line, line * 8 + self.view.reserved_height())
+        return QSize(16 * line, line * 11 + self.view.reserved_height())
 
     def set_result(self, result: ScanResult | None) -> None:
         self.result = result
@@ -109,6 +109,9 @@ class ChannelChart(QWidget):
         return rows
 
     def retranslate(self) -> None:
+        self.axis_title = _("Energy (0–255)")
+        self.channel_title = _("Channel")
+        self.threshold_title = _("busy: %(threshold)d") % {"threshold": BUSY_ENERGY}
         self.setAccessibleName(_("Channel energy scan"))
         self.view.set_rows(_("Channel energy scan"), (_("Channel"), _("Energy")),
                            self._table_rows())
@@ -129,15 +132,31 @@ class ChannelChart(QWidget):
         fm = self.fontMetrics()
         line = fm.height()
         w, h = self.width(), self.height()
-        top, bottom = max(line * 1.5, self.view.reserved_height() + line), h - line * 1.6
-        slot = w / len(CHANNELS)
+        top, bottom = max(line * 2.6, self.view.reserved_height() + line), h - line * 2.8
+        # the energy axis (0-255, the radio's scale) with its values, on the left
+        left = fm.horizontalAdvance("255") + line * 0.8
+        slot = (w - left) / len(CHANNELS)
         painter.setPen(QPen(QColor(p.control_border), 1))
-        painter.drawLine(0, int(bottom), w, int(bottom))
+        painter.drawLine(int(left), int(bottom), w, int(bottom))
+        painter.drawLine(int(left), int(top), int(left), int(bottom))
+        painter.setPen(QColor(p.text))
+        for tick in (0, 64, 128, 192, 255):
+            y = bottom - (bottom - top) * tick / 255
+            painter.drawText(QRectF(0, y - line / 2, left - line * 0.3, line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(tick))
+        painter.drawText(QRectF(0, 0, w, line * 1.2), Qt.AlignmentFlag.AlignLeft,
+                         self.axis_title)
+        painter.drawText(QRectF(left, h - line * 1.3, w - left, line * 1.2),
+                         Qt.AlignmentFlag.AlignHCenter, self.channel_title)
         busy_y = bottom - (bottom - top) * BUSY_ENERGY / 255
         painter.setPen(QPen(QColor(p.warning), 1, Qt.PenStyle.DashLine))
-        painter.drawLine(0, int(busy_y), w, int(busy_y))
+        painter.drawLine(int(left), int(busy_y), w, int(busy_y))
+        painter.setPen(QColor(p.text))
+        painter.drawText(QRectF(left, busy_y - line * 1.2, w - left - line * 0.3, line * 1.1),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                         self.threshold_title)
         for i, channel in enumerate(CHANNELS):
-            x = i * slot
+            x = left + i * slot
             energy = self.result.energy.get(channel, 0) if self.result else 0
             bar_h = max(2.0, (bottom - top) * energy / 255)
             rect = QRectF(x + slot * 0.2, bottom - bar_h, slot * 0.6, bar_h)
@@ -155,9 +174,9 @@ class ChannelChart(QWidget):
                              str(channel))
             mark = "★" if recommended else ("▲" if self.result and self.result.busy(channel)
                                             else "")
-            if mark:
-                painter.drawText(QRectF(x, rect.top() - line * 1.3, slot, line * 1.2),
-                                 Qt.AlignmentFlag.AlignCenter, mark)
+            value = str(int(energy)) if self.result else ""
+            painter.drawText(QRectF(x, rect.top() - line * 1.2, slot, line * 1.1),
+                             Qt.AlignmentFlag.AlignCenter, f"{mark}{value}")
         if self.hasFocus():
             painter.setPen(QPen(QColor(p.focus_ring), 4))
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -9,6 +9,7 @@ from typing import Any
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
 from han_home.shared.energy.zcl_format import scale, unit_of_measure, zcl_utc_to_datetime
 from han_home.shared.han.registry import DeviceRecord, Role
+from han_home.shared.han.se_clusters import GBP_ISO4217
 from han_home.shared.han.zcl_ids import (
     METERING_CLUSTER,
     PRICE_CLUSTER,
@@ -122,6 +123,9 @@ class ReadingAdapter:
     def prepayment(self, snapshot: dict[int, Any]) -> list[Reading]:
         """Credit, emergency credit and debt from the meter's prepayment attributes."""
         tr = self.record.scaling.get("prepayment_trailing_digit", self.trailing)
+        currency = self.record.scaling.get("prepayment_currency", GBP_ISO4217)
+        if currency != GBP_ISO4217:
+            return []  # money in another currency is never shown as pounds
         status = int(snapshot.get(PP.credit_status.id, 0))
         def amount(attribute: Any) -> str:
             return str(money(snapshot.get(attribute.id, 0), tr))

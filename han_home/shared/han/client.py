@@ -21,6 +21,9 @@ class DeviceEventKind(StrEnum):
     CONFIG_FAILED = "config_failed"  # configuring failed on every attempt; detail: the reason
     LEFT = "left"
     REFUSED = "refused"  # a device not on the list tried to join: never admitted
+    # a meter whose SiteID is another premises': not configured, told to leave; detail: its
+    # SiteID
+    FOREIGN = "foreign"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class DeviceEvent:
     lqi: int | None = None
     rssi: int | None = None
     detail: str = ""
+    # a refused joiner's MAC capability: mains powered (a router, as an electricity meter)
+    # or not (a sleepy end device, as a gas meter); None when the radio does not say
+    mains_powered: bool | None = None
 
 
 @dataclass(frozen=True)

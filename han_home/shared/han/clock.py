@@ -65,6 +65,9 @@ async def wait_or_timeout(clock: Clock, awaitable: Awaitable[T], seconds: float)
     timer = asyncio.ensure_future(clock.sleep(seconds))
     try:
         await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        work.cancel()  # cancelled while waiting: the work must not outlive its waiter
+        raise
     finally:
         timer.cancel()
     if work.done():

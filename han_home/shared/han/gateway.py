@@ -13,7 +13,7 @@ from typing import Any
 import zigpy.exceptions
 import zigpy.types as t
 import zigpy.util
-from zigpy.zcl import ReportingConfig
+from zigpy.zcl import ReportingConfig, foundation
 
 from han_home.shared.energy.profile import (
     MAX_PERIODS_PER_FRAME,
@@ -33,6 +33,7 @@ from han_home.shared.energy.zcl_format import (
 )
 from han_home.shared.han import radios
 from han_home.shared.han.adapters import ReadingAdapter
+from han_home.shared.han.capture import FrameTap
 from han_home.shared.han.client import (
     DeviceEvent,
     DeviceEventKind,
@@ -43,15 +44,19 @@ from han_home.shared.han.client import (
     StaleEvent,
     Subscriber,
 )
-from han_home.shared.han.clock import Clock, RealClock, Timer
+from han_home.shared.han.clock import Clock, RealClock, Timer, wait_or_timeout
 from han_home.shared.han.install_codes import canonical_eui64, link_key_from_install_code
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
+from han_home.shared.han.pcap import HanFrame
+from han_home.shared.han.premises_check import PremisesCheck, read_identity
 from han_home.shared.han.profile_mirror import ProfileMirror
 from han_home.shared.han.radios import RadioSurroundings
 from han_home.shared.han.registry import DeviceRecord, DeviceRegistry, InstallState, Role
+from han_home.shared.han.se_clusters import currency_decimals
 from han_home.shared.han.tariffs import Tariffs, from_supplier_tariff
 from han_home.shared.han.zcl_ids import (
     BASIC_CLUSTER,
+    IDENTIFY_CLUSTER,
     MESSAGING_CLUSTER,
     METERING_CLUSTER,
     PREPAYMENT_CLUSTER,
@@ -140,6 +145,8 @@ class Gateway:
         self.refused: list[DeviceEvent] = []
         self.reading_hooks: list[Callable[[Reading], None]] = []  # e.g. the history feed
         self._gas_profiles: dict[str, ProfileMirror] = {}  # the gas proxy's profile copies
+        self.premises = PremisesCheck()  # the job's MPAN/MPRN (installer); empty: no check
+        self._tap: FrameTap | None = None  # a HAN capture in progress
         for device in config.expected:
             self.registry.upsert(device.eui64, role=device.role)
 
@@ -259,6 +266,41 @@ class Gateway:
     async def close_window(self) -> None:
         await self.app.permit(0)
 
+    # ---- HAN capture (pcap) ---------------------------------------------------------
+    def start_capture(self) -> None:
+        """Record every application frame sent and received from now on (for a pcap)."""
+        if self._tap is None and self.app is not None:
+            self._tap = FrameTap(self.app, self.now)
+
+    def stop_capture(self) -> list[HanFrame]:
+        """The frames recorded since start_capture(); the recording stops."""
+        tap, self._tap = self._tap, None
+        return tap.close() if tap is not None else []
+
+    def pan_id(self) -> int:
+        try:
+            return int(self.app.state.network_info.pan_id)
+        except (AttributeError, TypeError, ValueError):
+            return 0xFFFF
+
+    # zigpy listener: every frame a known device sent us
+    def handle_message(self, device: Any, profile: int, cluster: int, src_ep: int,
+                       dst_ep: int, message: bytes) -> None:
+        if self._tap is not None:
+            self._tap.received(device, profile, cluster, src_ep, dst_ep, message)
+
+    def expect_premises(self, mpan: str | None, mprn: str | None) -> None:
+        """The premises this job is for: a meter whose SiteID names other premises is never
+        configured as this home's, and is told to leave (DeviceEventKind.FOREIGN)."""
+        self.premises.expect(mpan, mprn)
+
+    async def _send_away(self, device: Any, site_id: str) -> None:
+        eui = str(device.ieee)
+        LOGGER.warning("%s belongs to other premises (SiteID %s): told to leave", eui, site_id)
+        self._emit(DeviceEvent(DeviceEventKind.FOREIGN, eui, self.now(), device.lqi,
+                               device.rssi, site_id))
+        await self.app.remove(device.ieee, rejoin=False)  # Mgmt_Leave, no rejoin
+
     async def commission(
         self,
         devices: Iterable[ExpectedDevice],
@@ -292,8 +334,12 @@ class Gateway:
         return await self.commission(pending)
 
     # zigpy listener events
-    def join_refused(self, ieee: t.EUI64, lqi: int, rssi: int, reason: str) -> None:
-        event = DeviceEvent(DeviceEventKind.REFUSED, str(ieee), self.now(), lqi, rssi, reason)
+    def join_refused(
+        self, ieee: t.EUI64, lqi: int, rssi: int, reason: str, mains: bool | None = None
+    ) -> None:
+        event = DeviceEvent(
+            DeviceEventKind.REFUSED, str(ieee), self.now(), lqi, rssi, reason, mains
+        )
         self.refused.append(event)
         self._emit(event)
 
@@ -308,6 +354,10 @@ class Gateway:
         if device.nwk == 0x0000:
             return  # the coordinator itself
         eui = str(device.ieee)
+        if eui in self.premises.foreign:  # back again in the same window: away again
+            self._configuring[eui] = asyncio.get_running_loop().create_task(
+                self._send_away(device, self.premises.foreign[eui]))
+            return
         self.registry.upsert(
             eui,
             state=InstallState.INTERVIEWED,
@@ -378,6 +428,11 @@ class Gateway:
             )
             device_type = int(got.get("metering_device_type", 0))
             role = Role.GAS if device_type in (1, 128) or unit == 1 else Role.ELECTRICITY
+            site_id, serial = await read_identity(metering)
+            self.registry.upsert(eui, site_id=site_id, serial=serial)
+            if self.premises.belongs_elsewhere(eui, role, site_id):
+                await self._send_away(device, site_id or "")
+                return
         elif PRICE_CLUSTER not in ep.in_clusters and ep.device_type == 0x0502:
             role = Role.DISPLAY
         price = ep.in_clusters.get(PRICE_CLUSTER)
@@ -439,10 +494,12 @@ class Gateway:
                     "emergency_credit_threshold",
                     "low_credit_warning_level",
                     "debt_recovery_amount_per_day",
-                    "price_trailing_digit",
+                    "currency_scaling_factor",
+                    "currency",
                     *PREPAYMENT_REPORTING,
                 ]
             )
+            record = self._prepayment_scaling(eui, got) or record
             snapshot = self._prepayment.setdefault(eui, {})
             for name, value in got.items():
                 snapshot[prepayment.attributes_by_name[name].id] = value
@@ -457,6 +514,19 @@ class Gateway:
         self._emit(
             DeviceEvent(DeviceEventKind.CONFIGURED, eui, self.now(), device.lqi, device.rssi)
         )
+
+    def _prepayment_scaling(self, eui: str, got: dict[str, Any]) -> DeviceRecord | None:
+        """The credit's scale from the Prepayment cluster's own Currency Scaling Factor
+        (0x0502) and Currency (0x0503). A meter without them keeps its Price cluster's
+        trailing digit for money (the same meter's money scale)."""
+        record = self.registry.get(eui)
+        if record is None or "currency_scaling_factor" not in got:
+            return None
+        scaling = {**record.scaling,
+                   "prepayment_trailing_digit": currency_decimals(got["currency_scaling_factor"])}
+        if "currency" in got:
+            scaling["prepayment_currency"] = int(got["currency"])
+        return self.registry.upsert(eui, scaling=scaling)
 
     async def _read_into_readings(self, device: Any, cluster: Any, names: list[str]) -> None:
         got, _ = await cluster.read_attributes(names)
@@ -595,6 +665,24 @@ class Gateway:
             got, _failed = await asyncio.wait_for(cluster.read_attributes([attribute]), timeout_s)
             return got.get(attribute)
         return None
+
+    async def identify(self, eui64: str, seconds: int, timeout_s: float = 10.0) -> bool:
+        """Ask the device to show its identify signal for `seconds` (ZCL Identify,
+        0x0003). True when it said it would; False when it has no Identify cluster, did
+        not answer in time (a sleeping gas meter takes it at its next wake), or refused."""
+        device = self._zigpy_device(eui64)
+        for ep_id, ep in getattr(device, "endpoints", {}).items():
+            cluster = ep.in_clusters.get(IDENTIFY_CLUSTER) if ep_id else None
+            if cluster is None:
+                continue
+            try:  # the engineer's seconds (a test's manual clock), as the join window
+                rsp = await wait_or_timeout(
+                    self.clock.host, cluster.identify(identify_time=seconds), timeout_s)
+            except zigpy.exceptions.ZigbeeException as exc:
+                LOGGER.info("Identify for %s not delivered: %s", eui64, type(exc).__name__)
+                return False
+            return getattr(rsp, "status", None) == foundation.Status.SUCCESS
+        return False
 
     async def energy_scan(
         self, channels: Iterable[int], duration_exp: int = 2, count: int = 1

@@ -34,6 +34,8 @@ class DeviceRecord:
     manufacturer: str | None = None
     firmware: str | None = None
     joined_at: datetime | None = None
+    site_id: str | None = None  # a meter's SiteID (0x0307): MPAN core or MPRN
+    serial: str | None = None  # a meter's MeterSerialNumber (0x0308)
     # Metering scaling read from the device: unit code, multiplier, divisor, formatting
     scaling: dict[str, int] = field(default_factory=dict, compare=False)
 

@@ -143,8 +143,34 @@ class CreditStatus(t.bitmap8):
     CREDIT_EXHAUSTED = 0x40
 
 
+class CurrencyScalingFactor(t.enum8):
+    """Prepayment 0x0502 (SE 1.4 table D-144): money = raw x 10^(value - 6)."""
+
+    x0_000001 = 0x00
+    x0_00001 = 0x01
+    x0_0001 = 0x02
+    x0_001 = 0x03
+    x0_01 = 0x04
+    x0_1 = 0x05
+    x1 = 0x06
+    x10 = 0x07
+    x100 = 0x08
+    x1000 = 0x09
+    x10000 = 0x0A
+    x100000 = 0x0B
+    x1000000 = 0x0C
+
+
+def currency_decimals(factor: int) -> int:
+    """Decimal places of a Prepayment money value with this Currency Scaling Factor."""
+    return 6 - int(factor)
+
+
 class Prepayment(smartenergy.Prepayment):
-    """Prepayment server (0x0705). Money amounts are in GBP x 10^PriceTrailingDigit."""
+    """Prepayment server (0x0705). Money amounts are in the Currency attribute's units
+    scaled by the Currency Scaling Factor (the Historical Cost Consumption Information
+    set, 0x0500-0x0503). 0x0617 is the Price cluster's Price Trailing Digit, not one of
+    the Prepayment cluster's attributes."""
 
     class AttributeDefs(BaseAttributeDefs):
         payment_control_configuration: Final = ZCLAttributeDef(id=0x0000, type=t.bitmap16)
@@ -157,7 +183,8 @@ class Prepayment(smartenergy.Prepayment):
         emergency_credit_threshold: Final = ZCLAttributeDef(id=0x0011, type=t.uint32_t)
         low_credit_warning_level: Final = ZCLAttributeDef(id=0x0031, type=t.uint32_t)
         debt_recovery_amount_per_day: Final = ZCLAttributeDef(id=0x0217, type=t.uint32_t)
-        price_trailing_digit: Final = ZCLAttributeDef(id=0x0617, type=t.uint8_t)  # (verify)
+        currency_scaling_factor: Final = ZCLAttributeDef(id=0x0502, type=CurrencyScalingFactor)
+        currency: Final = ZCLAttributeDef(id=0x0503, type=t.uint16_t)  # ISO 4217
 
     class ServerCommandDefs(BaseCommandDefs):
         select_available_emergency_credit: Final = ZCLCommandDef(
@@ -177,6 +204,8 @@ __all__ = [
     "Messaging",
     "Prepayment",
     "CreditStatus",
+    "CurrencyScalingFactor",
+    "currency_decimals",
     "Utf8CharacterString",
     "SE_PROFILE_ID",
     "GBP_ISO4217",

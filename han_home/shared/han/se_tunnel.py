@@ -29,7 +29,12 @@ import zigpy.types as t
 from zigpy.zcl.clusters import smartenergy
 from zigpy.zcl.foundation import BaseAttributeDefs, BaseCommandDefs, ZCLCommandDef
 
-PROTOCOL_HAN_ENVELOPE: Final = 200  # manufacturer-defined protocol id (SE 1.2 D.6.2.4.1)
+# GB-HRGP (SE 1.2 D.6.2.4.1's protocol id 6): the protocol GB smart metering tunnels its
+# signed commands in, which these envelopes stand for. The manufacturer code matters only
+# for manufacturer-defined protocols; the gateway gives its radio maker's (Silicon Labs,
+# 0x1049) rather than 0x0000, which names nobody (Wireshark decodes it as Unknown).
+PROTOCOL_HAN_ENVELOPE: Final = 6
+GATEWAY_MANUFACTURER: Final = 0x1049
 CHUNK: Final = 64  # octets of envelope per TransferData: fits an APS frame with headers
 MAX_MESSAGE: Final = 4096  # = shared.security.envelope.MAX_ENVELOPE (not imported: layers)
 MAX_FRAGMENTS: Final = (MAX_MESSAGE + CHUNK - 1) // CHUNK

@@ -31,6 +31,7 @@ class RadioOptions:
     prepayment: bool = True
     tariffs: Tariffs | None = None  # a real home's configured tariff (the sim brings its own)
     sim_clock: Any = None  # a Clock for the virtual home (tests: ManualClock); else SimClock
+    sim_layout: str = "house"  # the virtual home: a house, or a flat in a block ("flats")
 
 
 def build_gateway(options: RadioOptions, *, commission_home: bool = True) -> Gateway:

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from han_home.shared.han.se_tunnel import (
+    GATEWAY_MANUFACTURER,
     MAX_MESSAGE,
     PROTOCOL_HAN_ENVELOPE,
     FragmentError,
@@ -72,7 +73,7 @@ class TunnelClient:
             cluster.add_listener(_Listener(self, eui))
             self._listening.add(eui)
         rsp = await cluster.request_tunnel(
-            protocol_id=PROTOCOL_HAN_ENVELOPE, manufacturer_code=0,
+            protocol_id=PROTOCOL_HAN_ENVELOPE, manufacturer_code=GATEWAY_MANUFACTURER,
             flow_control_support=False, maximum_incoming_transfer_size=MAX_MESSAGE)
         if int(rsp.tunnel_status) != TunnelStatus.SUCCESS:
             raise TunnelError(f"{eui} refused a tunnel: {TunnelStatus(rsp.tunnel_status).name}")

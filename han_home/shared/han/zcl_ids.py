@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any, Final
 
 from zigpy.zcl import Cluster
-from zigpy.zcl.clusters.general import Basic, Time
+from zigpy.zcl.clusters.general import Basic, Identify, Time
 from zigpy.zcl.clusters.smartenergy import Metering
 
 from han_home.shared.han.se_clusters import Messaging, Prepayment, Price
 
 BASIC_CLUSTER: Final[int] = Basic.cluster_id
+IDENTIFY_CLUSTER: Final[int] = Identify.cluster_id
 TIME_CLUSTER: Final[int] = Time.cluster_id
 METERING_CLUSTER: Final[int] = Metering.cluster_id
 PRICE_CLUSTER: Final[int] = Price.cluster_id

@@ -17,7 +17,7 @@ from zigpy.zcl.clusters.general import Basic
 from zigpy.zdo import types as zdo_t
 
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
-from han_home.shared.han.zcl_ids import BASIC_CLUSTER, attribute_table
+from han_home.shared.han.zcl_ids import BASIC_CLUSTER, IDENTIFY_CLUSTER, attribute_table
 from han_home.shared.sim import codec
 from han_home.shared.sim.network import COORDINATOR_IEEE, COORDINATOR_NWK, EXTENDED_PAN_ID
 
@@ -37,6 +37,9 @@ MFG_SECURE_METERS = 0x1084  # Secure Meters (UK): meters and in-home displays
 MFG_SILICON_LABS = 0x1049  # the coordinator's radio (EmberZNet sticks report it)
 
 
+LEAVE_REJOIN = 0x80  # Mgmt_Leave_req options: rejoin after leaving (0x40: remove children)
+
+
 @dataclass
 class VirtualEndpoint:
     endpoint_id: int
@@ -54,6 +57,9 @@ class DeviceLabel:
     eui64: str
     install_code: str  # hex, 36 digits incl. CRC
     device_type: str  # electricity_meter | gas_meter | display | other
+    home: str = "this"  # this | neighbour-N: whose premises the device is in
+    site_id: str = ""  # a meter's MPAN core (electricity) or MPRN (gas)
+    serial: str = ""  # the serial number printed on a meter's case
 
     @property
     def qr(self) -> str:
@@ -81,6 +87,11 @@ class VirtualDevice:
         self.install_code = install_code
         self.link_key = zigpy.util.convert_install_code(install_code)
         self.home = home
+        # a meter's premises id (SiteID 0x0307: MPAN core or MPRN) and its case's serial
+        # number (MeterSerialNumber 0x0308); set by the home, empty on other devices
+        self.site_id = ""
+        self.serial = ""
+        self.sit_out_window = False  # told to leave for good: waits for the next window
         self.nwk: t.NWK | None = None
         self.awake = True  # sleepy devices stay awake while commissioning
         self.lqi = 200
@@ -94,12 +105,20 @@ class VirtualDevice:
         self._report_tasks: dict[tuple[int, int, int], asyncio.Task[None]] = {}
         self._tsn = 0
         self.received_requests = 0  # frames addressed to this device after joining
+        # ZCL Identify (0x0003): when its identify signal (a flashing LED, a display
+        # message) ends, in the home's seconds; tests read `identifying`
+        self.identify_until = 0.0
+        self.identify_requests = 0
         self.add_endpoints()
+        for ep in self.endpoints.values():
+            ep.servers.setdefault(IDENTIFY_CLUSTER, {0x0000: self.identify_remaining})
 
     # ---- identity -------------------------------------------------------------
     @property
     def label(self) -> DeviceLabel:
-        return DeviceLabel(str(self.ieee), self.install_code.hex().upper(), self.role)
+        return DeviceLabel(str(self.ieee), self.install_code.hex().upper(), self.role,
+                           "this" if self.home == "home" else self.home, self.site_id,
+                           self.serial)
 
     @property
     def joined(self) -> bool:
@@ -134,6 +153,11 @@ class VirtualDevice:
                 await self.live()
                 continue
             await self.air.permit_open.wait()
+            while self.sit_out_window and self.air.permit_open.is_set():
+                await self.air.clock.host.sleep(0.5)
+            self.sit_out_window = False
+            if not self.air.permit_open.is_set():
+                continue
             # A joiner answers a permit-join beacon after a short random back-off, and
             # at least 20 ms of the host's time so neighbours cannot flood a fast home.
             clock = self.air.clock
@@ -409,6 +433,9 @@ class VirtualDevice:
         if broadcast:
             return
         self._reply_zdo(0x8034, tsn, [zdo_t.Status.SUCCESS])
+        # Told to leave without rejoining (the gateway found it belongs to other premises):
+        # it does not ask this window again; a new window (re-pairing) may admit it.
+        self.sit_out_window = not int(args[1]) & LEAVE_REJOIN if len(args) > 1 else False
         self.air.device_left(self)
 
     _ZDO_HANDLERS: dict[zdo_t.ZDOCmd, Callable[[VirtualDevice, int, list[Any], bool], None]] = {
@@ -545,6 +572,34 @@ class VirtualDevice:
         table = self.basic_attributes() if cluster_id == BASIC_CLUSTER else ep.servers[cluster_id]
         return sorted(a for a, v in table.items() if v is not None)
 
+    # ---- Identify (ZCL 0x0003) ----------------------------------------------------
+    @property
+    def identifying(self) -> bool:
+        """True while the device shows its identify signal."""
+        return self.identify_remaining() > 0
+
+    def identify_remaining(self) -> int:
+        """IdentifyTime (attribute 0x0000): seconds of identifying left."""
+        return max(0, int(self.identify_until - self.air.clock.now().timestamp() + 0.999))
+
+    def _identify_command(self, request: _Request, command_id: int, rest: bytes) -> None:
+        if command_id == 0x00 and len(rest) >= 2:  # Identify(IdentifyTime uint16)
+            seconds = int.from_bytes(rest[:2], "little")
+            self.identify_requests += 1
+            self.identify_until = self.air.clock.now().timestamp() + seconds
+            request.done(foundation.Status.SUCCESS)
+        elif command_id == 0x01:  # IdentifyQuery: answered only while identifying
+            remaining = self.identify_remaining()
+            if remaining:
+                tsn = request.hdr.tsn
+                self.send_zcl(request.ep.endpoint_id, request.src_ep, IDENTIFY_CLUSTER,
+                              bytes([0x19, tsn, 0x00]) + remaining.to_bytes(2, "little"), tsn)
+            else:
+                request.done(foundation.Status.SUCCESS)
+        else:
+            request.done(foundation.Status.UNSUP_CLUSTER_COMMAND if command_id > 0x01
+                         else foundation.Status.MALFORMED_COMMAND)
+
     def one_instant(self) -> AbstractContextManager[None]:
         """Values read inside are taken at one instant (meters override this)."""
         return nullcontext()
@@ -579,6 +634,9 @@ class VirtualDevice:
             return
         if cid not in ep.servers:
             request.done(foundation.Status.UNSUPPORTED_CLUSTER)
+            return
+        if hdr.frame_control.is_cluster and cid == IDENTIFY_CLUSTER:
+            self._identify_command(request, hdr.command_id, rest)
             return
         if hdr.frame_control.is_cluster:
             if hdr.command_id not in self.supported_commands(cid):

@@ -12,6 +12,7 @@ from typing import Any
 
 from crccheck.crc import CrcX25
 
+from han_home.shared.energy.premises import make_mpan, make_mprn
 from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.han.clock import Clock
 from han_home.shared.sim.air import VirtualAir
@@ -49,6 +50,20 @@ def make_eui64(rng: random.Random) -> str:
     return ":".join(f"{b:02x}" for b in (*OUI, *tail))
 
 
+LAYOUTS = ("house", "flats")
+FLATS_NEIGHBOURS = 3  # a shared meter cupboard: three other flats' meters beside ours
+
+
+def give_premises(seed: int, home: str, esme: VirtualDevice, gsme: VirtualDevice) -> None:
+    """The home's MPAN core and MPRN in its meters' SiteID, and their case serials. Drawn
+    from their own seed so the devices' EUI-64s and install codes stay as they were."""
+    rng = random.Random(f"premises:{seed}:{home}")
+    esme.site_id, gsme.site_id = make_mpan(rng), make_mprn(rng)
+    year = 19 + rng.randrange(7)
+    esme.serial = f"{year}L{rng.randrange(10**7):07d}"  # maker's letter, seven digits
+    gsme.serial = f"G4K{rng.randrange(10**8):08d}"
+
+
 @dataclass
 class HomeOptions:
     seed: int = 7
@@ -56,6 +71,9 @@ class HomeOptions:
     speed: float = 1.0
     prepayment: bool = True
     neighbours: int = 2
+    # house: the neighbours' meters are further away than ours; flats: several homes'
+    # meters side by side in one cupboard, at signal strengths like our own
+    layout: str = "house"
     loss_rate: float = 0.0
     meter_rate_factor: Decimal = Decimal(1)
     messages: tuple[SupplierMessage, ...] = DEFAULT_MESSAGES
@@ -95,8 +113,10 @@ class VirtualHome:
         )
         self.ihd = InHomeDisplay(self.air, make_eui64(rng), make_install_code(rng), "home")
         self.own: list[VirtualDevice] = [self.esme, self.gsme, self.ihd]
+        give_premises(opts.seed, "home", self.esme, self.gsme)
         self.neighbours: list[VirtualDevice] = []
-        for n in range(opts.neighbours):
+        flats = opts.layout == "flats"
+        for n in range(max(opts.neighbours, FLATS_NEIGHBOURS) if flats else opts.neighbours):
             nrng = random.Random(f"neighbour:{opts.seed}:{n}")
             home = f"neighbour-{n + 1}"
             esme = ElectricityMeter(
@@ -114,6 +134,10 @@ class VirtualHome:
                 self.air, make_eui64(nrng), make_install_code(nrng), home, seed=opts.seed + 200 + n
             )
             gsme.lqi, gsme.rssi = 70 - 15 * n, -88 - 4 * n
+            if flats:  # the next meter along the cupboard's wall: as loud as our own
+                esme.lqi, esme.rssi = 210 - 8 * n, -58 - 2 * n
+                gsme.lqi, gsme.rssi = 168 - 6 * n, -69 - 2 * n
+            give_premises(opts.seed, home, esme, gsme)
             self.neighbours += [esme, gsme]
         self.gsme.lqi, self.gsme.rssi = 160, -71
         self.ihd.lqi, self.ihd.rssi = 230, -48
@@ -124,6 +148,14 @@ class VirtualHome:
     def labels(self) -> list[DeviceLabel]:
         """The labels on the boxes of this home's own devices (never the neighbours')."""
         return [device.label for device in self.own]
+
+    def neighbour_labels(self) -> list[DeviceLabel]:
+        """The labels of the neighbours' meters (a training job can mix them up with ours)."""
+        return [device.label for device in self.neighbours]
+
+    def premises(self) -> tuple[str, str]:
+        """(MPAN core, MPRN) of this home."""
+        return self.esme.site_id, self.gsme.site_id
 
     def meters(self) -> list[VirtualDevice]:
         return [self.esme, self.gsme]

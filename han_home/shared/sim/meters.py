@@ -437,6 +437,9 @@ class _Esme(ProfileLog, VirtualDevice):
             summation_formatting=(6 << 3) | 3,  # summation: 6 digits left, 3 right
             demand_formatting=(2 << 3) | 3,  # demand: 2 digits left, 3 right
             metering_device_type=0,  # electric metering
+            # premises identity (the MPAN core) and the serial on the meter's case
+            site_id=lambda: self.site_id.encode("ascii") or None,
+            meter_serial_number=lambda: self.serial.encode("ascii") or None,
             instantaneous_demand=lambda: self.ledger.rate(self._fresh()),  # W
             currentday_consumption_delivered=lambda: self._day_raw(self._fresh())[0],
             previousday_consumption_delivered=lambda: self._day_raw(self._fresh())[1],
@@ -480,7 +483,9 @@ class _Esme(ProfileLog, VirtualDevice):
                 emergency_credit_threshold=lambda: money_raw(acct.emergency_threshold_gbp),
                 low_credit_warning_level=money_raw(acct.low_credit_gbp),
                 debt_recovery_amount_per_day=lambda: money_raw(acct.recovery_gbp_per_day),
-                price_trailing_digit=PRICE_DIGITS,
+                # money in GBP x 10^-PRICE_DIGITS: the Currency Scaling Factor says so
+                currency_scaling_factor=6 - PRICE_DIGITS,
+                currency=GBP_ISO4217,
             )
         self.endpoints[1] = VirtualEndpoint(1, SE_METERING_DEVICE, servers, clients=[TIME_CLUSTER])
 
@@ -554,7 +559,7 @@ class _Esme(ProfileLog, VirtualDevice):
                 "provider_id": 1,
                 "rate_label": label,
                 "issuer_event_id": zcl_time(now),
-                "current_time": zcl_time(now),
+                "current_time": zcl_time(now + timedelta(seconds=self.clock_drift_s)),
                 "unit_of_measure": 0,
                 "currency": GBP_ISO4217,
                 "price_trailing_digit_and_tier": (PRICE_DIGITS << 4) | tier,
@@ -659,6 +664,8 @@ class _Gsme(ProfileLog, VirtualDevice):
             divisor=1000,
             summation_formatting=(5 << 3) | 3,
             metering_device_type=1,  # gas metering
+            site_id=lambda: self.site_id.encode("ascii") or None,  # the MPRN
+            meter_serial_number=lambda: self.serial.encode("ascii") or None,
             **self.profile_attributes(),
         )
         price = attribute_table(

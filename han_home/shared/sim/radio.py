@@ -210,7 +210,10 @@ class SimControllerApplication(SmartEnergyAppMixin, zigpy.application.Controller
         permit = self._permits.get(device.ieee)
         if permit is None or permit[1] < self._host.now() or permit[0] != device.link_key:
             reason = "not_listed" if permit is None else "wrong_key"
-            self.listener_event("join_refused", device.ieee, device.lqi, device.rssi, reason)
+            # the join request's MAC capability says mains powered (a router: an ESME) or
+            # not (a sleepy end device: a GSME)
+            self.listener_event("join_refused", device.ieee, device.lqi, device.rssi, reason,
+                                not device.sleepy)
             return
         nwk = self.air.allocate_nwk()
         device.joined_network(nwk)

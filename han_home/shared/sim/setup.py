@@ -17,6 +17,7 @@ def gateway_config(options: RadioOptions, *, commission_home: bool = True) -> Ga
             speed=options.sim_speed,
             prepayment=options.prepayment,
             clock=options.sim_clock,
+            layout=options.sim_layout,
         )
     )
     expected = (
