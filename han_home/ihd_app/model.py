@@ -23,6 +23,7 @@ from han_home.shared.energy.calendar import (
 )
 from han_home.shared.energy.carbon import DEFAULT_INTENSITY, carbon_kg
 from han_home.shared.energy.gas import gas_kwh
+from han_home.shared.energy.published_price import PriceState, price_state
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from han_home.shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
@@ -102,6 +103,17 @@ class CreditView:
     days_left: Decimal | None  # estimate
 
 
+@dataclass(frozen=True)
+class DayCost:
+    """A day's cost and what it is made of. The total is only given when the energy part
+    is known: a standing charge alone is shown as a standing charge, never as the day's cost."""
+
+    energy: Shown  # kWh so far today
+    energy_cost: Shown  # GBP for that energy (missing when the energy or its price is unknown)
+    standing_gbp: Decimal | None  # the day's standing charge, None when no tariff is known
+    total: Shown  # energy_cost + standing; missing unless both parts are known
+
+
 @dataclass
 class Message:
     """A message from the supplier, and whether the occupier has read it."""
@@ -151,6 +163,8 @@ class DisplayModel:
         self.radio = RadioState.LOST
         self._latest: dict[tuple[Fuel, ReadingKind], Reading] = {}
         self._stale: set[tuple[Fuel, ReadingKind]] = set()
+        # values loaded from the last run's database, until the meter sends them again
+        self._last_run: set[tuple[Fuel, ReadingKind]] = set()
         self._listeners: list[Listener] = []
         self._usage = _UsageCache()
         self._usage_task: asyncio.Task[None] | None = None
@@ -176,6 +190,7 @@ class DisplayModel:
         """First frame: the values the last run saved, with their (possibly large) age."""
         for reading in await self.history.latest_readings():
             self._take(reading)
+            self._last_run.add((reading.fuel, reading.kind))
         self.from_history = bool(self._latest)
         await self.refresh_usage()
         self._notify({"now", "usage", "tariff", "credit", "messages"})
@@ -215,6 +230,7 @@ class DisplayModel:
             return set()
         self._latest[key] = reading
         self._stale.discard(key)
+        self._last_run.discard(key)
         if reading.kind == ReadingKind.BILL_TO_DATE and self.feed is not None:
             if self._bill_base is None or reading.value < self._bill_base[0]:
                 # first bill seen, or the meter started a new billing month: re-base
@@ -253,22 +269,41 @@ class DisplayModel:
     def power(self) -> Shown:
         return self.shown(Fuel.ELECTRICITY, ReadingKind.DEMAND)
 
+    def published_price(self) -> tuple[Shown, PriceState] | None:
+        """The electricity price the meter last published, and whether it is in force now:
+        one past its validity (or an open-ended one from the last run) is marked stale."""
+        reading = self._latest.get((Fuel.ELECTRICITY, ReadingKind.PRICE))
+        if reading is None:
+            return None
+        key = (Fuel.ELECTRICITY, ReadingKind.PRICE)
+        state = price_state(reading, self.now(), from_last_run=key in self._last_run)
+        shown = self.shown(Fuel.ELECTRICITY, ReadingKind.PRICE)
+        if state != PriceState.CURRENT:
+            shown = Shown(shown.value, shown.unit, shown.source, shown.received, shown.age_s,
+                          stale=True)
+        return shown, state
+
     def rate_now(self, fuel: Fuel = Fuel.ELECTRICITY) -> Shown:
-        """The unit rate in force: the meter's published price if we have it."""
-        if fuel == Fuel.ELECTRICITY:
-            meter = self.shown(fuel, ReadingKind.PRICE)
-            if not meter.missing and not meter.stale:
-                return meter
+        """The unit rate in force at this instant: the meter's published price while it is
+        valid, else the tariff's band now, else the last published price marked stale."""
+        published = self.published_price() if fuel == Fuel.ELECTRICITY else None
+        if published is not None and published[1] == PriceState.CURRENT:
+            return published[0]
         try:
             rate = self.tariffs.for_fuel(fuel).tariff_at(self.now()).rate_at(self.now())
         except LookupError:
-            return MISSING
+            return published[0] if published is not None else MISSING
         return Shown(rate, "GBP/kWh", Source.ESTIMATE)
+
+    def waiting_for_price(self) -> bool:
+        """No rate can be trusted now (e.g. after a restart, before the meter publishes)."""
+        rate = self.rate_now()
+        return not rate.missing and rate.stale
 
     def cost_per_hour(self) -> Shown:
         power, rate = self.power(), self.rate_now()
-        if power.missing or rate.missing:
-            return MISSING
+        if power.missing or rate.missing or rate.stale:
+            return MISSING  # a price out of date is never used for a cost per hour
         cost = (power.value or Decimal(0)) * (rate.value or Decimal(0))
         return self._estimate(cost, "GBP/h", power, rate)
 
@@ -297,27 +332,57 @@ class DisplayModel:
         )
 
     def today(self, fuel: Fuel) -> tuple[Shown, Shown]:
-        """(energy today, cost today including the standing charge)."""
+        """(energy today, cost today including the standing charge); the cost is missing
+        while the energy is unknown (never the standing charge alone)."""
+        day = self.day_cost(fuel)
+        return day.energy, day.total
+
+    def day_cost(self, fuel: Fuel) -> DayCost:
+        """Today so far for one fuel, from the history's closed half-hours plus (electricity)
+        what the meter has counted since: the one source both Now and Usage show."""
         total = self._usage.periods.get((fuel, "today"))
-        if fuel == Fuel.ELECTRICITY:
-            energy = self.shown(fuel, ReadingKind.DAY_CONSUMPTION)  # the meter's own
-        elif total is not None:
-            energy = Shown(total.kwh, "kWh", Source.ESTIMATE)
-        else:
-            energy = MISSING
+        standing = self._standing_today(fuel)
         if total is None:
-            standing = self._standing_today(fuel)
-            shown = self._estimate(standing, "GBP", energy) if standing is not None else MISSING
-            return energy, shown
-        if total.unpriced_kwh > 0:
-            return energy, MISSING  # some of today's energy has no known price: no total
-        cost = total.cost_gbp + total.standing_charge_gbp
-        if fuel == Fuel.ELECTRICITY and not energy.missing and energy.value is not None:
+            return DayCost(MISSING, MISSING, standing, MISSING)
+        energy_kwh, cost = total.kwh, total.cost_gbp
+        priced = total.unpriced_kwh <= 0
+        meter = self.shown(fuel, ReadingKind.DAY_CONSUMPTION)
+        parts: list[Shown] = []
+        if fuel == Fuel.ELECTRICITY and not meter.missing and meter.value is not None:
             # energy the meter has counted but history has not closed into a half-hour yet
-            pending = max(Decimal(0), energy.value - total.kwh)
-            rate = self.rate_now().value or Decimal(0)
-            cost += pending * rate
-        return energy, self._estimate(cost, "GBP", energy)
+            pending = max(Decimal(0), meter.value - total.kwh)
+            parts.append(meter)
+            if pending > 0:
+                energy_kwh += pending
+                rate = self.rate_now()
+                if rate.missing or rate.stale:
+                    priced = False
+                else:
+                    cost += pending * (rate.value or Decimal(0))
+        # the meter's own register when it is ahead of the history (the usual case)
+        energy = meter if parts and meter.value == energy_kwh else self._estimate(
+            energy_kwh, "kWh", *parts)
+        if not priced:
+            return DayCost(energy, MISSING, standing, MISSING)
+        energy_cost = self._estimate(cost, "GBP", energy)
+        if standing is None:
+            return DayCost(energy, energy_cost, None, MISSING)
+        return DayCost(energy, energy_cost, standing,
+                       self._estimate(cost + standing, "GBP", energy))
+
+    def day_total(self) -> Shown:
+        """Both fuels today, standing charges included; missing unless every fuel with a
+        meter has a known cost (a total with a fuel left out would look complete)."""
+        days = [self.day_cost(f) for f in (Fuel.ELECTRICITY, Fuel.GAS) if self._has_fuel(f)]
+        if not days or any(d.total.missing for d in days):
+            return MISSING
+        value = sum((d.total.value or Decimal(0) for d in days), Decimal(0))
+        return self._estimate(value, "GBP", *(d.total for d in days))
+
+    def _has_fuel(self, fuel: Fuel) -> bool:
+        """A fuel this home has: one with history today or any reading from its meter."""
+        return self._usage.periods.get((fuel, "today")) is not None or any(
+            key[0] == fuel for key in self._latest)
 
     def _standing_today(self, fuel: Fuel) -> Decimal | None:
         try:
@@ -331,11 +396,12 @@ class DisplayModel:
             return None
 
     def budget_used_share(self) -> Decimal | None:
-        _, elec = self.today(Fuel.ELECTRICITY)
-        _, gas = self.today(Fuel.GAS)
-        spent = (elec.value or 0) + (gas.value or 0)
+        """Today's spend against the daily budget; None while today's cost is not known."""
         budget = self.settings.budget_gbp_per_day
-        return None if not budget else Decimal(spent) / budget
+        total = self.day_total()
+        if not budget or total.missing or total.value is None:
+            return None
+        return total.value / budget
 
     # ---- meter vs display -----------------------------------------------------
     def _estimate_since_start(self) -> Decimal:
@@ -600,6 +666,7 @@ __all__ = [
     "Ambient",
     "ChartBar",
     "CreditView",
+    "DayCost",
     "DisplayModel",
     "Discrepancy",
     "RefusedRegister",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QWidget
 
-from han_home.ihd_app.model import Ambient, Shown
+from han_home.ihd_app.model import Ambient, DayCost, Shown
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
@@ -15,9 +15,23 @@ from han_home.ihd_app.ui.widgets.common import label
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
 from han_home.ihd_app.ui.widgets.value_tile import ValueTile
 from han_home.shared.energy.readings import Fuel
-from han_home.shared.i18n import _
+from han_home.shared.i18n import N_, _
 from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.i18n.formatting import format_kw, format_percent
+
+WAITING_FOR_PRICE = N_("Waiting for the current price from your meter")
+
+
+def standing_text(day: DayCost) -> str:
+    """What a day's cost is made of: the standing charge is named as such, and when today's
+    energy is not known yet the standing charge is all there is to say."""
+    if day.standing_gbp is None:
+        return ""
+    amount = t.money(day.standing_gbp)
+    if day.total.missing:
+        return _("Standing charge %(amount)s a day; the cost of today's energy is not known "
+                 "yet.") % {"amount": amount}
+    return _("Includes the standing charge of %(amount)s a day.") % {"amount": amount}
 
 
 def show(tile: ValueTile, title: str, shown: Shown, fmt: t.Formatter, detail: str = "") -> None:
@@ -57,11 +71,14 @@ class NowScreen(Screen):
         power, cost_hour, elec_today, elec_cost = self.elec
         power.figure_role = "figure"  # the one big number on the display
         show(power, _(s.POWER_NOW), model.power(), t.kw)
-        show(cost_hour, _(s.COST_PER_HOUR), model.cost_per_hour(), t.money)
+        show(cost_hour, _(s.COST_PER_HOUR), model.cost_per_hour(), t.pence_per_hour)
+        if model.waiting_for_price():
+            cost_hour.set_content(_(s.COST_PER_HOUR), _(s.NO_DATA_YET), _(WAITING_FOR_PRICE),
+                                  missing=True)
         energy, cost = model.today(Fuel.ELECTRICITY)
         show(elec_today, _("Electricity used today"), energy, t.kwh)
-        show(elec_cost, _("Electricity cost today"), cost, t.money,
-             self._standing(Fuel.ELECTRICITY))
+        show(elec_cost, _("Electricity cost today"), cost, t.money)
+        elec_cost.set_detail(self._standing(Fuel.ELECTRICITY))
         self._render_ambient(model.ambient())
         share = model.budget_used_share()
         self.budget.setVisible(share is not None)
@@ -80,14 +97,11 @@ class NowScreen(Screen):
         show(half_hour, _(s.GAS_LATEST_HALF_HOUR), volume, t.m3, detail)
         energy, cost = model.today(Fuel.GAS)
         show(gas_today, _("Gas used today"), energy, t.kwh)
-        show(gas_cost, _("Gas cost today"), cost, t.money, self._standing(Fuel.GAS))
+        show(gas_cost, _("Gas cost today"), cost, t.money)
+        gas_cost.set_detail(self._standing(Fuel.GAS))
 
     def _standing(self, fuel: Fuel) -> str:
-        standing = self.ctx.model.standing_charge(fuel)
-        if standing.missing or standing.value is None:
-            return ""
-        return _("Includes the standing charge of %(amount)s a day.") % {
-            "amount": t.money(standing.value)}
+        return standing_text(self.ctx.model.day_cost(fuel))
 
     def _render_notice(self) -> None:
         notes = []

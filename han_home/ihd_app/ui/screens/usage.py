@@ -9,7 +9,7 @@ from decimal import Decimal
 from babel import dates as babel_dates
 from PySide6.QtWidgets import QWidget
 
-from han_home.ihd_app.model import ChartBar
+from han_home.ihd_app.model import ChartBar, Shown
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
@@ -73,12 +73,18 @@ class UsageScreen(Screen):
         model = self.ctx.model
         elec = model.period_total(Fuel.ELECTRICITY, key)
         gas = model.period_total(Fuel.GAS, key)
+        if key == "today":  # the figures Now shows, from the same place, to the digit
+            value, detail = self._today_texts()
+            elec_day = model.day_cost(Fuel.ELECTRICITY)
+            card.set_content(_(PERIODS[key]), value, "", detail=detail,
+                             missing=elec_day.energy.missing and gas is None)
+            return
         value = (_("Electricity: %(energy)s, %(cost)s") % {
-            "energy": t.kwh(elec.kwh), "cost": t.money(total_cost(elec))}) if elec else \
+            "energy": t.kwh(elec.kwh), "cost": cost_text(elec)}) if elec else \
             _("Electricity: no data yet")
         detail = (_("Gas: %(volume)s, %(energy)s, %(cost)s") % {
             "volume": t.m3(gas.m3 or Decimal(0)), "energy": t.kwh(gas.kwh),
-            "cost": t.money(total_cost(gas))}) if gas else _("Gas: no data yet")
+            "cost": cost_text(gas)}) if gas else _("Gas: no data yet")
         either = elec or gas
         hours = either.hours if either is not None and key in ("today", "yesterday") else 24
         source = "" if hours == 24 else _(
@@ -86,6 +92,21 @@ class UsageScreen(Screen):
             "hours": hours_text(hours)}
         card.set_content(_(PERIODS[key]), value, source, detail=detail,
                          missing=elec is None and gas is None)
+
+    def _today_texts(self) -> tuple[str, str]:
+        model = self.ctx.model
+        elec, gas = model.day_cost(Fuel.ELECTRICITY), model.day_cost(Fuel.GAS)
+        gas_total = model.period_total(Fuel.GAS, "today")
+        value = _("Electricity: no data yet") if elec.energy.missing else (
+            _("Electricity: %(energy)s, %(cost)s") % {
+                "energy": t.kwh(elec.energy.value or Decimal(0)),
+                "cost": day_cost_text(elec.total)})
+        detail = _("Gas: no data yet") if gas.energy.missing or gas_total is None else (
+            _("Gas: %(volume)s, %(energy)s, %(cost)s") % {
+                "volume": t.m3(gas_total.m3 or Decimal(0)),
+                "energy": t.kwh(gas.energy.value or Decimal(0)),
+                "cost": day_cost_text(gas.total)})
+        return value, detail
 
     def _render_controls(self) -> None:
         gas = self.fuel.value == Fuel.GAS.value
@@ -144,6 +165,18 @@ def hours_text(hours: int) -> str:
 
 def total_cost(total: PeriodTotal) -> Decimal:
     return total.cost_gbp + total.standing_charge_gbp
+
+
+def cost_text(total: PeriodTotal) -> str:
+    """A period's cost, or that it is not known when some of its energy has no price."""
+    return _(COST_NOT_KNOWN) if total.unpriced_kwh > 0 else t.money(total_cost(total))
+
+
+def day_cost_text(total: Shown) -> str:
+    return _(COST_NOT_KNOWN) if total.missing else t.money(total.value or Decimal(0))
+
+
+COST_NOT_KNOWN = N_("cost not known yet")
 
 
 def measure_value(row: ChartBar, measure: str) -> Decimal:
