@@ -87,6 +87,7 @@ class MainWindow(QWidget):
         self.model = model
         self.on_settings_changed = on_settings_changed
         self.ctx = UiContext(model, settings, Announcer(60.0), self._occupier_changed, kiosk)
+        self.ctx.navigate = self._occupier_chose
         self._alerts = {"low": False, "unread": 0, "stale": False}
         self._dirty: set[str] = set()  # screens to re-render when next shown
 

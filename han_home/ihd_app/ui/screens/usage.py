@@ -73,25 +73,22 @@ class UsageScreen(Screen):
         model = self.ctx.model
         elec = model.period_total(Fuel.ELECTRICITY, key)
         gas = model.period_total(Fuel.GAS, key)
-        if key == "today":  # the figures Now shows, from the same place, to the digit
-            value, detail = self._today_texts()
-            elec_day = model.day_cost(Fuel.ELECTRICITY)
-            card.set_content(_(PERIODS[key]), value, "", detail=detail,
-                             missing=elec_day.energy.missing and gas is None)
-            return
         value = (_("Electricity: %(energy)s, %(cost)s") % {
             "energy": t.kwh(elec.kwh), "cost": cost_text(elec)}) if elec else \
             _("Electricity: no data yet")
         detail = (_("Gas: %(volume)s, %(energy)s, %(cost)s") % {
             "volume": t.m3(gas.m3 or Decimal(0)), "energy": t.kwh(gas.kwh),
             "cost": cost_text(gas)}) if gas else _("Gas: no data yet")
+        missing = elec is None and gas is None
+        if key == "today":  # the figures Now shows, from the same place, to the digit
+            value, detail = self._today_texts()
+            missing = model.day_cost(Fuel.ELECTRICITY).energy.missing and gas is None
         either = elec or gas
         hours = either.hours if either is not None and key in ("today", "yesterday") else 24
         source = "" if hours == 24 else _(
             "This day has %(hours)s because the clocks changed.") % {
             "hours": hours_text(hours)}
-        card.set_content(_(PERIODS[key]), value, source, detail=detail,
-                         missing=elec is None and gas is None)
+        card.set_content(_(PERIODS[key]), value, source, detail=detail, missing=missing)
 
     def _today_texts(self) -> tuple[str, str]:
         model = self.ctx.model
