@@ -122,6 +122,8 @@ class Message:
     text: str
     received: datetime
     read: bool = False
+    language: str = "und"  # en | cy | und: found from the text (it is shown as sent)
+    device: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,12 +190,26 @@ class DisplayModel:
 
     async def load_last_known(self) -> None:
         """First frame: the values the last run saved, with their (possibly large) age."""
+        await self._load_messages()
         for reading in await self.history.latest_readings():
             self._take(reading)
             self._last_run.add((reading.fuel, reading.kind))
         self.from_history = bool(self._latest)
         await self.refresh_usage()
         self._notify({"now", "usage", "tariff", "credit", "messages"})
+
+    async def _load_messages(self) -> None:
+        """Every message the history kept, with its read state (a restart loses none)."""
+        stored = getattr(self.history, "messages", None)
+        if stored is None:
+            return
+        known = {m.id for m in self.messages}
+        for row in await stored():
+            if row.message_id not in known:
+                known.add(row.message_id)
+                self.messages.append(Message(row.message_id, row.text, row.received, row.read,
+                                             row.language, row.device))
+        self.messages.sort(key=lambda m: m.received, reverse=True)
 
     def attach(self, client: HanClient, feed: HistoryFeed | None = None) -> None:
         self.client, self.tariffs, self.feed = client, client.tariffs, feed
@@ -222,9 +238,14 @@ class DisplayModel:
     def _take(self, reading: Reading) -> set[str]:
         key = (reading.fuel, reading.kind)
         if reading.kind == ReadingKind.MESSAGE:
+            from han_home.shared.energy.message_language import message_language
+
             msg_id = reading.extra.get("id", str(reading.value))
             if all(m.id != msg_id for m in self.messages):
-                self.messages.insert(0, Message(msg_id, reading.text or "", reading.received))
+                text = reading.text or ""
+                self.messages.append(Message(msg_id, text, reading.received, False,
+                                             message_language(text), reading.device))
+                self.messages.sort(key=lambda m: m.received, reverse=True)  # newest first
             return {"messages"}
         if reading.kind == ReadingKind.TIER_SUMMATION:
             return set()
@@ -649,12 +670,32 @@ class DisplayModel:
         for message in self.messages:
             if message.id == message_id and not message.read:
                 message.read = True
+                self._persist_read(message)
                 self._notify({"messages"})
+
+    def _persist_read(self, message: Message) -> None:
+        """Remember it was read across a restart (not in a gateway's read-only database)."""
+        import asyncio
+
+        save = getattr(self.history, "mark_message_read", None)
+        if save is None or getattr(self.history, "readonly", False) or self._closed:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (the first frame): the next mark after start-up persists
+        task = loop.create_task(save(message.device, message.id))
+        task.add_done_callback(_log_save_failure)
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         LOGGER.error("Usage refresh failed", exc_info=task.exception())
+
+
+def _log_save_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        LOGGER.error("Saving a message's read state failed", exc_info=task.exception())
 
 
 def _months_back(day: date, months: int) -> date:

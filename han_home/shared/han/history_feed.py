@@ -217,6 +217,10 @@ class HistoryFeed:
             self.cv = reading.value
         if reading.kind == ReadingKind.PRICE:
             self._take_published_price(reading)
+        if reading.kind == ReadingKind.MESSAGE:  # every one kept, not only the latest
+            from han_home.shared.energy.message_language import message_language
+
+            self._spawn(self.history.save_message(reading, message_language(reading.text or "")))
         self._maybe_save_latest(reading)
         if reading.kind != ReadingKind.SUMMATION:
             return
