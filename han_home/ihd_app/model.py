@@ -46,6 +46,8 @@ CREDIT_EMERGENCY_SELECTED = 0x10
 # The meter and the display round differently; beyond this they really disagree.
 DISCREPANCY_MIN_GBP = Decimal("0.05")
 DISCREPANCY_SHARE = Decimal("0.02")
+# Days left needs this many complete days of the household's own spending.
+MIN_SPEND_DAYS = 3
 
 
 class Ambient(StrEnum):
@@ -100,7 +102,10 @@ class CreditView:
     low_level_gbp: Decimal
     debt: Shown
     recovery_gbp_per_day: Decimal
-    days_left: Decimal | None  # estimate
+    days_left: Decimal | None  # estimate; None while the household's spending is not known
+    spend_gbp_per_day: Decimal | None = None  # what days_left is based on
+    spend_days: int = 0  # over how many complete days
+    fuel: Fuel = Fuel.ELECTRICITY  # whose credit it is
 
 
 @dataclass(frozen=True)
@@ -618,43 +623,50 @@ class DisplayModel:
         balance = self.shown(Fuel.ELECTRICITY, ReadingKind.CREDIT)
         emergency = self.shown(Fuel.ELECTRICITY, ReadingKind.EMERGENCY_CREDIT)
         debt = self.shown(Fuel.ELECTRICITY, ReadingKind.DEBT)
+        in_use = bool(status & (CREDIT_EMERGENCY_IN_USE | CREDIT_EMERGENCY_SELECTED))
+        basis = self.spending_basis()
         return CreditView(
             balance=balance,
             emergency_remaining=emergency,
             emergency_limit_gbp=Decimal(extra.get("emergency_limit", "0")),
             emergency_available=bool(status & CREDIT_EMERGENCY_AVAILABLE),
-            emergency_in_use=bool(status & (CREDIT_EMERGENCY_IN_USE | CREDIT_EMERGENCY_SELECTED)),
+            emergency_in_use=in_use,
             low=bool(status & CREDIT_LOW),
             low_level_gbp=Decimal(extra.get("low_credit_level", "0")),
             debt=debt,
             recovery_gbp_per_day=recovery,
-            days_left=self._days_left(balance, emergency, debt, recovery),
+            days_left=self._days_left(balance, emergency, debt, recovery, in_use),
+            spend_gbp_per_day=basis[0] if basis else None,
+            spend_days=basis[1] if basis else 0,
         )
 
     def _days_left(
-        self, balance: Shown, emergency: Shown, debt: Shown, recovery: Decimal
+        self, balance: Shown, emergency: Shown, debt: Shown, recovery: Decimal,
+        emergency_in_use: bool,
     ) -> Decimal | None:
-        spend = self._average_daily_spend()
-        if spend is None:
-            return None
-        daily = spend + (recovery if (debt.value or 0) > 0 else 0)
-        if daily <= 0:
-            return None
-        available = max(Decimal(0), balance.value or 0) + max(Decimal(0), emergency.value or 0)
-        return (available / daily).quantize(Decimal("0.1"))
+        from han_home.shared.energy.prepayment import PrepaymentState
 
-    def _average_daily_spend(self) -> Decimal | None:
-        bars = [b for b in self.chart(Fuel.ELECTRICITY, "8d")[:-1] if b.kwh > 0]
-        if bars:
-            return sum((b.cost_gbp for b in bars), Decimal(0)) / len(bars)
-        _, today = self.today(Fuel.ELECTRICITY)
-        hours = (
-            Decimal((self.now() - local_midnight_utc(local_date(self.now()))).total_seconds())
-            / 3600
-        )
-        if today.missing or hours < 1:
+        basis = self.spending_basis()
+        if basis is None:
             return None
-        return (today.value or Decimal(0)) * 24 / hours
+        state = PrepaymentState(
+            credit_gbp=balance.value or Decimal(0),
+            emergency_credit_in_use=emergency_in_use,
+            emergency_credit_remaining_gbp=max(Decimal(0), emergency.value or Decimal(0)),
+            debt_gbp=max(Decimal(0), debt.value or Decimal(0)),
+            debt_recovery_gbp_per_day=recovery,
+        )
+        days = state.days_left(basis[0])  # recovery stops once the debt is paid
+        return None if days is None else days.quantize(Decimal("0.1"))
+
+    def spending_basis(self, fuel: Fuel = Fuel.ELECTRICITY) -> tuple[Decimal, int] | None:
+        """(average daily spend, days) over the complete days of the last week that have
+        data, standing charge included; None with fewer than MIN_SPEND_DAYS of the
+        household's own history (a first start does not know its spending yet)."""
+        bars = [b for b in self.chart(fuel, "8d")[:-1] if b.kwh > 0]  # today is not over
+        if len(bars) < MIN_SPEND_DAYS:
+            return None
+        return sum((b.cost_gbp for b in bars), Decimal(0)) / len(bars), len(bars)
 
     async def activate_emergency_credit(self) -> bool:
         if self.client is None:

@@ -151,8 +151,16 @@ async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
     assert shown["Credit balance"].figure.text().startswith("£")
     assert shown["Credit balance"].source.text().startswith("Meter reading")
     assert "Debt recovery: £0.50 a day" in shown["Debt"].detail.text()
-    assert "credit left" in shown["Credit left, in days"].figure.text()
-    assert "Estimated by this display" in shown["Credit left, in days"].source.text()
+    # days left leads, fuel named, from the household's own complete days of spending
+    days = credit.days
+    assert days.title.text() == "Electricity credit"
+    basis = live.model.spending_basis()
+    assert basis is not None and basis[1] == 7  # five weeks of history: the last 7 full days
+    assert days.figure.text().endswith("days of credit left")
+    assert days.figure.property("role") == "figure"
+    assert "spending over the last 7 days" in days.source.text()
+    assert days.mapTo(credit.body, days.rect().topLeft()).y() < shown["Credit balance"].mapTo(
+        credit.body, shown["Credit balance"].rect().topLeft()).y()
     assert not credit.alert.isVisibleTo(window)
     assert not credit.activate.isVisibleTo(window)
 

@@ -137,3 +137,14 @@ async def test_today_is_one_figure_history_plus_what_the_meter_has_counted_since
     model = await restarted([day_register], from_supplier_tariff(SupplierTariff()), now,
                             {Fuel.ELECTRICITY: closed, Fuel.GAS: unpriced})
     assert model.day_cost(Fuel.GAS).total.missing and model.day_total().missing
+
+
+async def test_days_of_credit_are_not_known_without_the_households_own_days() -> None:
+    now = datetime(2026, 12, 2, 6, 46, tzinfo=UTC)
+    credit = Reading(ESME, Fuel.ELECTRICITY, ReadingKind.CREDIT, Decimal("12"), "GBP", now,
+                     extra={"status": "0", "recovery_per_day": "0"})
+    day = PeriodTotal("2026-12-01", 24, Decimal("8"), Decimal("1.5"), Decimal("0.5"), None, None)
+    # today has energy (a first start at 06:46) but there is no complete day: not known
+    model = await restarted([credit], from_supplier_tariff(SupplierTariff()), now,
+                            {Fuel.ELECTRICITY: day})
+    assert model.credit().days_left is None and model.spending_basis() is None
