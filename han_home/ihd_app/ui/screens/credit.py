@@ -104,8 +104,9 @@ class CreditScreen(Screen):
     def _render_days(self, credit: CreditView) -> None:
         title = _("Electricity credit") if credit.fuel == Fuel.ELECTRICITY else \
             _("Gas credit")
-        balance = _("%(amount)s of credit") % {"amount": t.money(credit.balance.value or Decimal(0))} \
-            if not credit.balance.missing else ""
+        amount = t.money(credit.balance.value or Decimal(0))
+        balance = "" if credit.balance.missing else _("%(amount)s of credit") % {
+            "amount": amount}
         if credit.days_left is None or credit.spend_gbp_per_day is None:
             self.days.set_figure(title, MISSING, t.money, [balance], missing_text=_(
                 "Days left: not known yet"), source=_(
