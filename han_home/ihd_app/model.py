@@ -87,6 +87,21 @@ class ChartBar:
     carbon_kg: Decimal
     m3: Decimal | None
     meter_kwh: Decimal = Decimal(0)  # of kwh: the meter's own half-hours (its profile)
+    # What the bar is made of, so a chart draws partial and empty periods differently
+    # from zero: days (half-hours, on the today chart) with data, out of how many there are.
+    with_data: int = 0
+    of: int = 0
+    running: bool = False  # the current period: still going
+    start_utc: datetime | None = None  # half-hour bars
+    cheap: bool = False  # half-hour bars: a cheaper rate than the day's dearest
+
+    @property
+    def has_data(self) -> bool:
+        return self.with_data > 0
+
+    @property
+    def partial(self) -> bool:
+        return self.has_data and (self.running or self.with_data < self.of)
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,8 @@ class _UsageCache:
 
     periods: dict[tuple[Fuel, str], PeriodTotal | None] = field(default_factory=dict)
     charts: dict[tuple[Fuel, str], list[ChartBar]] = field(default_factory=dict)
+    data_days: dict[Fuel, set[str]] = field(default_factory=dict)  # local days with data
+    half_hours: dict[Fuel, dict[datetime, Any]] = field(default_factory=dict)  # last 8 days
 
 
 class DisplayModel:
@@ -519,6 +536,15 @@ class DisplayModel:
             years = {
                 t.period: t for t in await self.history.aggregate(fuel, Period.YEAR, today, today)
             }
+            first_day = min(date(today.year, 1, 1), _months_back(today, 12))
+            data_days = {
+                t.period for t in await self.history.aggregate(fuel, Period.DAY, first_day, today)
+                if t.kwh > 0 or t.meter_kwh > 0
+            }
+            cache.data_days[fuel] = data_days
+            hh_today = await self.history.half_hours(
+                fuel, local_midnight_utc(today - timedelta(days=7)), self.now())
+            cache.half_hours[fuel] = {row.start_utc: row for row in hh_today}
             cache.periods[(fuel, "today")] = days.get(today.isoformat())
             cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
             cache.periods[(fuel, "this_week")] = weeks.get(
@@ -526,17 +552,18 @@ class DisplayModel:
             )
             cache.periods[(fuel, "this_month")] = months.get(today.strftime("%Y-%m"))
             cache.periods[(fuel, "this_year")] = years.get(str(today.year))
+            cache.charts[(fuel, "today")] = self._today_bars(fuel, today, cache)
             cache.charts[(fuel, "8d")] = [
-                self._bar(fuel, d, days.get(d.isoformat()), Period.DAY)
+                self._bar(fuel, d, days.get(d.isoformat()), Period.DAY, cache)
                 for d in (today - timedelta(days=7 - i) for i in range(8))
             ]
             week0 = period_start_date(today, Period.WEEK)
             cache.charts[(fuel, "5w")] = [
-                self._bar(fuel, w, weeks.get(w.isoformat()), Period.WEEK)
+                self._bar(fuel, w, weeks.get(w.isoformat()), Period.WEEK, cache)
                 for w in (week0 - timedelta(weeks=4 - i) for i in range(5))
             ]
             cache.charts[(fuel, "13m")] = [
-                self._bar(fuel, m, months.get(m.strftime("%Y-%m")), Period.MONTH)
+                self._bar(fuel, m, months.get(m.strftime("%Y-%m")), Period.MONTH, cache)
                 for m in (_months_back(today, 12 - i) for i in range(13))
             ]
             now = self.now()
@@ -557,19 +584,28 @@ class DisplayModel:
         self._usage = cache
         self._notify({"usage", "now"})
 
-    def _bar(self, fuel: Fuel, start: date, total: PeriodTotal | None, by: Period) -> ChartBar:
-        from han_home.shared.energy.calendar import hours_in_period, period_key
+    def _bar(self, fuel: Fuel, start: date, total: PeriodTotal | None, by: Period,
+             cache: _UsageCache) -> ChartBar:
+        from han_home.shared.energy.calendar import (
+            hours_in_period,
+            next_period_start_date,
+            period_key,
+        )
 
+        today = local_date(self.now())
+        end = min(next_period_start_date(start, by), today + timedelta(days=1))
+        days = [start + timedelta(days=i) for i in range((end - start).days)]
+        whole = (next_period_start_date(start, by) - start).days
+        if by == Period.DAY:
+            with_data, of = self._half_hours_with_data(fuel, start, cache), \
+                hours_in_period(start, by) * 2
+        else:
+            with_data = sum(d.isoformat() in cache.data_days.get(fuel, set()) for d in days)
+            of = whole
+        running = start <= today < next_period_start_date(start, by)
         if total is None:
-            return ChartBar(
-                period_key(start, by),
-                start,
-                hours_in_period(start, by),
-                Decimal(0),
-                Decimal(0),
-                Decimal(0),
-                None,
-            )
+            return ChartBar(period_key(start, by), start, hours_in_period(start, by),
+                            Decimal(0), Decimal(0), Decimal(0), None, of=of, running=running)
         return ChartBar(
             total.period,
             start,
@@ -579,14 +615,62 @@ class DisplayModel:
             carbon_kg(total.kwh, fuel, DEFAULT_INTENSITY),
             total.m3,
             total.meter_kwh,
+            with_data=max(with_data, 1 if total.kwh > 0 else 0),
+            of=of,
+            running=running,
         )
+
+    def _half_hours_with_data(self, fuel: Fuel, day: date, cache: _UsageCache) -> int:
+        start, end = local_midnight_utc(day), local_midnight_utc(day + timedelta(days=1))
+        return sum(start <= t < end for t in cache.half_hours.get(fuel, {}))
+
+    def _today_bars(self, fuel: Fuel, today: date, cache: _UsageCache) -> list[ChartBar]:
+        """Today by half-hour (46, 48 or 50 of them), each marked cheap when its rate is
+        below the day's dearest, so the chart can shade the cheaper bands."""
+        rows = cache.half_hours.get(fuel, {})
+        start, end = local_midnight_utc(today), local_midnight_utc(today + timedelta(days=1))
+        try:
+            schedule = self.tariffs.for_fuel(fuel)
+            spans = bands_for_day(schedule, today)
+        except LookupError:
+            spans = []
+        dearest = max((b.rate_gbp_per_kwh for b in spans), default=None)
+        now = self.now()
+        bars = []
+        t = start
+        while t < end:
+            row = rows.get(t)
+            rate = next((b.rate_gbp_per_kwh for b in spans if b.start_utc <= t < b.end_utc),
+                        None)
+            cheap = rate is not None and dearest is not None and rate < dearest
+            running = t <= now < t + timedelta(minutes=30)
+            kwh = row.kwh if row is not None else Decimal(0)
+            cost = (row.cost_gbp or Decimal(0)) if row is not None else Decimal(0)
+            bars.append(ChartBar(
+                t.isoformat(), today, 0, kwh, cost, carbon_kg(kwh, fuel, DEFAULT_INTENSITY),
+                row.m3 if row is not None else None,
+                kwh if row is not None and row.source != "display" else Decimal(0),
+                with_data=1 if row is not None else 0, of=1, running=running,
+                start_utc=t, cheap=cheap))
+            t += timedelta(minutes=30)
+        return bars
 
     def period_total(self, fuel: Fuel, name: str) -> PeriodTotal | None:
         """name: today, yesterday, this_week, this_month, this_year."""
         return self._usage.periods.get((fuel, name))
 
+    def days_with_data(self, fuel: Fuel, name: str) -> tuple[int, int]:
+        """(days with data, days so far) in this_week, this_month or this_year: a total
+        says how many days it covers."""
+        today = local_date(self.now())
+        by = {"this_week": Period.WEEK, "this_month": Period.MONTH, "this_year": Period.YEAR}
+        first = period_start_date(today, by[name])
+        days = [first + timedelta(days=i) for i in range((today - first).days + 1)]
+        known = self._usage.data_days.get(fuel, set())
+        return sum(d.isoformat() in known for d in days), len(days)
+
     def chart(self, fuel: Fuel, span: str) -> list[ChartBar]:
-        """span: 8d, 5w or 13m."""
+        """span: today (by half-hour), 8d, 5w or 13m."""
         return self._usage.charts.get((fuel, span), [])
 
     # ---- tariff ---------------------------------------------------------------

@@ -79,6 +79,9 @@ async def test_usage_totals_and_charts(qtbot: QtBot, live: LiveHome) -> None:
     today = tiles(usage)["Today"]
     assert today.figure.text().startswith("Electricity: ") and "kWh" in today.figure.text()
     assert "m³" in today.detail.text()
+    assert usage.span.value == "today"  # the chart leads with today by half-hour
+    assert len(usage.chart.bars) == 50  # 25 October: a day of 25 hours
+    qtbot.mouseClick(usage.span.buttons["8d"], Qt.MouseButton.LeftButton)
     assert len(usage.chart.bars) == 8
     qtbot.mouseClick(usage.measure.buttons["gbp"], Qt.MouseButton.LeftButton)
     assert usage.chart.bars[-1].value_text.startswith("£")
@@ -105,9 +108,12 @@ async def test_clock_change_day_today_and_in_the_chart(qtbot: QtBot, live: LiveH
     assert isinstance(usage, UsageScreen)
     today = tiles(usage)["Today"].source.text()
     assert "This day has 25 hours because the clocks changed." in today
+    qtbot.mouseClick(usage.span.buttons["8d"], Qt.MouseButton.LeftButton)
     last = usage.chart.bars[-1]
     assert last.note == "25 hours"
     assert "Sunday, 25 October 2026, a day of 25 hours:" in usage.chart.accessibleDescription()
+    assert last.kind == "partial"  # today is not over: drawn and said as "so far"
+    assert usage.chart.accessibleDescription().endswith("so far.")
     assert sum(1 for bar in usage.chart.bars if bar.note) == 1
 
 
@@ -116,6 +122,7 @@ async def test_clock_change_day_a_week_later(qtbot: QtBot, tmp_path: Path) -> No
     live = await live_home(tmp_path, LiveOptions(start=start), warm_up=300)
     try:
         window, _ = await open_window(qtbot, live)
+        qtbot.mouseClick(window.screens["usage"].span.buttons["8d"], Qt.MouseButton.LeftButton)
         chart = window.screens["usage"].findChild(BarChart)
         notes = [(bar.label, bar.note) for bar in chart.bars if bar.note]
         assert notes == [("Sun 25", "25 hours")]

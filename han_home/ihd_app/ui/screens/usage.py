@@ -17,15 +17,25 @@ from han_home.ihd_app.ui.widgets.bar_chart import Bar, BarChart
 from han_home.ihd_app.ui.widgets.common import label
 from han_home.ihd_app.ui.widgets.segmented import Segmented
 from han_home.ihd_app.ui.widgets.value_tile import ValueTile
+from han_home.shared.energy.calendar import HALF_HOUR
 from han_home.shared.energy.readings import Fuel
 from han_home.shared.i18n import N_, _, get_translator, ngettext
 from han_home.shared.i18n import ihd_strings as s
-from han_home.shared.i18n.formatting import DURATIONS, format_month_year, format_weekday_date
+from han_home.shared.i18n.formatting import (
+    DURATIONS,
+    format_month_year,
+    format_time,
+    format_weekday_date,
+)
 from han_home.shared.store.history import PeriodTotal
 
 PERIODS = {"today": s.TODAY, "yesterday": s.YESTERDAY, "this_week": s.THIS_WEEK,
            "this_month": s.THIS_MONTH, "this_year": s.THIS_YEAR}
-SPANS = {"8d": s.LAST_8_DAYS, "5w": s.LAST_5_WEEKS, "13m": s.LAST_13_MONTHS}
+TODAY_BY_HALF_HOUR = N_("Today by half-hour")
+SPANS = {"today": TODAY_BY_HALF_HOUR, "8d": s.LAST_8_DAYS, "5w": s.LAST_5_WEEKS,
+         "13m": s.LAST_13_MONTHS}
+SPAN_BUTTONS = {**SPANS, "today": s.TODAY}
+LABEL_EVERY = 12  # half-hours: the today chart labels every 6 hours
 VOLUME = "m3"
 VOLUME_LABEL = N_("Volume (m³)")
 
@@ -40,12 +50,7 @@ class UsageScreen(Screen):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.note = label("muted")
-        self.grid = self.tile_grid(max_columns=3)
-        # two lines of text per card, not one big figure
-        self.cards = {key: ValueTile(figure_role="") for key in PERIODS}
-        for card in self.cards.values():
-            self.grid.add(card)
+        # the chart leads (issue 15): controls, the chart and what it shows, then totals
         self.chart_heading = label("heading")
         self.fuel = Segmented([Fuel.ELECTRICITY.value, Fuel.GAS.value], self._changed)
         self.span = Segmented(list(SPANS), self._changed)
@@ -53,8 +58,20 @@ class UsageScreen(Screen):
         self.empty = label("muted")
         self.chart = BarChart()
         self.chart.setObjectName("usage-chart")
-        for widget in (self.note, self.grid, self.chart_heading, self.fuel, self.span,
-                       self.measure, self.empty, self.chart):
+        # the chart fills the first screenful at 800x480 under its heading
+        self.chart.setMinimumHeight(int(self.chart.fontMetrics().height() * 11))
+        self.legend = label("muted")
+        self.legend.setObjectName("chart-legend")
+        self.compare = label()
+        self.compare.setObjectName("usage-compare")
+        self.note = label("muted")
+        self.grid = self.tile_grid(max_columns=3)
+        # two lines of text per card, not one big figure
+        self.cards = {key: ValueTile(figure_role="") for key in PERIODS}
+        for card in self.cards.values():
+            self.grid.add(card)
+        for widget in (self.chart_heading, self.chart, self.empty, self.legend, self.span,
+                       self.fuel, self.measure, self.compare, self.grid, self.note):
             self.column.addWidget(widget)
         self.finish()
 
@@ -68,6 +85,7 @@ class UsageScreen(Screen):
             self._render_card(key, card)
         self._render_controls()
         self._render_chart()
+        self._render_compare()
 
     def _render_card(self, key: str, card: ValueTile) -> None:
         model = self.ctx.model
@@ -88,6 +106,11 @@ class UsageScreen(Screen):
         source = "" if hours == 24 else _(
             "This day has %(hours)s because the clocks changed.") % {
             "hours": hours_text(hours)}
+        if key in ("this_week", "this_month", "this_year") and either is not None:
+            known, days = model.days_with_data(Fuel.ELECTRICITY, key)
+            source = ngettext("From %(known)d of its %(n)d day so far.",
+                              "From %(known)d of its %(n)d days so far.", days) % {
+                "known": known, "n": days}
         card.set_content(_(PERIODS[key]), value, source, detail=detail, missing=missing)
 
     def _today_texts(self) -> tuple[str, str]:
@@ -107,9 +130,11 @@ class UsageScreen(Screen):
 
     def _render_controls(self) -> None:
         gas = self.fuel.value == Fuel.GAS.value
-        self.chart_heading.setText(_(SPANS[self.span.value]))
+        fuel_name = _(s.ELECTRICITY) if self.fuel.value == Fuel.ELECTRICITY.value else _(s.GAS)
+        self.chart_heading.setText(f"{fuel_name}: {_(SPANS[self.span.value])}")
         self.fuel.set_texts({Fuel.ELECTRICITY.value: _(s.ELECTRICITY), Fuel.GAS.value: _(s.GAS)})
-        self.span.set_texts({k: _(v) for k, v in SPANS.items()})
+        # the button says "Today" (four must fit one row at 800 px); the heading says more
+        self.span.set_texts({k: _(v) for k, v in SPAN_BUTTONS.items()})
         visible = {"kwh", "gbp"} | ({"carbon"} if self.ctx.settings.show_carbon else set()) \
             | ({VOLUME} if gas else set())
         if self.measure.value not in visible:
@@ -121,25 +146,60 @@ class UsageScreen(Screen):
         fuel = Fuel(self.fuel.value)
         span, measure = self.span.value, self.measure.value
         rows = self.ctx.model.chart(fuel, span)
-        bars = [self._bar(row, span, measure) for row in rows]
-        self.empty.setVisible(all(b.value == 0 for b in bars))
-        self.empty.setText(_(s.NO_DATA_YET))
+        bars = [self._bar(row, span, measure, index) for index, row in enumerate(rows)]
+        self.empty.setVisible(not any(row.has_data for row in rows))
+        self.empty.setText(_("No data yet for this period: nothing is drawn as zero."))
         highest = max((b.value for b in bars), default=Decimal(0))
         palette = self.ctx.palette
         name = _("Electricity usage chart") if fuel == Fuel.ELECTRICITY else _("Gas usage chart")
         heads = {"kwh": s.SHOW_ENERGY, "gbp": s.SHOW_COST, "carbon": s.SHOW_CARBON,
                  VOLUME: VOLUME_LABEL}
         head = f"{_(SPANS[span])}. {_(heads[measure])}."
-        self.chart.set_bars(name, bars, _("Highest bar: %(value)s") % {
-            "value": measure_text(measure, highest)}, head,
-            palette.chart_electricity if fuel == Fuel.ELECTRICITY else palette.chart_gas,
-            palette.text, palette.control_border)
+        hint = _("Tap a bar, or use the arrow keys, to hear its value.")
+        self.chart.set_bars(name, bars, hint, head,
+                            palette.chart_electricity if fuel == Fuel.ELECTRICITY
+                            else palette.chart_gas, palette.text, palette.control_border)
+        top = nice_ceiling(highest)
+        self.chart.set_axis(top, measure_text(measure, top), palette.control_border)
+        legend = [_("Striped: part of a period (so far, or with days missing). Dashed "
+                    "outline: no data.")]
+        if span == "today" and any(row.cheap for row in rows):
+            legend.append(_("Shaded: cheaper-rate times."))
+        self.legend.setText(" ".join(legend))
 
-    def _bar(self, row: ChartBar, span: str, measure: str) -> Bar:
+    def _render_compare(self) -> None:
+        """Today against yesterday and the same day last week, from the 8-day chart."""
+        fuel = Fuel(self.fuel.value)
+        days = self.ctx.model.chart(fuel, "8d")
+        if len(days) < 8:
+            self.compare.setVisible(False)
+            return
+        week_ago, yesterday = days[0], days[-2]
+
+        def said(row: ChartBar) -> str:
+            if not row.has_data:
+                return _(s.NO_DATA_YET).lower()
+            return _("%(energy)s, %(cost)s") % {"energy": t.kwh(row.kwh),
+                                              "cost": t.money(row.cost_gbp)}
+
+        self.compare.setVisible(True)
+        self.compare.setText(_("Yesterday: %(yesterday)s. Same day last week (%(day)s): "
+                               "%(week)s.") % {
+            "yesterday": said(yesterday), "day": short_date(week_ago.start, "EEE d"),
+            "week": said(week_ago)})
+
+    def _bar(self, row: ChartBar, span: str, measure: str, index: int = 0) -> Bar:
         value = measure_value(row, measure)
         text = measure_text(measure, value)
-        note = ""
-        if span == "8d":
+        note, label_span = "", 1
+        if span == "today":
+            start = row.start_utc
+            label_text = format_time(start) if start and index % LABEL_EVERY == 0 else ""
+            label_span = LABEL_EVERY
+            period = _("%(time)s to %(end)s") % {
+                "time": format_time(start), "end": format_time(start + HALF_HOUR)} \
+                if start else ""
+        elif span == "8d":
             label_text, period = short_date(row.start, "EEE d"), format_weekday_date(row.start)
             note = "" if row.hours == 24 else hours_text(row.hours)
         elif span == "5w":
@@ -147,12 +207,50 @@ class UsageScreen(Screen):
             period = _("Week starting %(date)s") % {"date": format_weekday_date(row.start)}
         else:
             label_text, period = short_date(row.start, "LLL"), format_month_year(row.start)
-        if note:
+        kind = "full"
+        if span == "today" and not row.has_data and (row.running or (
+                row.start_utc is not None and row.start_utc > self.ctx.model.now())):
+            kind = "future"  # the open half-hour and those to come: nothing to draw yet
+        elif not row.has_data:
+            kind = "none"
+        elif row.partial:
+            kind = "partial"
+        if kind == "future":
+            spoken = ""
+        elif kind == "none":
+            spoken = _("%(period)s: no data.") % {"period": period}
+        elif kind == "partial" and span == "today":
+            spoken = _("%(period)s: %(value)s so far.") % {"period": period, "value": text}
+        elif kind == "partial":
+            spoken = ngettext("%(period)s: %(value)s, from %(known)d of %(n)d day.",
+                              "%(period)s: %(value)s, from %(known)d of %(n)d days.",
+                              row.of) % {"period": period, "value": text,
+                                         "known": row.with_data, "n": row.of} \
+                if not row.running or span != "8d" else (_(
+                "%(period)s, a day of %(hours)s: %(value)s so far.") % {
+                "period": period, "hours": note, "value": text} if note else _(
+                "%(period)s: %(value)s so far.") % {"period": period, "value": text})
+        elif note:
             spoken = _("%(period)s, a day of %(hours)s: %(value)s.") % {
                 "period": period, "hours": note, "value": text}
         else:
             spoken = _("%(period)s: %(value)s.") % {"period": period, "value": text}
-        return Bar(label_text, note, value, spoken, text)
+        if row.cheap and kind != "future":
+            spoken = f"{spoken} {_('Cheaper rate.')}"
+        return Bar(label_text, note, value, spoken, text, kind=kind, shaded=row.cheap,
+                   label_span=label_span)
+
+
+def nice_ceiling(value: Decimal) -> Decimal:
+    """The axis top: 1, 2 or 5 times a power of ten at or above the tallest bar."""
+    if value <= 0:
+        return Decimal(1)
+    exponent = Decimal(value).adjusted()
+    for step in (1, 2, 5, 10):
+        top = Decimal(step).scaleb(exponent)
+        if top >= value:
+            return top
+    return Decimal(10).scaleb(exponent)
 
 
 def hours_text(hours: int) -> str:
