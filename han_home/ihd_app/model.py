@@ -200,6 +200,10 @@ class DisplayModel:
         self.messages: list[Message] = []
         self._bill_base: tuple[Decimal, Decimal] | None = None  # (meter bill, estimate) at start
         self.from_history = False  # values so far come from the last run's database
+        from han_home.shared.energy.insights import Stopwatch, StopwatchResult
+
+        self.stopwatch = Stopwatch(self._rate_at)
+        self.stopwatch_result: StopwatchResult | None = None
 
     # ---- wiring ---------------------------------------------------------------
     def add_listener(self, callback: Listener) -> Callable[[], None]:
@@ -271,6 +275,8 @@ class DisplayModel:
             return {"messages"}
         if reading.kind == ReadingKind.TIER_SUMMATION:
             return set()
+        if reading.kind == ReadingKind.SUMMATION and reading.fuel == Fuel.ELECTRICITY:
+            self.stopwatch.reading(reading.meter_time or reading.received, reading.value)
         self._latest[key] = reading
         self._stale.discard(key)
         self._last_run.discard(key)
@@ -445,6 +451,60 @@ class DisplayModel:
         if not budget or total.missing or total.value is None:
             return None
         return total.value / budget
+
+    # ---- insights -------------------------------------------------------------
+    def _rate_at(self, when: datetime) -> Decimal | None:
+        """The rate in force at an instant: a price the meter published for it, else the
+        tariff's band, else unknown."""
+        from han_home.shared.energy.insights import rates_with_published
+
+        def tariff(at: datetime) -> Decimal | None:
+            try:
+                return self.tariffs.for_fuel(Fuel.ELECTRICITY).tariff_at(at).rate_at(at)
+            except LookupError:
+                return None
+
+        published = self.feed.published_prices() if self.feed is not None and hasattr(
+            self.feed, "published_prices") else []
+        return rates_with_published(tariff, published)(when)
+
+    def always_on(self) -> Any:
+        """The home's always-on power (insights.AlwaysOn) from the last week's nights, in W
+        and GBP a year at the day's average rate; None without enough nights."""
+        from han_home.shared.energy.insights import always_on
+
+        rows = self._usage.half_hours.get(Fuel.ELECTRICITY, {})
+        spans = self.bands_today()
+        hours = sum(((b.end_utc - b.start_utc).total_seconds() for b in spans), 0.0)
+        rate = (sum((b.rate_gbp_per_kwh * Decimal((b.end_utc - b.start_utc).total_seconds())
+                     for b in spans), Decimal(0)) / Decimal(hours)) if hours else None
+        return always_on(((t, r.kwh) for t, r in rows.items()), rate)
+
+    def start_stopwatch(self) -> bool:
+        """Start "what did that cost?" from the meter's register and the power now."""
+        register = self._latest.get((Fuel.ELECTRICITY, ReadingKind.SUMMATION))
+        power = self.power()
+        if register is None or power.missing or power.stale:
+            return False
+        self.stopwatch_result = None
+        self.stopwatch.start(register.meter_time or register.received, register.value,
+                             power.value or Decimal(0))
+        self._notify({"insights"})
+        return True
+
+    def stop_stopwatch(self) -> Any:
+        register = self._latest.get((Fuel.ELECTRICITY, ReadingKind.SUMMATION))
+        if register is None or not self.stopwatch.running:
+            return None
+        self.stopwatch_result = self.stopwatch.stop(register.meter_time or register.received,
+                                                    register.value)
+        self._notify({"insights"})
+        return self.stopwatch_result
+
+    def cheapest_window(self, duration: timedelta) -> Any:
+        from han_home.shared.energy.insights import cheapest_window
+
+        return cheapest_window(self._rate_at, self.now(), duration)
 
     # ---- meter vs display -----------------------------------------------------
     def _estimate_since_start(self) -> Decimal:

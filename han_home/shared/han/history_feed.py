@@ -346,6 +346,10 @@ class HistoryFeed:
         self._last_saved[key] = reading.received
         self._spawn(self.history.save_reading(reading))
 
+    def published_prices(self) -> list[tuple[datetime, datetime | None, Decimal]]:
+        """(start, end or None, GBP/kWh) of the prices the meter has published, oldest first."""
+        return list(self._published)
+
     def _take_published_price(self, reading: Reading) -> None:
         try:
             start = datetime.fromisoformat(reading.extra["start"])
