@@ -123,3 +123,31 @@ def test_ambient_thresholds_come_from_the_households_use() -> None:
     low, high = ambient_thresholds(D("200"), quiet)
     assert low == D("0.30") and high == D("2.00")  # 1.5 x 200 W; the busiest tenth
     assert ambient_thresholds(D("200"), quiet[:40]) is None
+
+
+async def test_appliance_steps_from_the_command_line_switch_on_and_off_on_time() -> None:
+    import argparse
+    import asyncio
+
+    from han_home.shared.han.appliance_steps import appliance_step, run_steps
+    from han_home.shared.han.clock import ManualClock
+
+    step = appliance_step("heater=2000W@30m+40m")
+    assert (step.name, step.watts, step.after, step.duration) == (
+        "heater", 2000, timedelta(minutes=30), timedelta(minutes=40))
+    for bad in ("heater=2000@30m", "heater=0W@1m", "=5W@1m", "heater=5W@1m+0s"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            appliance_step(bad)
+    clock = ManualClock(datetime(2026, 11, 20, 2, tzinfo=UTC))
+    switched: list[tuple[datetime, str, int | None]] = []
+
+    class Home:
+        def switch_appliance(self, name: str, watts: int | None) -> None:
+            switched.append((clock.now(), name, watts))
+
+    task = asyncio.ensure_future(run_steps(Home(), clock, [step]))
+    await clock.advance(3 * 3600)
+    await task
+    begun = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    assert switched == [(begun + timedelta(minutes=30), "heater", 2000),
+                        (begun + timedelta(minutes=70), "heater", None)]
