@@ -361,11 +361,30 @@ class DisplayModel:
         if power.missing or power.stale:
             return None
         kw = power.value or Decimal(0)
-        if kw >= self.settings.ambient_high_kw:
+        low, high = self.ambient_thresholds()
+        if kw >= high:
             return Ambient.HIGH
-        if kw < self.settings.ambient_low_kw:
+        if kw < low:
             return Ambient.LOW
         return Ambient.MEDIUM
+
+    def ambient_thresholds(self) -> tuple[Decimal, Decimal]:
+        """(low below, high from) in kW. The household's own: low just above its always-on
+        power, high from its busiest tenth of half-hours (insights.ambient_thresholds), once
+        a week of nights is known; thresholds the occupier set in Settings win; until then
+        the defaults."""
+        from han_home.ihd_app.settings import Settings
+        from han_home.shared.energy.insights import ambient_thresholds
+
+        settings, defaults = self.settings, Settings()
+        chosen = (settings.ambient_low_kw, settings.ambient_high_kw)
+        if chosen != (defaults.ambient_low_kw, defaults.ambient_high_kw):
+            return chosen
+        base = self.always_on()
+        rows = self._usage.half_hours.get(Fuel.ELECTRICITY, {})
+        own = ambient_thresholds(base.watts, [r.kwh for r in rows.values()]) \
+            if base is not None else None
+        return own if own is not None else chosen
 
     def gas_latest_half_hour(self) -> tuple[Shown, Shown, Shown]:
         """(m3, kWh, cost) of the last complete half-hour of gas, from the mirror's history."""

@@ -72,6 +72,11 @@ async def test_now_fits_with_low_credit_over_budget_and_stale(qtbot: QtBot,
         assert kinds[:2] == ["low_credit", "over_budget"], kinds  # most urgent first
         assert now.spend.figure.text().startswith("£") and now.spend.figure.property(
             "role") == "figure"
+        # over budget: coloured (and told in words and by the bar), and announced once
+        assert now.budget_text.property("role") == "over" and now.budget_bar.over
+        assert now.budget_text.text().startswith("Over budget: £")
+        said = window.ctx.announcer._last.get("over-budget")
+        assert said is not None and said[1].startswith("Over budget: £")
         assert check_all(window) == {}
         live.gateway.config.sim_home.unplug_radio()
         await pump(live, 360)

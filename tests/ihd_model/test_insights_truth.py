@@ -24,6 +24,10 @@ async def test_always_on_is_within_ten_percent_of_the_base_load(tmp_path) -> Non
         truth = Decimal(base_load_w(7))
         assert abs(result.watts - truth) <= truth / 10, (result.watts, truth)
         assert result.gbp_per_year > 0
+        # ambient thresholds from this household's own use, not fixed kW
+        low, high = model.ambient_thresholds()
+        assert low >= 2 * result.watts / 1000 and high >= 2 * low
+        assert low > Decimal("0.36")  # its usual always-on level reads as low
 
 
 async def test_the_stopwatch_measures_a_known_appliance_within_two_percent(tmp_path) -> None:

@@ -121,7 +121,7 @@ def test_stopwatch_prices_each_step_at_its_rate_and_subtracts_the_start_power() 
 def test_ambient_thresholds_come_from_the_households_use() -> None:
     quiet = [D("0.1")] * 40 + [D("1.0")] * 8  # 0.2 kW most of the day, 2 kW peaks
     low, high = ambient_thresholds(D("200"), quiet)
-    assert low == D("0.30") and high == D("2.00")  # 1.5 x 200 W; the busiest tenth
+    assert low == D("0.40") and high == D("2.00")  # twice 200 W; the busiest tenth
     assert ambient_thresholds(D("200"), quiet[:40]) is None
 
 

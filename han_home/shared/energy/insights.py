@@ -237,14 +237,15 @@ def ambient_thresholds(always_on_w: Decimal, half_hour_kwh: Sequence[Decimal]
                        ) -> tuple[Decimal, Decimal] | None:
     """(low below, high from) in kW, from the household's own use.
 
-    Low: below 1.5 x the always-on power, and at least 100 W above it (the home at rest,
-    fridge and standby: nothing to act on). High: from the household's busiest tenth of
+    Low: below twice the always-on power, and at least 150 W above it (the home at rest:
+    fridge, standby and the odd light are nothing to act on; 0.36 kW in a home whose
+    always-on is 0.22 kW is low, not medium). High: from the household's busiest tenth of
     half-hours (the 90th percentile of its average power), and at least twice low. None
     with fewer than a day of half-hours."""
     if len(half_hour_kwh) < 48:
         return None
     base_kw = always_on_w / 1000
-    low = max(base_kw * Decimal("1.5"), base_kw + Decimal("0.1"))
+    low = max(base_kw * 2, base_kw + Decimal("0.15"))
     powers = sorted(k * HALF_HOURS_PER_HOUR for k in half_hour_kwh)
     p90 = powers[min(len(powers) - 1, int(len(powers) * 0.9))]
     high = max(p90, low * 2)

@@ -147,6 +147,7 @@ class NowScreen(Screen):
         for widget in (self.strip, self.notice, self.top, self.bottom):
             self.column.addWidget(widget)
         self.shown_alerts: list[Alert] = []
+        self._over_budget = False
         self.finish()
 
     def _alert_card(self) -> TapCard:
@@ -237,6 +238,10 @@ class NowScreen(Screen):
                     if share > 1 else
                     _("%(spent)s of your %(budget)s budget (%(percent)s)")) % values
         over = share is not None and share > 1
+        if over and not self._over_budget:  # said once when it happens, not every reading
+            self.ctx.announcer.announce(self.budget_card, text, assertive=True,
+                                        key="over-budget")
+        self._over_budget = over
         self.budget_text.setText(text)
         set_role(self.budget_text, "over" if over else "")
         self.budget_bar.set_share(share, text, self.ctx.palette)
@@ -270,9 +275,9 @@ class NowScreen(Screen):
         texts = {Ambient.LOW: s.AMBIENT_LOW, Ambient.MEDIUM: s.AMBIENT_MEDIUM,
                  Ambient.HIGH: s.AMBIENT_HIGH}
         text = _(texts[level]) if level else _("No live power reading")
-        settings = self.ctx.settings
+        low, high = self.ctx.model.ambient_thresholds()
         description = _("Usage is low below %(low)s and high from %(high)s.") % {
-            "low": format_kw(settings.ambient_low_kw), "high": format_kw(settings.ambient_high_kw)}
+            "low": format_kw(low), "high": format_kw(high)}
         self.ambient.set_level(level, text, description, self.ctx.palette)
         self.ambient_card.setAccessibleName(text)
         self.ambient_card.setAccessibleDescription(description)
