@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from han_home.shared.energy.calendar import (
+    LONDON,
     Period,
     local_date,
     local_midnight_utc,
@@ -48,6 +49,8 @@ DISCREPANCY_MIN_GBP = Decimal("0.05")
 DISCREPANCY_SHARE = Decimal("0.02")
 # Days left needs this many complete days of the household's own spending.
 MIN_SPEND_DAYS = 3
+# A forecast ("on track for ...") needs a week of them.
+MIN_FORECAST_DAYS = 7
 
 
 class Ambient(StrEnum):
@@ -171,6 +174,7 @@ class _UsageCache:
     periods: dict[tuple[Fuel, str], PeriodTotal | None] = field(default_factory=dict)
     charts: dict[tuple[Fuel, str], list[ChartBar]] = field(default_factory=dict)
     data_days: dict[Fuel, set[str]] = field(default_factory=dict)  # local days with data
+    day_totals: dict[Fuel, dict[str, PeriodTotal]] = field(default_factory=dict)
     half_hours: dict[Fuel, dict[datetime, Any]] = field(default_factory=dict)  # last 8 days
 
 
@@ -520,6 +524,91 @@ class DisplayModel:
         self._notify({"insights"})
         return self.stopwatch_result
 
+    def _complete_days(self) -> list[date]:
+        """The last week's days (not today) with every half-hour of both fuels the home has
+        (electricity alone for an electricity-only home): the basis of every forecast."""
+        today = local_date(self.now())
+        fuels = [f for f in (Fuel.ELECTRICITY, Fuel.GAS) if self._usage.half_hours.get(f)]
+        days = []
+        for back in range(7, 0, -1):
+            day = today - timedelta(days=back)
+            need = int((local_midnight_utc(day + timedelta(days=1))
+                        - local_midnight_utc(day)).total_seconds() // 1800)
+            if fuels and all(self._half_hours_with_data(f, day, self._usage) >= need
+                             for f in fuels):
+                days.append(day)
+        return days
+
+    def forecast(self) -> tuple[Decimal, Decimal, int] | None:
+        """(on track for today, this month), both fuels with standing charges, and the
+        number of the household's own complete days it is based on; None until a week of
+        them (MIN_FORECAST_DAYS) and a known cost for today."""
+        days = self._complete_days()
+        today_total = self.day_total()
+        if len(days) < MIN_FORECAST_DAYS or today_total.missing:
+            return None
+        now, today = self.now(), local_date(self.now())
+        rest = Decimal(0)  # the rest of today: the same half-hours of those days, averaged
+        for rows in self._usage.half_hours.values():
+            for when, row in rows.items():
+                local = when.astimezone(LONDON)
+                if local.date() in days and row.cost_gbp is not None and \
+                        (local.hour, local.minute) > (now.astimezone(LONDON).hour,
+                                                      now.astimezone(LONDON).minute):
+                    rest += row.cost_gbp
+        rest /= len(days)
+        on_track = (today_total.value or Decimal(0)) + rest
+        daily = [sum((self._usage.day_totals[f][d.isoformat()].total_gbp
+                      for f in self._usage.half_hours
+                      if d.isoformat() in self._usage.day_totals.get(f, {})), Decimal(0))
+                 for d in days]
+        average = sum(daily, Decimal(0)) / len(daily)
+        month_so_far = Decimal(0)
+        for fuel in self._usage.half_hours:
+            for key, total in self._usage.day_totals.get(fuel, {}).items():
+                if key[:7] == today.isoformat()[:7] and key != today.isoformat():
+                    month_so_far += total.total_gbp
+        last = date(today.year + today.month // 12, today.month % 12 + 1, 1) - timedelta(days=1)
+        month = month_so_far + on_track + average * (last - today).days
+        return on_track, month, len(days)
+
+    def bill_projection(self) -> Any:
+        """insights.BillProjection to the occupier's billing day, both fuels, standing
+        charges and VAT (Settings.vat_rate, 5 % by default); None without a week of the
+        household's own complete days or a known tariff."""
+        from han_home.shared.energy.insights import billing_period, project_bill
+
+        days = self._complete_days()
+        today = local_date(self.now())
+        start, _end = billing_period(today, self.settings.billing_day)
+        known = self._usage.data_days.get(Fuel.ELECTRICITY, set())
+        if any((start + timedelta(days=i)).isoformat() not in known
+               for i in range((today - start).days)):
+            return None  # a day of this bill with no data: the bill so far is not known
+        standing = Decimal(0)
+        so_far = Decimal(0)
+        daily = []
+        for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
+            totals = self._usage.day_totals.get(fuel, {})
+            if not totals:
+                continue
+            charge = self._standing_today(fuel)
+            if charge is None:
+                return None
+            standing += charge
+            for key, total in totals.items():
+                if start.isoformat() <= key <= today.isoformat():
+                    if total.unpriced_kwh > 0:
+                        return None  # energy with no known price: no bill from it
+                    so_far += total.cost_gbp
+        for day in days:
+            daily.append(sum((self._usage.day_totals.get(f, {})[day.isoformat()].cost_gbp
+                              for f in (Fuel.ELECTRICITY, Fuel.GAS)
+                              if day.isoformat() in self._usage.day_totals.get(f, {})),
+                             Decimal(0)))
+        return project_bill(today, self.settings.billing_day, so_far, daily, standing,
+                            self.settings.vat_rate)
+
     def cheapest_window(self, duration: timedelta) -> Any:
         from han_home.shared.energy.insights import cheapest_window
 
@@ -616,11 +705,13 @@ class DisplayModel:
                 t.period: t for t in await self.history.aggregate(fuel, Period.YEAR, today, today)
             }
             first_day = min(date(today.year, 1, 1), _months_back(today, 12))
-            data_days = {
-                t.period for t in await self.history.aggregate(fuel, Period.DAY, first_day, today)
-                if t.kwh > 0 or t.meter_kwh > 0
+            day_totals = {
+                t.period: t
+                for t in await self.history.aggregate(fuel, Period.DAY, first_day, today)
             }
-            cache.data_days[fuel] = data_days
+            cache.day_totals[fuel] = day_totals
+            cache.data_days[fuel] = {
+                k for k, t in day_totals.items() if t.kwh > 0 or t.meter_kwh > 0}
             hh_today = await self.history.half_hours(
                 fuel, local_midnight_utc(today - timedelta(days=7)), self.now())
             cache.half_hours[fuel] = {row.start_utc: row for row in hh_today}

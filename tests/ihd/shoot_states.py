@@ -43,6 +43,9 @@ def shoot(window: MainWindow, outdir: Path, state: str, screens: list[str]) -> N
                 QApplication.processEvents()
             name = f"{state}-{key}-{language}-{theme}-{size[0]}x{size[1]}.png"
             window.grab().save(str(outdir / name))
+            if key != "now":  # and the whole scrolled content, to check nothing is cut off
+                window.screens[key].body.grab().save(str(outdir / name.replace(
+                    ".png", "-full.png")))
 
 
 async def main_async(outdir: Path, screens: list[str]) -> None:

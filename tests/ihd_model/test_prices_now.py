@@ -148,3 +148,16 @@ async def test_days_of_credit_are_not_known_without_the_households_own_days() ->
     model = await restarted([credit], from_supplier_tariff(SupplierTariff()), now,
                             {Fuel.ELECTRICITY: day})
     assert model.credit().days_left is None and model.spending_basis() is None
+
+
+async def test_no_forecast_or_bill_projection_without_a_week_of_own_days() -> None:
+    now = datetime(2026, 12, 2, 9, 10, tzinfo=UTC)
+    closed = PeriodTotal("2026-12-02", 24, Decimal("1.30"), Decimal("0.20"), Decimal("0.5335"),
+                         None, None)
+    model = await restarted([reading(ReadingKind.DAY_CONSUMPTION, "1.34", now)],
+                            from_supplier_tariff(SupplierTariff()), now,
+                            {Fuel.ELECTRICITY: closed})
+    assert not model.day_total().missing  # today's cost is known ...
+    assert model.forecast() is None  # ... but no week of complete days to forecast from
+    assert model.bill_projection() is None
+    assert model.always_on() is None  # and no nights

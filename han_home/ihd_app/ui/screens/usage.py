@@ -46,7 +46,7 @@ def short_date(day: date, pattern: str) -> str:
 
 class UsageScreen(Screen):
     key = "usage"
-    sections = frozenset({"usage"})
+    sections = frozenset({"usage", "insights"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -65,13 +65,17 @@ class UsageScreen(Screen):
         self.compare = label()
         self.compare.setObjectName("usage-compare")
         self.note = label("muted")
+        from han_home.ihd_app.ui.screens.insights_panel import InsightsPanel
+
+        self.insights = InsightsPanel(ctx)
         self.grid = self.tile_grid(max_columns=3)
         # two lines of text per card, not one big figure
         self.cards = {key: ValueTile(figure_role="") for key in PERIODS}
         for card in self.cards.values():
             self.grid.add(card)
         for widget in (self.chart_heading, self.chart, self.empty, self.legend, self.span,
-                       self.fuel, self.measure, self.compare, self.grid, self.note):
+                       self.fuel, self.measure, self.compare, self.grid, self.insights,
+                       self.note):
             self.column.addWidget(widget)
         self.finish()
 
@@ -86,6 +90,7 @@ class UsageScreen(Screen):
         self._render_controls()
         self._render_chart()
         self._render_compare()
+        self.insights.render_view()
 
     def _render_card(self, key: str, card: ValueTile) -> None:
         model = self.ctx.model
@@ -194,7 +199,9 @@ class UsageScreen(Screen):
         note, label_span = "", 1
         if span == "today":
             start = row.start_utc
-            label_text = format_time(start) if start and index % LABEL_EVERY == 0 else ""
+            rows_left = len(self.ctx.model.chart(Fuel(self.fuel.value), span)) - index
+            labelled = index % LABEL_EVERY == 0 and rows_left >= LABEL_EVERY // 2
+            label_text = format_time(start) if start and labelled else ""
             label_span = LABEL_EVERY
             period = _("%(time)s to %(end)s") % {
                 "time": format_time(start), "end": format_time(start + HALF_HOUR)} \

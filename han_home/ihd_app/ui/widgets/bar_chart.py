@@ -162,7 +162,8 @@ class BarChart(QWidget):
         font = self.label_font(lines)
         line = QFontMetrics(font).height()
         rows = max((len(bar) for bar in lines), default=1)
-        top = PAD + scale_line + PAD  # room for the top line (scale, or the picked value)
+        # room for the top line (the hint, or the picked value), then the axis's top label
+        top = PAD + scale_line + PAD + (scale_line // 2 if self.axis_top else 0)
         bottom = self.height() - PAD - rows * line - PAD
         left = self._left()
         painter.setPen(self.text_colour)
@@ -211,7 +212,7 @@ class BarChart(QWidget):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(QRectF(x + 1, top, slot - 2, bottom - top))
             painter.setPen(self.text_colour)
-            width = slot * bar.label_span
+            width = min(slot * bar.label_span, self.width() - PAD - x)  # never off the edge
             for row, text in enumerate(lines[index]):
                 if not text:
                     continue
