@@ -31,6 +31,7 @@ async def test_the_chart_says_what_is_known(qtbot: QtBot, live: LiveHome) -> Non
     # 13 months from five weeks of history: no data is not zero, part of a month is partial
     qtbot.mouseClick(usage.span.buttons["13m"], Qt.MouseButton.LeftButton)
     kinds = [b.kind for b in chart.bars]
+    assert all(len(b.label) == 3 for b in chart.bars)  # "Sep", not "Sept", among them
     assert kinds[0] == "none" and "no data" in chart.bars[0].spoken
     first = kinds.index("partial")
     assert "from " in chart.bars[first].spoken and " days" in chart.bars[first].spoken

@@ -161,3 +161,18 @@ async def test_no_forecast_or_bill_projection_without_a_week_of_own_days() -> No
     assert model.forecast() is None  # ... but no week of complete days to forecast from
     assert model.bill_projection() is None
     assert model.always_on() is None  # and no nights
+
+
+async def test_the_header_does_not_say_all_is_well_when_readings_are_stale() -> None:
+    from han_home.ihd_app.ui.status import status_text
+    from han_home.shared.han.radio_state import RadioState
+
+    now = datetime(2026, 12, 2, 9, 10, tzinfo=UTC)
+    model = DisplayModel(LastRun([]), from_supplier_tariff(SupplierTariff()), lambda: now,
+                         Settings())
+    await model.load_last_known()
+    model.radio = RadioState.CONNECTED
+    model.on_event(ReadingEvent(reading(ReadingKind.DEMAND, "0.4", now)))
+    assert status_text(model, Settings()) == "Connected to your meters."
+    model.on_event(ReadingEvent(reading(ReadingKind.DEMAND, "0.4", now - timedelta(minutes=5))))
+    assert status_text(model, Settings()) == "Connected, but some readings are out of date."

@@ -41,7 +41,10 @@ VOLUME_LABEL = N_("Volume (m³)")
 
 
 def short_date(day: date, pattern: str) -> str:
-    return babel_dates.format_date(day, pattern, locale=get_translator().locale)
+    locale = get_translator().locale
+    if pattern == "LLL" and locale == "en_GB":
+        locale = "en"  # en_GB's CLDR abbreviates September as "Sept" among three letters
+    return babel_dates.format_date(day, pattern, locale=locale)
 
 
 class UsageScreen(Screen):
