@@ -866,6 +866,11 @@ class DisplayModel:
         return gas_kwh(Decimal(1), self.calorific_value().value or self.tariffs.gas_cv)
 
     # ---- credit ---------------------------------------------------------------
+    def heard_from(self, fuel: Fuel) -> bool:
+        """Whether this display has any reading from that fuel's meter (this run or the
+        last): before that, "no credit" cannot be told from "not heard yet"."""
+        return any(key[0] == fuel for key in self._latest)
+
     def credit(self) -> CreditView | None:
         """None for a credit (pay later) home: the Credit screen says so."""
         reading = self._latest.get((Fuel.ELECTRICITY, ReadingKind.CREDIT))

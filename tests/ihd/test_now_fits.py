@@ -109,6 +109,10 @@ async def test_now_fits_on_a_first_start(qtbot: QtBot, tmp_path: Path) -> None:
         assert now.spend.figure.text() == "Not known yet"  # never the standing charge alone
         assert "Standing charge £0.53 a day" in now.spend.source.text()
         assert check_all(window) == {}
+        # not "this home has no prepayment meter" before the meter has said anything
+        window.show_screen("credit")
+        assert window.screens["credit"].not_prepay.text().startswith(
+            "Waiting for your electricity meter")
         window.close()
     finally:
         await history.close()

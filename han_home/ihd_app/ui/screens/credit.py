@@ -60,7 +60,9 @@ class CreditScreen(Screen):
         if credit is None:
             self.not_prepay.setText(_("This home does not have a prepayment meter: you pay for "
                                       "your energy after you use it, so there is no credit "
-                                      "to show."))
+                                      "to show.") if self.ctx.model.heard_from(Fuel.ELECTRICITY)
+                                    else _("Waiting for your electricity meter: its credit is "
+                                           "shown once it has reported."))
             self.alert.hide()
             self.activate.hide()
             self.result.hide()
