@@ -70,6 +70,9 @@ async def test_now_fits_with_low_credit_over_budget_and_stale(qtbot: QtBot,
         now = window.screens["now"]
         kinds = [a.kind for a in now.shown_alerts]
         assert kinds[:2] == ["low_credit", "over_budget"], kinds  # most urgent first
+        assert "new_message" in kinds  # the supplier's message, 20 minutes after joining
+        strip = now.strip.accessibleDescription()
+        assert strip.startswith("No credit left: -£") or strip.startswith("Low credit: £")
         assert now.spend.figure.text().startswith("£") and now.spend.figure.property(
             "role") == "figure"
         # over budget: coloured (and told in words and by the bar), and announced once
@@ -108,6 +111,10 @@ async def test_now_fits_on_a_first_start(qtbot: QtBot, tmp_path: Path) -> None:
         now = window.screens["now"]
         assert now.spend.figure.text() == "Not known yet"  # never the standing charge alone
         assert "Standing charge £0.53 a day" in now.spend.source.text()
+        # 06:46 in the off-peak band: the peak rate from 07:30 is a price change coming
+        change = [a for a in now.shown_alerts if a.kind == "price_change"]
+        assert change and change[0].amount == Decimal("0.2750")
+        assert now.alert_cards[0].text.text() == "Price changes to 27.50p/kWh at 07:30"
         assert check_all(window) == {}
         # not "this home has no prepayment meter" before the meter has said anything
         window.show_screen("credit")

@@ -151,3 +151,17 @@ async def test_appliance_steps_from_the_command_line_switch_on_and_off_on_time()
     begun = datetime(2026, 11, 20, 2, tzinfo=UTC)
     assert switched == [(begun + timedelta(minutes=30), "heater", 2000),
                         (begun + timedelta(minutes=70), "heater", None)]
+
+
+def test_cost_per_hour_reads_in_pence() -> None:
+    from han_home.ihd_app.ui import text as t
+    from han_home.shared.i18n import catalog as cat
+
+    previous = cat.set_translator(cat.Translator("en"))
+    try:
+        assert t.pence_per_hour(D("0.054")) == "5.4p an hour"
+        assert t.pence_per_hour(D("1.204")) == "£1.20 an hour"
+        cat.set_language("cy")
+        assert t.pence_per_hour(D("0.054")) == "5.4c yr awr"
+    finally:
+        cat.set_translator(previous)
