@@ -13,9 +13,10 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from han_home.ihd_app.model import DisplayModel
+from han_home.ihd_app.model import DisplayModel, RefusedRegister
 from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.window import MainWindow
+from han_home.shared.energy.readings import Fuel
 from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.han.tariffs import from_supplier_tariff
 from han_home.shared.store.async_history import AsyncHistory
@@ -81,6 +82,13 @@ async def test_now_fits_with_low_credit_over_budget_and_stale(qtbot: QtBot,
         said = window.ctx.announcer._last.get("over-budget")
         assert said is not None and said[1].startswith("Over budget: £")
         assert check_all(window) == {}
+        # and with a notice as well (a refused register): still no scrolling
+        live.model.refused_register = lambda: RefusedRegister(  # type: ignore[method-assign]
+            Fuel.ELECTRICITY, "older", Decimal(0))
+        now.render_view()
+        assert now.notice.isVisibleTo(window)
+        assert check_all(window) == {}
+        del live.model.refused_register  # the model's own again
         live.gateway.config.sim_home.unplug_radio()
         await pump(live, 360)
         assert "stale" in [a.kind for a in now.shown_alerts] or "connection_lost" in [

@@ -119,8 +119,8 @@ class NowScreen(Screen):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.column.setSpacing(6)  # 800x480 has no pixel to spare
-        self.column.setContentsMargins(6, 4, 6, 4)
+        self.column.setSpacing(4)  # 800x480 has no pixel to spare
+        self.column.setContentsMargins(6, 2, 6, 2)
         self.strip = ResponsiveGrid(0, MAX_ALERTS)
         self.strip.setObjectName("alert-strip")
         self.alert_cards = [self._alert_card() for _ in range(MAX_ALERTS)]
@@ -144,6 +144,8 @@ class NowScreen(Screen):
         self.budget_card.column.addWidget(self.budget_bar)
         self.bottom = self.tile_grid(max_columns=2)
         self.bottom.extend([self.ambient_card, self.budget_card])
+        for grid in (self.strip, self.top, self.bottom):
+            grid._grid.setSpacing(6)
         for widget in (self.strip, self.notice, self.top, self.bottom):
             self.column.addWidget(widget)
         self.shown_alerts: list[Alert] = []

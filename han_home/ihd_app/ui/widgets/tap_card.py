@@ -27,8 +27,8 @@ class TapCard(QFrame):
         self.setProperty("role", role)
         self.on_activate = on_activate
         self.column = QVBoxLayout(self)
-        self.column.setContentsMargins(10, 4, 10, 4)
-        self.column.setSpacing(2)
+        self.column.setContentsMargins(10, 3, 10, 3)
+        self.column.setSpacing(1)
         self.set_active(on_activate is not None)
 
     def set_active(self, active: bool) -> None:
