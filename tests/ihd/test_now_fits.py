@@ -117,6 +117,9 @@ async def test_now_fits_on_a_first_start(qtbot: QtBot, tmp_path: Path) -> None:
     try:
         window, _ = await open_window(qtbot, Static(model))  # type: ignore[arg-type]
         now = window.screens["now"]
+        QApplication.processEvents()
+        # the start's focus is on the screen, not the language switch's loud focus ring
+        assert window.language.hasFocus() is False and now.hasFocus()
         assert now.spend.figure.text() == "Not known yet"  # never the standing charge alone
         assert "Standing charge £0.53 a day" in now.spend.source.text()
         # 06:46 in the off-peak band: the peak rate from 07:30 is a price change coming
