@@ -208,6 +208,7 @@ class DisplayModel:
 
         self.stopwatch = Stopwatch(self._rate_at)
         self.stopwatch_result: StopwatchResult | None = None
+        self._thresholds: tuple[_UsageCache, tuple[Decimal, Decimal] | None] | None = None
 
     # ---- wiring ---------------------------------------------------------------
     def add_listener(self, callback: Listener) -> Callable[[], None]:
@@ -384,11 +385,14 @@ class DisplayModel:
         chosen = (settings.ambient_low_kw, settings.ambient_high_kw)
         if chosen != (defaults.ambient_low_kw, defaults.ambient_high_kw):
             return chosen
-        base = self.always_on()
-        rows = self._usage.half_hours.get(Fuel.ELECTRICITY, {})
-        own = ambient_thresholds(base.watts, [r.kwh for r in rows.values()]) \
-            if base is not None else None
-        return own if own is not None else chosen
+        cached = self._thresholds
+        if cached is None or cached[0] is not self._usage:  # once per usage refresh, not
+            base = self.always_on()                          # with every 10 s reading
+            rows = self._usage.half_hours.get(Fuel.ELECTRICITY, {})
+            own = ambient_thresholds(base.watts, [r.kwh for r in rows.values()]) \
+                if base is not None else None
+            cached = self._thresholds = (self._usage, own)
+        return cached[1] if cached[1] is not None else chosen
 
     def gas_latest_half_hour(self) -> tuple[Shown, Shown, Shown]:
         """(m3, kWh, cost) of the last complete half-hour of gas, from the mirror's history."""
