@@ -209,6 +209,8 @@ class DisplayModel:
         self.stopwatch = Stopwatch(self._rate_at)
         self.stopwatch_result: StopwatchResult | None = None
         self._thresholds: tuple[_UsageCache, tuple[Decimal, Decimal] | None] | None = None
+        self._past_half_hours: dict[Fuel, tuple[tuple[date, tuple[Any, ...]],
+                                                dict[datetime, Any]]] = {}
 
     # ---- wiring ---------------------------------------------------------------
     def add_listener(self, callback: Listener) -> Callable[[], None]:
@@ -686,13 +688,16 @@ class DisplayModel:
         generation = self._usage_started
         today = local_date(self.now())
         cache = _UsageCache()
+        first_day = min(date(today.year, 1, 1), _months_back(today, 12))
         for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
-            days = {
+            # a year and more of days, read once: the 8-day chart, which days have data
+            # (partial weeks and months, totals' coverage) and the bill projection
+            day_totals = {
                 t.period: t
-                for t in await self.history.aggregate(
-                    fuel, Period.DAY, today - timedelta(days=7), today
-                )
+                for t in await self.history.aggregate(fuel, Period.DAY, first_day, today)
             }
+            week_ago = (today - timedelta(days=7)).isoformat()
+            days = {k: t for k, t in day_totals.items() if k >= week_ago}
             weeks = {
                 t.period: t
                 for t in await self.history.aggregate(
@@ -708,17 +713,10 @@ class DisplayModel:
             years = {
                 t.period: t for t in await self.history.aggregate(fuel, Period.YEAR, today, today)
             }
-            first_day = min(date(today.year, 1, 1), _months_back(today, 12))
-            day_totals = {
-                t.period: t
-                for t in await self.history.aggregate(fuel, Period.DAY, first_day, today)
-            }
             cache.day_totals[fuel] = day_totals
             cache.data_days[fuel] = {
                 k for k, t in day_totals.items() if t.kwh > 0 or t.meter_kwh > 0}
-            hh_today = await self.history.half_hours(
-                fuel, local_midnight_utc(today - timedelta(days=7)), self.now())
-            cache.half_hours[fuel] = {row.start_utc: row for row in hh_today}
+            cache.half_hours[fuel] = await self._last_week_half_hours(fuel, today, day_totals)
             cache.periods[(fuel, "today")] = days.get(today.isoformat())
             cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
             cache.periods[(fuel, "this_week")] = weeks.get(
@@ -757,6 +755,23 @@ class DisplayModel:
         self._usage_installed = generation
         self._usage = cache
         self._notify({"usage", "now"})
+
+    async def _last_week_half_hours(self, fuel: Fuel, today: date,
+                                    day_totals: dict[str, PeriodTotal]) -> dict[datetime, Any]:
+        """The last 8 days' half-hours. The 7 before today are read again only when their
+        day totals changed (a backfill, a confirmation): a refresh every half-hour reads
+        today's alone."""
+        first = today - timedelta(days=7)
+        signature = tuple((k, t.kwh, t.meter_kwh, t.gap_kwh) for k, t in sorted(
+            day_totals.items()) if first.isoformat() <= k < today.isoformat())
+        cached = self._past_half_hours.get(fuel)
+        if cached is None or cached[0] != (today, signature):
+            rows = await self.history.half_hours(
+                fuel, local_midnight_utc(first), local_midnight_utc(today))
+            cached = ((today, signature), {row.start_utc: row for row in rows})
+            self._past_half_hours[fuel] = cached
+        todays = await self.history.half_hours(fuel, local_midnight_utc(today), self.now())
+        return {**cached[1], **{row.start_utc: row for row in todays}}
 
     def _bar(self, fuel: Fuel, start: date, total: PeriodTotal | None, by: Period,
              cache: _UsageCache) -> ChartBar:

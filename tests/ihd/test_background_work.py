@@ -135,7 +135,7 @@ async def test_a_usage_refresh_asked_for_while_one_runs_is_not_dropped(qtbot: Qt
         QApplication.processEvents()
     today = screen.cards["today"].figure.text()
     assert today.startswith("Electricity: 4.00 kWh"), today  # the later figure, not 1.50
-    calls_per_refresh = 5 * 2  # day, week, month, year, days with data, for two fuels
+    calls_per_refresh = 4 * 2  # day, week, month, year for two fuels
     assert history.calls == 2 * calls_per_refresh
     await model.close()
 
