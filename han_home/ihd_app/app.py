@@ -129,7 +129,7 @@ class IhdApp:
         self.marks["first_frame"] = time.perf_counter()
         if painted is not None:
             bench.emit("first_frame", painted=painted.seen)
-            self.latency = bench.make_repaint_latency(self.window.screens["now"].elec[0].figure)
+            self.latency = bench.make_repaint_latency(self.window.screens["now"].power.figure)
 
     async def open_history(self) -> None:
         """From here on the model reads history on a worker thread, off the UI thread."""

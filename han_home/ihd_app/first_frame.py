@@ -25,6 +25,9 @@ class SyncHistory:
     async def latest_readings(self) -> list[Any]:
         return self.store.latest_readings()
 
+    async def messages(self) -> list[Any]:
+        return self.store.messages()
+
     async def aggregate(self, fuel: Any, by: Any, start: date | None = None,
                         end: date | None = None) -> list[PeriodTotal]:
         return self.store.aggregate(fuel, by, start, end)

@@ -38,6 +38,8 @@ class Settings:
     show_carbon: bool = True
     show_utc: bool = False
     spoken_alerts: bool = False  # say low credit and high use aloud (read_aloud.py)
+    billing_day: int = 1  # day of the month the bill is made up to (bill projection)
+    vat_rate: Decimal = Decimal("0.05")  # domestic energy in the UK; configurable
 
     def changed(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -112,6 +114,9 @@ def _checked(name: str, value: object, default: object) -> object | None:
     """``value`` as the type of ``default`` if it is a usable value of setting ``name``."""
     if isinstance(default, bool):
         return value if isinstance(value, bool) else None
+    if isinstance(default, int):  # billing_day: a day of the month
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 31
+        return value if ok else None
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
@@ -124,6 +129,8 @@ def _checked(name: str, value: object, default: object) -> object | None:
             amount = Decimal(str(value))
         except ArithmeticError:
             return None
+        if name == "vat_rate" and amount > 1:
+            return None  # a share, not a percentage
         return amount if amount.is_finite() and amount >= 0 else None
     allowed = {"language": ("en", "cy"), "theme": THEMES, "screen": SCREENS}.get(name)
     if not isinstance(value, str) or (allowed is not None and value not in allowed):

@@ -105,7 +105,7 @@ async def test_language_switch_rerenders_at_run_time(qtbot: QtBot, live: LiveHom
     assert window.title.text() == "Defnydd" and window.language.text() == "English"
     assert window.language.accessibleDescription() == cat._("Change the language to English")
     assert window.nav.buttons["settings"].text() == "Gosodiadau"
-    power = window.screens["now"].elec[0]  # type: ignore[attr-defined]
+    power = window.screens["now"].power  # type: ignore[attr-defined]
     assert power.title.text() == "Pŵer nawr"
     window.show_screen("settings")
     english = window.screens["settings"].languages["en"]  # type: ignore[attr-defined]

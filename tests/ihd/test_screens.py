@@ -15,6 +15,7 @@ from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.live import LiveHome, LiveOptions
 from han_home.ihd_app.ui.screens.usage import UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
+from han_home.shared.energy.readings import Fuel
 from han_home.shared.energy.supplier_tariff import SupplierTariff
 from han_home.shared.han.tariffs import from_supplier_tariff
 from han_home.shared.store.async_history import AsyncHistory
@@ -25,19 +26,35 @@ from tests.ihd.helpers import joined, tiles
 async def test_now_shows_meter_values_with_source_and_age(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     now = window.screens["now"]
-    shown = tiles(now)
-    power = shown["Power now"]
+    power = now.power
     assert power.figure.text().endswith("kW")
     assert power.source.text().startswith("Meter reading")
     assert "Power now" == power.accessibleName()
     description = power.accessibleDescription()
     assert "kW" in description and "Meter reading" in description
-    assert shown["Cost per hour"].source.text() == "Estimated by this display"
-    assert shown["Electricity cost today"].figure.text().startswith("£")
-    assert "standing charge" in shown["Electricity cost today"].detail.text()
-    assert shown["Gas, latest half-hour"].figure.text().endswith("m³")
-    assert "estimated by this display" in shown["Gas, latest half-hour"].detail.text()
-    assert shown["Gas cost today"].figure.text().startswith("£")
+    assert power.lines[0].text().endswith("p an hour")  # pence: "12.6p an hour"
+    spend = now.spend
+    assert spend.title.text() == "Today so far" and spend.figure.text().startswith("£")
+    assert spend.figure.property("role") == "figure"  # the large figure
+    total = live.model.day_total().value
+    elec = live.model.day_cost(Fuel.ELECTRICITY).total.value
+    gas = live.model.day_cost(Fuel.GAS).total.value
+    assert total == elec + gas
+    assert spend.lines[0].text() == f"Electricity £{elec:.2f} · Gas £{gas:.2f}"
+    assert "standing charges of £0.85 a day" in spend.source.text()  # 0.5335 + 0.3143
+    # Usage's today card: the same figures, to the digit
+    window.show_screen("usage")
+    today = tiles(window.screens["usage"])["Today"]
+    assert f"£{elec:.2f}" in today.figure.text() and f"£{gas:.2f}" in today.detail.text()
+    window.show_screen("now")
+    # one tap or key from the details
+    qtbot.mouseClick(spend, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "usage"
+    window.show_screen("now")
+    power.setFocus()
+    qtbot.keyClick(power, Qt.Key.Key_Return)
+    assert window.current_screen() == "tariff"
+    window.show_screen("now")
     assert now.ambient.text.startswith("Usage is")
     assert now.ambient.level is not None
     assert not now.notice.isVisibleTo(window)  # the virtual meter prices like the display
@@ -62,6 +79,9 @@ async def test_usage_totals_and_charts(qtbot: QtBot, live: LiveHome) -> None:
     today = tiles(usage)["Today"]
     assert today.figure.text().startswith("Electricity: ") and "kWh" in today.figure.text()
     assert "m³" in today.detail.text()
+    assert usage.span.value == "today"  # the chart leads with today by half-hour
+    assert len(usage.chart.bars) == 50  # 25 October: a day of 25 hours
+    qtbot.mouseClick(usage.span.buttons["8d"], Qt.MouseButton.LeftButton)
     assert len(usage.chart.bars) == 8
     qtbot.mouseClick(usage.measure.buttons["gbp"], Qt.MouseButton.LeftButton)
     assert usage.chart.bars[-1].value_text.startswith("£")
@@ -88,9 +108,12 @@ async def test_clock_change_day_today_and_in_the_chart(qtbot: QtBot, live: LiveH
     assert isinstance(usage, UsageScreen)
     today = tiles(usage)["Today"].source.text()
     assert "This day has 25 hours because the clocks changed." in today
+    qtbot.mouseClick(usage.span.buttons["8d"], Qt.MouseButton.LeftButton)
     last = usage.chart.bars[-1]
     assert last.note == "25 hours"
     assert "Sunday, 25 October 2026, a day of 25 hours:" in usage.chart.accessibleDescription()
+    assert last.kind == "partial"  # today is not over: drawn and said as "so far"
+    assert usage.chart.accessibleDescription().endswith("so far.")
     assert sum(1 for bar in usage.chart.bars if bar.note) == 1
 
 
@@ -99,6 +122,7 @@ async def test_clock_change_day_a_week_later(qtbot: QtBot, tmp_path: Path) -> No
     live = await live_home(tmp_path, LiveOptions(start=start), warm_up=300)
     try:
         window, _ = await open_window(qtbot, live)
+        qtbot.mouseClick(window.screens["usage"].span.buttons["8d"], Qt.MouseButton.LeftButton)
         chart = window.screens["usage"].findChild(BarChart)
         notes = [(bar.label, bar.note) for bar in chart.bars if bar.note]
         assert notes == [("Sun 25", "25 hours")]
@@ -134,8 +158,16 @@ async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
     assert shown["Credit balance"].figure.text().startswith("£")
     assert shown["Credit balance"].source.text().startswith("Meter reading")
     assert "Debt recovery: £0.50 a day" in shown["Debt"].detail.text()
-    assert "credit left" in shown["Credit left, in days"].figure.text()
-    assert "Estimated by this display" in shown["Credit left, in days"].source.text()
+    # days left leads, fuel named, from the household's own complete days of spending
+    days = credit.days
+    assert days.title.text() == "Electricity credit"
+    basis = live.model.spending_basis()
+    assert basis is not None and basis[1] == 7  # five weeks of history: the last 7 full days
+    assert days.figure.text().endswith("days of credit left")
+    assert days.figure.property("role") == "figure"
+    assert "spending over the last 7 days" in days.source.text()
+    assert days.mapTo(credit.body, days.rect().topLeft()).y() < shown["Credit balance"].mapTo(
+        credit.body, shown["Credit balance"].rect().topLeft()).y()
     assert not credit.alert.isVisibleTo(window)
     assert not credit.activate.isVisibleTo(window)
 
@@ -224,14 +256,15 @@ async def test_stale_values_are_marked_with_their_age(qtbot: QtBot, live: LiveHo
     window, _ = await open_window(qtbot, live)
     live.gateway.config.sim_home.unplug_radio()
     await pump(live, 360)  # 6 simulated minutes without a reading
-    power = tiles(window.screens["now"])["Power now"]
+    power = window.screens["now"].power
     assert power.source.text().startswith("Stale: last reading ")
-    assert power.source.property("role") == "warning"
-    assert power.figure.property("role") == "muted"
+    assert power.source.property("role") == "stale"
+    # the value keeps its size: a small note says how old it is, not a big warning
+    assert power.figure.property("role") == "figure"
     assert "Stale" in power.accessibleDescription()
     assert window.screens["now"].ambient.text == "No live power reading"
-    cost = tiles(window.screens["now"])["Cost per hour"]
-    assert cost.source.text().startswith("Estimate from readings that are out of date")
+    alerts = [a.kind for a in window.screens["now"].shown_alerts]
+    assert "stale" in alerts or "connection_lost" in alerts
 
 
 async def test_no_data_yet_and_last_known_values(qtbot: QtBot, tmp_path: Path) -> None:
@@ -244,7 +277,7 @@ async def test_no_data_yet_and_last_known_values(qtbot: QtBot, tmp_path: Path) -
     model = DisplayModel(history, tariffs, lambda: clock_at, Settings())
     await model.load_last_known()
     window, _ = await open_window(qtbot, _Static(model))
-    assert tiles(window.screens["now"])["Power now"].figure.text() == "No data yet"
+    assert window.screens["now"].power.figure.text() == "No data yet"
     assert "No contact with your meters." in window.status.text()
     window.close()
     await history.close()
@@ -260,7 +293,7 @@ async def test_no_data_yet_and_last_known_values(qtbot: QtBot, tmp_path: Path) -
     window, _ = await open_window(qtbot, _Static(model))
     assert "Last known values from 17:" in window.status.text()
     assert "waiting for the meter" in window.status.text()
-    power = tiles(window.screens["now"])["Power now"]
+    power = window.screens["now"].power
     assert power.source.text().startswith("Stale: last reading 2 hours ago")
     window.close()
     await history.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 import shutil
 from collections.abc import Iterator
@@ -97,10 +98,23 @@ def test_english_plurals(tr: cat.Translator) -> None:
     assert format_duration(3 * 86400) == "3 days"
 
 
-def test_babel_writes_the_documented_welsh_plural_formula() -> None:
+def test_the_welsh_catalogue_has_the_installed_babels_plural_rule() -> None:
+    """The catalogue's Plural-Forms is the installed Babel's for cy (CLDR's six, zero on its
+    own), every plural entry has that many forms, all translated, and both pick the same
+    form for every n: an update with this Babel shifts nothing."""
+    from babel.messages.plurals import get_plural
+
     catalog = read("cy")
-    assert catalog.num_plurals == 5
-    assert catalog.plural_expr == "(n==1 ? 1 : n==2 ? 2 : n==3 ? 3 : n==6 ? 4 : 0)"
+    rule = get_plural("cy")
+    assert (catalog.num_plurals, catalog.plural_expr) == (rule.num_plurals, rule.plural_expr)
+    assert rule.num_plurals == 6
+    header = gettext.c2py(catalog.plural_expr)
+    babel_rule = gettext.c2py(rule.plural_expr)
+    assert [header(n) for n in range(1000)] == [babel_rule(n) for n in range(1000)]
+    assert header(0) == 0 and header(4) == 5  # zero apart from other
+    for message in catalog:
+        if message.pluralizable:
+            assert len(message.string) == 6 and all(message.string), message.id
 
 
 def test_switch_notifies_listeners_and_changes_output(tr: cat.Translator) -> None:

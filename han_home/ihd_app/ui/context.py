@@ -24,6 +24,8 @@ class UiContext:
     announcer: Announcer
     change_settings: Callable[[Settings], None]
     kiosk: bool = False
+    # show another screen (the window sets it): details one tap or key away from Now
+    navigate: Callable[[str], None] | None = None
 
     @property
     def palette(self) -> Palette:

@@ -30,6 +30,11 @@ def radio_text(state: RadioState) -> str:
 
 def status_text(model: DisplayModel, settings: Settings) -> str:
     parts = [radio_text(model.radio)]
+    live = [model.shown(f, k) for f, k in KINDS if k != ReadingKind.CREDIT]
+    if model.radio == RadioState.CONNECTED and not model.from_history and any(
+            s.stale for s in live if not s.missing):
+        # connected, yet the meters have gone quiet: the header must not say all is well
+        parts = [_("Connected, but some readings are out of date.")]
     when = last_known(model)
     if model.from_history and when is not None:
         parts.append(_("Last known values from %(time)s, waiting for the meter.") % {

@@ -73,6 +73,16 @@ def per_hour(value: Decimal) -> str:
     return _("%(amount)s an hour") % {"amount": format_money_gbp(value)}
 
 
+def pence_per_hour(gbp_per_hour: Decimal) -> str:
+    """A cost per hour as a household says it: "5.4p an hour" below a pound, else "£1.20 an
+    hour" (pounds for a few pence read as "£0.05" and hide the figure)."""
+    from han_home.shared.i18n.formatting import format_decimal
+
+    if abs(gbp_per_hour) >= 1:
+        return per_hour(gbp_per_hour)
+    return _("%(pence)sp an hour") % {"pence": format_decimal(gbp_per_hour * 100, 1)}
+
+
 def per_day(value: Decimal) -> str:
     return _("%(amount)s a day") % {"amount": format_money_gbp(value)}
 

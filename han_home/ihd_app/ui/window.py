@@ -91,8 +91,10 @@ class MainWindow(QWidget):
         self.model = model
         self.on_settings_changed = on_settings_changed
         self.ctx = UiContext(model, settings, Announcer(60.0), self._occupier_changed, kiosk)
+        self.ctx.navigate = self._occupier_chose
         self._alerts = {"low": False, "unread": 0, "stale": False}
         self._dirty: set[str] = set()  # screens to re-render when next shown
+        self._focused_once = False
 
         self.title = label("heading", wrap=False)
         self.clock = label("", wrap=False)
@@ -284,6 +286,14 @@ class MainWindow(QWidget):
     def _occupier_changed(self, settings: Settings) -> None:
         self.apply_settings(settings)
         self.on_settings_changed(settings)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Start with focus on the screen's content, not the language switch: its focus
+        ring was the loudest thing in the header (issue 15). Tab still reaches it."""
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            QTimer.singleShot(0, lambda: self.screens[self._current].setFocus())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.dispose()

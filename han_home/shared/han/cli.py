@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wan-pki", type=Path, default=None, metavar="DIR",
                      help="where --wan writes the head ends' demo certificates and keys "
                           "(passphrase: $HAN_PKI_PASSPHRASE)")
+    from han_home.shared.han.appliance_steps import appliance_step
+
+    run.add_argument("--appliance", type=appliance_step, action="append", default=[],
+                     help="virtual home: switch a load on, e.g. kettle=2800W@1h+3m")
     history = sub.add_parser("history", help="print energy and cost per local period")
     history.add_argument("--db", type=Path, required=True)
     history.add_argument("--fuel", choices=("electricity", "gas"), required=True)
@@ -108,6 +112,9 @@ async def _run(args: argparse.Namespace) -> int:
     missing = missing_library_message(args.radio)
     if missing is not None:
         raise UsageError(missing)
+    if args.appliance and args.radio != "sim":
+        raise UsageError(_("--appliance switches loads in the virtual home: it needs "
+                           "--radio sim."))
     if args.radio == "sim" and args.duration is not None:
         from datetime import datetime
 
@@ -155,6 +162,12 @@ async def _run(args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
     await gateway.start()
     wan = await _start_wan(args, gateway)
+    steps = None
+    if args.appliance:
+        from han_home.shared.han.appliance_steps import run_steps
+
+        steps = asyncio.create_task(run_steps(gateway.config.sim_home, gateway.clock,
+                                              args.appliance))
     try:
         commissioned = asyncio.create_task(gateway.commission_expected())
         if args.duration is not None:
@@ -168,6 +181,8 @@ async def _run(args: argparse.Namespace) -> int:
             await stop.wait()
         if not commissioned.done():
             commissioned.cancel()
+        if steps is not None and not steps.done():
+            steps.cancel()
     finally:
         if wan is not None:
             await wan.stop()

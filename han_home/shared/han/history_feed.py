@@ -242,6 +242,10 @@ class HistoryFeed:
             self.cv = reading.value
         if reading.kind == ReadingKind.PRICE:
             self._take_published_price(reading)
+        if reading.kind == ReadingKind.MESSAGE:  # every one kept, not only the latest
+            from han_home.shared.energy.message_language import message_language
+
+            self._spawn(self.history.save_message(reading, message_language(reading.text or "")))
         self._maybe_save_latest(reading)
         if reading.kind != ReadingKind.SUMMATION:
             return
@@ -373,6 +377,10 @@ class HistoryFeed:
             return
         self._last_saved[key] = reading.received
         self._spawn(self.history.save_reading(reading))
+
+    def published_prices(self) -> list[tuple[datetime, datetime | None, Decimal]]:
+        """(start, end or None, GBP/kWh) of the prices the meter has published, oldest first."""
+        return list(self._published)
 
     def _take_published_price(self, reading: Reading) -> None:
         try:

@@ -111,7 +111,7 @@ class Translator:
         return self.catalog().gettext(msgid)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        # Welsh: the catalogue's Plural-Forms picks among 5 forms; n == 0 takes form 0 ("other").
+        # Welsh: the catalogue's Plural-Forms picks among CLDR's 6 forms (zero has its own).
         return self.catalog().ngettext(singular, plural, n)
 
     def pgettext(self, context: str, msgid: str) -> str:

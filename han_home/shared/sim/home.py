@@ -181,6 +181,16 @@ class VirtualHome:
     def watch_radio(self, lost: Callable[[], None]) -> None:
         self.air.on_radio_lost = lost
 
+    # ---- appliances (a known truth for the display's insights) --------------------
+    def switch_appliance(self, name: str, watts: int | None) -> None:
+        """Switch a named load on (watts) or off (None) now, on the electricity meter."""
+        self.esme.advance()  # the meter's values up to now, before the load changes
+        ts = int(self.air.clock.now().timestamp())
+        if watts is None:
+            self.esme.appliances.switch_off(name, ts)
+        else:
+            self.esme.appliances.switch_on(name, watts, ts)
+
     # ---- fault injection -----------------------------------------------------
     def unplug_radio(self) -> None:
         self.air.unplug()

@@ -287,7 +287,11 @@ class _Esme(ProfileLog, VirtualDevice):
         self.messages = messages
         # fault injection: the meter prices at a different rate from the supplier's data
         self.meter_rate_factor = meter_rate_factor
-        self.ledger = load.electricity_ledger(seed)
+        # the seeded load, plus any appliance a test or the CLI switches on (appliances.py)
+        from han_home.shared.sim.appliances import Appliances, SwitchedLedger
+
+        self.appliances = Appliances()
+        self.ledger = SwitchedLedger(load.electricity_ledger(seed), self.appliances)
         # the register at load.ORIGIN (seeded); tiers split it 30 / 70
         base_kwh = start_kwh if start_kwh is not None else _seeded(seed, 6000, 9000)
         self.base_units = int(base_kwh * load.J_PER_KWH)

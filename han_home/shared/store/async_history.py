@@ -22,6 +22,7 @@ from han_home.shared.store.history import (
     HalfHourRow,
     HistoryStore,
     PeriodTotal,
+    StoredMessage,
     WriteResult,
 )
 
@@ -87,6 +88,15 @@ class AsyncHistory:
 
     async def latest_readings(self) -> list[Reading]:
         return await self._run(lambda s: s.latest_readings())
+
+    async def save_message(self, reading: Reading, language: str) -> bool:
+        return await self._run(lambda s: s.save_message(reading, language))
+
+    async def mark_message_read(self, device: str, message_id: str) -> None:
+        await self._run(lambda s: s.mark_message_read(device, message_id))
+
+    async def messages(self) -> list[StoredMessage]:
+        return await self._run(lambda s: s.messages())
 
     async def devices(self) -> list[DeviceRow]:
         return await self._run(lambda s: s.devices())

@@ -94,6 +94,19 @@ class WriteResult:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A supplier message as kept in the history database."""
+
+    device: str
+    message_id: str
+    text: str
+    received: datetime
+    meter_time: datetime | None
+    language: str  # en | cy | und
+    read: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodTotal:
     """Totals of one fuel over one local day, week, month or year."""
 
@@ -616,6 +629,37 @@ class HistoryStore:
                 unit=unit, received=received_dt, meter_time=_from_iso(meter_time),
                 source=Source(source), tier=tier, text=text, extra=json.loads(extra),
             ))
+        return out
+
+    # -- supplier messages ------------------------------------------------------------------
+
+    def save_message(self, reading: Reading, language: str) -> bool:
+        """Keep a supplier message (once: the meter may send it again). True if it is new."""
+        message_id = reading.extra.get("id", str(reading.value))
+        before = self._conn.total_changes
+        self._write([(
+            "INSERT OR IGNORE INTO messages (device, message_id, text, received, meter_time,"
+            " language) VALUES (?, ?, ?, ?, ?, ?)",
+            (reading.device, message_id, reading.text or "", _iso(reading.received),
+             _iso(reading.meter_time), language),
+        )])
+        return self._conn.total_changes > before
+
+    def mark_message_read(self, device: str, message_id: str) -> None:
+        self._write([("UPDATE messages SET read = 1 WHERE device = ? AND message_id = ?",
+                      (device, message_id))])
+
+    def messages(self) -> list[StoredMessage]:
+        """Every message kept, newest first."""
+        cur = self._conn.execute(
+            "SELECT device, message_id, text, received, meter_time, language, read"
+            " FROM messages ORDER BY received DESC, message_id DESC")
+        out = []
+        for device, message_id, text, received, meter_time, language, read in cur:
+            received_dt = _from_iso(received)
+            assert received_dt is not None  # NOT NULL column
+            out.append(StoredMessage(device, message_id, text, received_dt,
+                                     _from_iso(meter_time), language, bool(read)))
         return out
 
     # -- devices ----------------------------------------------------------------------------

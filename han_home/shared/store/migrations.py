@@ -129,4 +129,21 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    # 5: every supplier message kept (issue 15): a restart must lose none, and read/unread
+    # and the language of its text survive it. latest_readings kept only the last one.
+    (
+        """CREATE TABLE messages (
+            device TEXT NOT NULL,
+            message_id TEXT NOT NULL,        -- the meter's Message ID (unique per message)
+            text TEXT NOT NULL,              -- as sent: the supplier's, never translated
+            received TEXT NOT NULL,          -- ISO 8601 UTC, when this display got it
+            meter_time TEXT,                 -- the message's own start time
+            language TEXT NOT NULL,          -- en | cy | und: found from the text
+            read INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (device, message_id)
+        ) WITHOUT ROWID""",
+    )
+)
+
 LATEST_VERSION = len(MIGRATIONS)

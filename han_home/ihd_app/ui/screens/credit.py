@@ -4,17 +4,19 @@ recovery, an estimate of days left, the low-credit alert. A credit home is told 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from han_home.ihd_app.model import CreditView
+from han_home.ihd_app.model import MIN_SPEND_DAYS, MISSING, CreditView, Shown
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
-from han_home.ihd_app.ui.screens.now import show
+from han_home.ihd_app.ui.screens.now import FigureCard, show
 from han_home.ihd_app.ui.widgets.common import label
 from han_home.ihd_app.ui.widgets.value_tile import ValueTile
-from han_home.shared.i18n import _
+from han_home.shared.energy.readings import Fuel, Source
+from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.ui.background import BackgroundTask, run_in_background
 
@@ -31,9 +33,12 @@ class CreditScreen(Screen):
         self.alert = label("warning")
         self.alert.setObjectName("low-credit-alert")
         self.not_prepay = label()
+        # the figure a prepayment household lives by leads: days of credit left, per fuel
+        self.days = FigureCard(None, lines=1)
+        self.days.setObjectName("days-left")
         self.grid = self.tile_grid(max_columns=3)
-        self.balance, self.emergency, self.debt, self.days = (ValueTile() for _ in range(4))
-        for tile in (self.balance, self.emergency, self.debt, self.days):
+        self.balance, self.emergency, self.debt = (ValueTile() for _ in range(3))
+        for tile in (self.balance, self.emergency, self.debt):
             self.grid.add(tile)
         self.activate = QPushButton()
         self.activate.setObjectName("activate-emergency")
@@ -42,7 +47,8 @@ class CreditScreen(Screen):
         self.result = label()
         self._result_key = ""
         self._task: BackgroundTask[bool] | None = None
-        for widget in (self.alert, self.not_prepay, self.grid, self.activate, self.result):
+        for widget in (self.alert, self.not_prepay, self.days, self.grid, self.activate,
+                       self.result):
             self.column.addWidget(widget)
         self.finish()
 
@@ -50,10 +56,13 @@ class CreditScreen(Screen):
         credit = self.ctx.model.credit()
         self.not_prepay.setVisible(credit is None)
         self.grid.setVisible(credit is not None)
+        self.days.setVisible(credit is not None)
         if credit is None:
             self.not_prepay.setText(_("This home does not have a prepayment meter: you pay for "
                                       "your energy after you use it, so there is no credit "
-                                      "to show."))
+                                      "to show.") if self.ctx.model.heard_from(Fuel.ELECTRICITY)
+                                    else _("Waiting for your electricity meter: its credit is "
+                                           "shown once it has reported."))
             self.alert.hide()
             self.activate.hide()
             self.result.hide()
@@ -95,13 +104,27 @@ class CreditScreen(Screen):
         self.activate.setAccessibleDescription(s.emergency_credit_available(limit))
 
     def _render_days(self, credit: CreditView) -> None:
-        title = _("Credit left, in days")
-        if credit.days_left is None:
-            self.days.set_content(title, _(s.NO_DATA_YET), _(s.ESTIMATED_BY_DISPLAY), missing=True)
+        title = _("Electricity credit") if credit.fuel == Fuel.ELECTRICITY else \
+            _("Gas credit")
+        amount = t.money(credit.balance.value or Decimal(0))
+        balance = "" if credit.balance.missing else _("%(amount)s of credit") % {
+            "amount": amount}
+        if credit.days_left is None or credit.spend_gbp_per_day is None:
+            self.days.set_figure(title, MISSING, t.money, [balance], missing_text=_(
+                "Days left: not known yet"), source=_(
+                "Days left come from your own spending: this display needs %(n)d full days "
+                "of it first.") % {"n": MIN_SPEND_DAYS})
             return
         days = int(math.floor(credit.days_left))
-        self.days.set_content(title, s.days_of_credit_left(days), _(
-            "Estimated by this display from your recent spending."))
+        figure = Shown(Decimal(days), "", Source.ESTIMATE, None, credit.balance.age_s,
+                       credit.balance.stale)
+        self.days.set_figure(title, figure, lambda _v: s.days_of_credit_left(days), [balance],
+                             source=ngettext(
+            "Estimated by this display from your spending over the last %(n)d day "
+            "(%(amount)s a day).",
+            "Estimated by this display from your spending over the last %(n)d days "
+            "(%(amount)s a day).", credit.spend_days) % {
+            "n": credit.spend_days, "amount": t.money(credit.spend_gbp_per_day)})
 
     def _activate(self) -> None:
         if self._task is not None and not self._task.done():

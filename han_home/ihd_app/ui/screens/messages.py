@@ -13,6 +13,8 @@ from han_home.ihd_app.ui.widgets.common import label
 from han_home.shared.i18n import _
 from han_home.shared.i18n import ihd_strings as s
 
+LOCALES = {"cy": "cy_GB", "en": "en_GB"}
+
 
 class MessageCard(QFrame):
     def __init__(self, message: Message, ctx: UiContext) -> None:
@@ -28,8 +30,19 @@ class MessageCard(QFrame):
         body = label()
         body.setObjectName("message-text")
         body.setText(message.text)
+        language = label("muted")
+        language.setObjectName("message-language")
+        language.setText({"cy": _("Written in Welsh"), "en": _("Written in English")}.get(
+            message.language, ""))
+        language.setVisible(bool(language.text()))
+        if message.language in LOCALES:
+            # language of parts (WCAG 3.1.2): a screen reader reads it in its own language
+            from PySide6.QtCore import QLocale
+
+            body.setLocale(QLocale(LOCALES[message.language]))
         layout.addWidget(status)
         layout.addWidget(body)
+        layout.addWidget(language)
         self.button: QPushButton | None = None
         if not message.read:
             self.button = QPushButton(_("Mark as read"))

@@ -46,3 +46,10 @@ class ValueTile(QFrame):
         parts = [value, detail, source]
         self.setAccessibleDescription(". ".join(p.rstrip(".") for p in parts if p) + ".")
         self.setProperty("stale", stale)
+
+    def set_detail(self, detail: str) -> None:
+        """Replace the detail line (e.g. what a cost is made of), keeping the spoken text whole."""
+        self.set_content(self.title.text(), self.figure.text(), self.source.text(),
+                         detail=detail, stale=bool(self.property("stale")),
+                         missing=self.figure.property("role") == "muted"
+                         and not self.property("stale"))

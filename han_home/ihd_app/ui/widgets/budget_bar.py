@@ -1,0 +1,47 @@
+"""Budget progress as a bar with its text beside it: the share is told in words and by the
+bar's length, and over budget also by colour (WCAG 1.4.1: never colour alone)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from han_home.shared.ui.theme import NORMAL, Palette
+
+
+class BudgetBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.share: Decimal | None = None
+        self.theme_palette: Palette = NORMAL.palette
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_share(self, share: Decimal | None, text: str, palette: Palette) -> None:
+        self.share, self.theme_palette = share, palette
+        self.setAccessibleName(text)
+        self.update()
+
+    @property
+    def over(self) -> bool:
+        return self.share is not None and self.share > 1
+
+    def sizeHint(self) -> QSize:
+        return QSize(120, max(12, self.fontMetrics().height() // 2 + 6))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = self.theme_palette
+        painter = QPainter(self)
+        track = QRectF(1, 1, self.width() - 2, self.height() - 2)
+        painter.setPen(QColor(p.control_border))
+        painter.setBrush(QColor(p.surface))
+        painter.drawRoundedRect(track, 4, 4)
+        if self.share is not None and self.share > 0:
+            filled = min(Decimal(1), self.share)
+            fill = QRectF(track.left(), track.top(), float(filled) * track.width(),
+                          track.height())
+            painter.setBrush(QColor(p.error if self.over else p.accent))
+            painter.drawRoundedRect(fill, 4, 4)
+        painter.end()

@@ -1,0 +1,60 @@
+"""Usage leads with a chart that shows what is known (issue 15): today by half-hour with the
+cheaper bands shaded; partial periods and periods with no data drawn and said differently
+from zero; an axis with units; values on tap and keyboard focus; totals that say how many
+days they cover."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from han_home.ihd_app.ui.live import LiveHome
+from han_home.ihd_app.ui.screens.usage import UsageScreen, nice_ceiling
+from tests.ihd.conftest import Decimal, open_window
+from tests.ihd.helpers import tiles
+
+
+async def test_the_chart_says_what_is_known(qtbot: QtBot, live: LiveHome) -> None:
+    window, _ = await open_window(qtbot, live)
+    window.show_screen("usage")
+    usage = window.screens["usage"]
+    assert isinstance(usage, UsageScreen)
+    chart = usage.chart
+    # it leads: right under the heading, above the controls and the totals
+    assert chart.y() < usage.span.y() < usage.grid.y()
+    # today by half-hour: the cheaper rate shaded, and said
+    shaded = [b for b in chart.bars if b.shaded]
+    assert shaded and any("Cheaper rate." in b.spoken for b in shaded if b.kind != "future")
+    assert chart.axis_top is not None and chart.axis_top[1].endswith("kWh")
+    assert chart.axis_top[0] >= max(b.value for b in chart.bars)
+    # 13 months from five weeks of history: no data is not zero, part of a month is partial
+    qtbot.mouseClick(usage.span.buttons["13m"], Qt.MouseButton.LeftButton)
+    kinds = [b.kind for b in chart.bars]
+    assert all(len(b.label) == 3 for b in chart.bars)  # "Sep", not "Sept", among them
+    assert kinds[0] == "none" and "no data" in chart.bars[0].spoken
+    first = kinds.index("partial")
+    assert "from " in chart.bars[first].spoken and " days" in chart.bars[first].spoken
+    assert kinds[-1] == "partial" and chart.bars[-1].spoken.endswith(".")
+    assert all(k in ("none", "partial", "full") for k in kinds)
+    # values on keyboard focus and on tap; the accessible text leads with the chosen one
+    chart.setFocus()
+    QApplication.processEvents()
+    assert chart.selected == len(chart.bars) - 1
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    assert chart.selected == len(chart.bars) - 2
+    assert chart.accessibleDescription().startswith(chart.bars[-2].spoken)
+    slot = chart._slot_width()
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(chart._left() + slot * 0.5), chart.height() // 2))
+    assert chart.selected == 0 and chart.selected_text() == chart.bars[0].spoken
+    # totals say how many days they cover
+    year = tiles(usage)["This year"].source.text()
+    assert year.startswith("From ") and "days so far" in year
+
+
+def test_the_axis_top_is_a_round_number_above_the_tallest_bar() -> None:
+    assert nice_ceiling(Decimal("0.37")) == Decimal("0.5")
+    assert nice_ceiling(Decimal("12.3")) == Decimal("20")
+    assert nice_ceiling(Decimal("2")) == Decimal("2")
+    assert nice_ceiling(Decimal("0")) == Decimal("1")
