@@ -63,7 +63,7 @@ def test_bar_chart_has_a_chart_role_and_a_table_with_no_data_said_so(
     chart = BarChart()
     chart.resize(600, 300)
     bars = [Bar("Mon 23", "", Decimal(0), "Monday: No data yet.", "No data yet",
-                period="Monday, 23 November 2026", missing=True),
+                period="Monday, 23 November 2026", kind="none"),
             Bar("Tue 24", "", Decimal("3.2"), "Tuesday: 3.20 kWh.", "3.20 kWh",
                 period="Tuesday, 24 November 2026")]
     chart.set_bars("Electricity usage chart", bars, "Highest bar: 3.20 kWh", "Last 8 days.",

@@ -68,7 +68,7 @@ class InsightsPanel(QFrame):
     def _render_cheapest(self) -> None:
         hours = int(self.hours.value)
         self.hours.set_texts({k: ngettext("%(n)d hour", "%(n)d hours", int(k)) % {"n": int(k)}
-                              for k in RUN_HOURS})
+                              for k in RUN_HOURS}, group=_("How long it runs"))
         self.cheapest_heading.setText(_("Cheapest time to run something in the next 24 "
                                         "hours:"))
         model = self.ctx.model

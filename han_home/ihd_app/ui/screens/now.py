@@ -87,6 +87,9 @@ class FigureCard(TapCard):
         self.figure = label("figure")
         self.lines = [label() for _ in range(lines)]
         self.source = label("source")
+        # the figure is labelled by its title: a screen reader on "£2.14" hears "Today so
+        # far" with it ("labelled by" / "label for" over AT-SPI)
+        self.title.setBuddy(self.figure)
         for widget in (self.title, self.figure, *self.lines, self.source):
             self.column.addWidget(widget)
         self.column.addStretch(1)
