@@ -3,6 +3,7 @@
   han-headend --pki DIR --as supplier-hes --gateway 127.0.0.1:8443 --meter EUI64 read-clock
   ... --as network-operator ... set-clock [--time 2026-12-01T09:00:00Z]
   ... tariff --from 2026-12-01T00:00:00Z --standing 0.61 --rate 0.15 --rate 0.32
+            [--block 100 --block 300 --block-rate 0.18,0.21 --block-rate 0.36,0.40]
   ... top-up --amount 20.00 [--id N]            (sealed to the meter's own key)
   ... message --text "Your tariff changes on 1 December" [--id N]
   ... emergency-credit --limit 10.00 --threshold 1.00
@@ -86,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--standing", required=True, help="standing charge, GBP a day")
     p.add_argument("--rate", action="append", required=True,
                    help="unit rate, GBP per kWh, once per tier (tier 1 first)")
+    p.add_argument("--block", action="append", default=[],
+                   help="a block threshold, kWh used in the month (up to 3, rising)")
+    p.add_argument("--block-rate", action="append", default=[],
+                   help="once per tier: its rates above each threshold, comma separated")
     p = sub.add_parser("top-up", help="add credit (supplier; sealed)")
     p.add_argument("--amount", required=True, help="GBP")
     p.add_argument("--id", type=int, default=None, help="the top-up's id (default: random)")
@@ -125,6 +130,27 @@ def _time(text: str, option: str) -> dt.datetime:
     return when.astimezone(dt.UTC)
 
 
+def _blocks(args: argparse.Namespace, tiers: int
+            ) -> tuple[tuple[Decimal, ...], tuple[tuple[Decimal, ...], ...]]:
+    """--block thresholds and, per tier, --block-rate: checked before anything is sent."""
+    try:
+        thresholds = tuple(Decimal(b) for b in args.block)
+    except InvalidOperation:
+        thresholds = (Decimal(-1),)
+    if len(thresholds) > payloads.MAX_BLOCK_THRESHOLDS or any(
+            t <= 0 or t * 1000 != (t * 1000).to_integral_value() for t in thresholds) or any(
+            b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)):
+        raise UsageError(_("--block must be 1 to %(n)d rising amounts of kWh, e.g. 100.") %
+                         {"n": payloads.MAX_BLOCK_THRESHOLDS})
+    rates = tuple(tuple(_money(r, "--block-rate") for r in text.split(","))
+                  for text in args.block_rate)
+    if (thresholds or rates) and (len(rates) != tiers or any(
+            len(r) != len(thresholds) for r in rates)):
+        raise UsageError(_("Give --block-rate once per tier, with one rate for each "
+                           "--block."))
+    return thresholds, rates
+
+
 def _address(text: str) -> tuple[str, int]:
     host, _sep, port = text.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
@@ -148,8 +174,10 @@ def _prepare(args: argparse.Namespace) -> Build:
         rates = tuple(_money(r, "--rate") for r in args.rate)
         if len(rates) > payloads.MAX_TIERS:
             raise UsageError(_("A tariff has at most %(n)d tiers.") % {"n": payloads.MAX_TIERS})
+        thresholds, blocks = _blocks(args, len(rates))
         change = payloads.TariffChange(_time(args.start, "--from"),
-                                       _money(args.standing, "--standing"), rates)
+                                       _money(args.standing, "--standing"), rates,
+                                       thresholds, blocks)
         return lambda author, target, meter: author.tariff(target, change)
     if c == "top-up":
         amount = _money(args.amount, "--amount")
