@@ -100,3 +100,11 @@ class Author:
 
     def debt(self, target: bytes, debt: payloads.Debt) -> bytes:
         return self.sign(target, DataObject.DEBT, Action.WRITE, debt.encode())
+
+    def crl(self, target: bytes, crl: x509.CertificateRevocationList) -> bytes:
+        """Deliver a CA's CRL to a meter (network operator); the meter checks its CA's
+        signature itself and honours it from then on."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self.sign(target, DataObject.REVOCATION_LIST, Action.WRITE,
+                         crl.public_bytes(serialization.Encoding.DER))

@@ -9,6 +9,7 @@
   ... emergency-credit --limit 10.00 --threshold 1.00
   ... use-emergency-credit
   ... debt --debt 45.20 --per-day 0.50
+  ... --as network-operator ... crl --file DIR/crl/supplier.crl.pem   (from han-pki revoke)
 
 DIR is a han-pki folder (root.pem, ca/, certs/NAME.pem, keys/NAME.key.pem); NAME's key both
 signs the command and opens the mutual TLS connection; the passphrase comes from
@@ -55,7 +56,7 @@ from han_home.shared.security.verify import check_response
 from han_home.shared.security.wan_frames import FrameError, WanStatus, deliver
 
 COMMANDS = ("read-clock", "set-clock", "tariff", "top-up", "message", "emergency-credit",
-            "use-emergency-credit", "debt")
+            "use-emergency-credit", "debt", "crl")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("debt", help="debt and its daily recovery (supplier)")
     p.add_argument("--debt", required=True, help="GBP")
     p.add_argument("--per-day", required=True, help="GBP a day")
+    p = sub.add_parser("crl", help="deliver a CA's CRL to the meter (network operator)")
+    p.add_argument("--file", type=Path, required=True, help="a CRL, PEM or DER (han-pki)")
     return parser
 
 
@@ -149,6 +152,17 @@ def _blocks(args: argparse.Namespace, tiers: int
         raise UsageError(_("Give --block-rate once per tier, with one rate for each "
                            "--block."))
     return thresholds, rates
+
+
+def _read_crl(path: Path) -> x509.CertificateRevocationList:
+    try:
+        data = path.read_bytes()
+        if data.lstrip().startswith(b"-----BEGIN"):
+            return x509.load_pem_x509_crl(data)
+        return x509.load_der_x509_crl(data)
+    except (OSError, ValueError):
+        raise UsageError(_("%(file)s is not a readable CRL (PEM or DER).")
+                         % {"file": path}) from None
 
 
 def _address(text: str) -> tuple[str, int]:
@@ -198,6 +212,9 @@ def _prepare(args: argparse.Namespace) -> Build:
         return lambda author, target, meter: author.emergency_credit(target, params)
     if c == "use-emergency-credit":
         return lambda author, target, meter: author.use_emergency_credit(target)
+    if c == "crl":
+        crl = _read_crl(args.file)
+        return lambda author, target, meter: author.crl(target, crl)
     debt = payloads.Debt(_money(args.debt, "--debt"), _money(args.per_day, "--per-day"))
     return lambda author, target, meter: author.debt(target, debt)
 

@@ -19,6 +19,8 @@ emergency credit       EMERGENCY_CREDIT, WRITE  limit (4) | threshold (4)
 use emergency credit   EMERGENCY_CREDIT,        empty
                        EXECUTE
 debt                   DEBT, WRITE              debt (4) | recovery per day (4)
+crl                    REVOCATION_LIST, WRITE   a CRL, DER (signed by its CA); the answer:
+                                                its CRL number (8) | revoked (4)
 =====================  =======================  =============================================
 """
 
@@ -242,4 +244,5 @@ COMMANDS: dict[tuple[DataObject, Action], str] = {
     (DataObject.EMERGENCY_CREDIT, Action.WRITE): "emergency-credit",
     (DataObject.EMERGENCY_CREDIT, Action.EXECUTE): "use-emergency-credit",
     (DataObject.DEBT, Action.WRITE): "debt",
+    (DataObject.REVOCATION_LIST, Action.WRITE): "crl",
 }
