@@ -1,0 +1,92 @@
+"""The sleepy gas meter through the WAN, on a ManualClock: the gateway holds the envelope,
+tells the head end HELD at once (its own word, signed by nobody), delivers it through the
+tunnel when the meter next wakes and keeps the meter's signed answer for the head end."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+
+from han_home.shared.han.clock import ManualClock
+from han_home.shared.security import envelope, payloads
+from han_home.shared.security.profiles import Role
+from han_home.shared.security.reasons import Reason
+from han_home.shared.security.wan_frames import WanStatus, fetch_result
+
+from .wan_world import eui_of, wan_world
+
+START = dt.datetime(2026, 10, 24, 12, 3, tzinfo=dt.UTC)
+
+
+async def real_until(predicate: Callable[[], bool], within_s: float = 5.0) -> None:
+    """The tunnel's frames are real asyncio I/O: let them run (the clock stays put)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while not predicate():
+        assert loop.time() < deadline, "not within the real-time limit"
+        await asyncio.sleep(0.01)
+
+
+async def test_envelopes_for_the_sleeping_gas_meter_are_held_then_answered(tmp_path):
+    clock = ManualClock(START)
+    async with wan_world(tmp_path, clock=clock) as w:
+        gsme = w.home.gsme
+        target = eui_of(gsme)
+        await clock.advance(5)
+        assert not gsme.awake
+        gsme.clock_drift_s = -300  # five minutes slow
+        command = w.authors[Role.NETWORK_OPERATOR].read_clock(target)
+        status, ticket = await w.send(target, command, via=Role.NETWORK_OPERATOR)
+        # at once, and not the meter's word: a ticket, nothing sent to the meter yet
+        assert status is WanStatus.HELD and len(ticket) == 8
+        # a second one (not allowed: a supplier setting the clock) waits behind it
+        refused = w.authors[Role.SUPPLIER].set_clock(target)
+        status, ticket2 = await w.send(target, refused)
+        assert status is WanStatus.HELD and ticket2 != ticket
+        assert w.wan.outbox.waiting(str(gsme.ieee)) == 2
+        frames = w.home.air.frames_down[str(gsme.ieee)]
+        port, ctx = w.port, w.client_ssl
+        assert await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR], ticket) == (
+            WanStatus.HELD, ticket)
+        # another head end cannot take (or learn) that answer
+        assert await fetch_result("127.0.0.1", port, ctx[Role.SUPPLIER], ticket) == (
+            WanStatus.UNKNOWN_TICKET, b"")
+        assert w.home.air.frames_down[str(gsme.ieee)] == frames  # held by the gateway
+
+        # the meter wakes at its next half-hourly push, polls, and gets the envelope
+        wake = START.replace(minute=30)
+        await clock.run_until(wake - dt.timedelta(seconds=1))
+        assert w.wan.outbox.waiting(str(gsme.ieee)) == 2  # not before it wakes
+        await clock.run_until(wake + dt.timedelta(seconds=1))
+        await real_until(lambda: w.wan.outbox.waiting(str(gsme.ieee)) == 0)
+        status, answer = await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR],
+                                            ticket)
+        assert status is WanStatus.DELIVERED
+        rsp = w.verify(answer, command)  # the gas meter's own signed answer
+        assert rsp.reason is Reason.ACCEPTED
+        assert rsp.originator == gsme.authority.signer.cert
+        # its clock as it read it when it woke (five minutes slow), not when it was asked
+        meter_time = payloads.decode_time(rsp.payload)
+        assert abs((meter_time - (wake - dt.timedelta(minutes=5))).total_seconds()) <= 2
+        status, answer = await fetch_result("127.0.0.1", port, ctx[Role.SUPPLIER], ticket2)
+        assert status is WanStatus.DELIVERED
+        assert w.verify(answer, refused).reason is Reason.ROLE_NOT_ALLOWED
+        assert gsme.clock_drift_s == -300
+        assert w.wan.delivered == 2
+        # fetched once; a ticket nobody issued is unknown
+        assert (await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR], ticket))[0] \
+            is WanStatus.UNKNOWN_TICKET
+        assert (await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR],
+                                   bytes(8)))[0] is WanStatus.UNKNOWN_TICKET
+        # the HELD body was never an envelope
+        try:
+            envelope.decode(ticket)
+        except envelope.DecodeError:
+            pass
+        else:
+            raise AssertionError("a ticket decoded as an envelope")
+        # a mains meter is still answered directly
+        cmd = w.authors[Role.SUPPLIER].read_clock(eui_of(w.home.esme))
+        status, answer = await clock.run(w.send(eui_of(w.home.esme), cmd), within=60)
+        assert status is WanStatus.DELIVERED
