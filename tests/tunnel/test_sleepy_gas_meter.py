@@ -90,3 +90,59 @@ async def test_envelopes_for_the_sleeping_gas_meter_are_held_then_answered(tmp_p
         cmd = w.authors[Role.SUPPLIER].read_clock(eui_of(w.home.esme))
         status, answer = await clock.run(w.send(eui_of(w.home.esme), cmd), within=60)
         assert status is WanStatus.DELIVERED
+
+
+def _next_push(when: dt.datetime) -> dt.datetime:
+    return dt.datetime.fromtimestamp((int(when.timestamp()) // 1800 + 1) * 1800, dt.UTC)
+
+
+async def test_han_headend_held_result_and_wait(tmp_path, monkeypatch, capsys):
+    """han-headend signs by the wall clock: the home's ManualClock starts a little before
+    it, so the meter's next wake falls inside the commands' validity window."""
+    import re
+
+    from han_home.shared.security.headend_cli import main
+    from han_home.shared.sim.demo_pki import demo_pki, export
+
+    from .test_headend_cli import PASS, _args
+
+    monkeypatch.setenv("HAN_PKI_PASSPHRASE", PASS)
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    pki_dir = export(demo_pki(), tmp_path / "pki", PASS.encode())
+    clock = ManualClock(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=4))
+    async with wan_world(tmp_path / "w", clock=clock) as w:
+        gsme = w.home.gsme
+        eui = str(gsme.ieee)
+        await clock.advance(5)
+
+        def headend(*command: str) -> list[str]:
+            return _args(pki_dir, "network-operator", w.port, gsme.ieee, *command)
+
+        code = await asyncio.to_thread(main, headend("read-clock"))
+        out = capsys.readouterr().out
+        assert code == 3 and "Held by the gateway until the meter next wakes" in out
+        ticket = re.search(r"Ticket ([0-9a-f]{16})", out).group(1)
+        code = await asyncio.to_thread(main, headend("result", ticket))
+        assert code == 3 and "Held by the gateway" in capsys.readouterr().out
+
+        await clock.run_until(_next_push(clock.now()) + dt.timedelta(seconds=1))
+        await real_until(lambda: w.wan.outbox.waiting(eui) == 0)
+        code = await asyncio.to_thread(main, headend("result", ticket))
+        assert code == 0
+        assert "Accepted: the meter applied read-clock" in capsys.readouterr().out
+        code = await asyncio.to_thread(main, headend("result", ticket))  # asked already
+        assert code == 2 and "No command held with ticket" in capsys.readouterr().err
+
+        # --wait: the command line waits while the meter sleeps, and prints its answer
+        waiting = asyncio.ensure_future(asyncio.to_thread(
+            main, headend("--wait", "--timeout", "20", "--valid", "90", "read-clock")))
+        await real_until(lambda: w.wan.outbox.waiting(eui) == 1)
+        await clock.run_until(_next_push(clock.now()) + dt.timedelta(seconds=1))
+        assert await asyncio.wait_for(waiting, 20) == 0
+        out = capsys.readouterr().out
+        assert "Meter " in out and "clock" in out and "Held" not in out
+        code = await asyncio.to_thread(main, headend("result", "12ab"))
+        assert code == 2 and "is not a ticket" in capsys.readouterr().err
+        code = await asyncio.to_thread(main, headend("--valid", "0", "read-clock"))
+        assert code == 2 and "--valid must be" in capsys.readouterr().err
