@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from han_home.shared.han.se_clusters import Price
 from han_home.shared.han.zcl_ids import PRICE_CLUSTER
@@ -119,3 +121,19 @@ async def test_block_prices_apply_from_their_start_on_meter_and_display(tmp_path
         # and the meter bills the same way: one kWh across the low threshold
         cost = esme.tariff.block_cost(start, Decimal(2), low - 1)
         assert cost == tier_rates[0] + tier_rates[1]
+
+
+# a plausible head (time, standing charge, 1..3 tiers) and any tail: the block layouts
+_PAYLOADS = st.one_of(st.binary(max_size=120), st.builds(
+    lambda head, tiers, tail: head + bytes([tiers]) + tail,
+    st.binary(min_size=8, max_size=8), st.integers(1, 3), st.binary(max_size=64)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PAYLOADS)
+def test_any_tariff_payload_either_decodes_or_raises_payload_error(data):
+    try:
+        change = payloads.TariffChange.decode(data)
+    except payloads.PayloadError:
+        return
+    assert payloads.TariffChange.decode(change.encode()) == change
