@@ -329,10 +329,10 @@ class _Esme(ProfileLog, VirtualDevice):
             t = seg_end
 
     def _cost(self, units: int, hh_start: int, from_ts: int | None = None) -> Decimal:
-        block_cost = getattr(self.tariff, "block_cost", None)  # a signed block tariff
-        if block_cost is not None:
+        blocks_at = getattr(self.tariff, "blocks_at", None)  # a signed block tariff
+        if blocks_at is not None and blocks_at(_dt(hh_start)):
             month = self.month_kwh(hh_start if from_ts is None else from_ts)
-            cost = block_cost(_dt(hh_start), self._kwh(units), month)
+            cost = self.tariff.block_cost(_dt(hh_start), self._kwh(units), month)
             if cost is not None:
                 return cost * self.meter_rate_factor
         _tier, _label, rate = self.tariff.tier_and_rate(_dt(hh_start))
