@@ -45,6 +45,16 @@ async def test_envelopes_for_the_sleeping_gas_meter_are_held_then_answered(tmp_p
         status, ticket2 = await w.send(target, refused)
         assert status is WanStatus.HELD and ticket2 != ticket
         assert w.wan.outbox.waiting(str(gsme.ieee)) == 2
+        # no pile-up for a sleeping meter: the gateway holds at most MAX_HELD for it
+        from han_home.shared.han.sleepy_outbox import MAX_HELD
+
+        more = []
+        for _ in range(MAX_HELD - 2):
+            status, body = await w.send(target, w.authors[Role.SUPPLIER].read_clock(target))
+            assert status is WanStatus.HELD
+            more.append(body)
+        status, body = await w.send(target, w.authors[Role.SUPPLIER].read_clock(target))
+        assert (status, body) == (WanStatus.HELD_FULL, b"")
         frames = w.home.air.frames_down[str(gsme.ieee)]
         port, ctx = w.port, w.client_ssl
         assert await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR], ticket) == (
@@ -57,7 +67,7 @@ async def test_envelopes_for_the_sleeping_gas_meter_are_held_then_answered(tmp_p
         # the meter wakes at its next half-hourly push, polls, and gets the envelope
         wake = START.replace(minute=30)
         await clock.run_until(wake - dt.timedelta(seconds=1))
-        assert w.wan.outbox.waiting(str(gsme.ieee)) == 2  # not before it wakes
+        assert w.wan.outbox.waiting(str(gsme.ieee)) == MAX_HELD  # not before it wakes
         await clock.run_until(wake + dt.timedelta(seconds=1))
         await real_until(lambda: w.wan.outbox.waiting(str(gsme.ieee)) == 0)
         status, answer = await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR],
@@ -73,7 +83,10 @@ async def test_envelopes_for_the_sleeping_gas_meter_are_held_then_answered(tmp_p
         assert status is WanStatus.DELIVERED
         assert w.verify(answer, refused).reason is Reason.ROLE_NOT_ALLOWED
         assert gsme.clock_drift_s == -300
-        assert w.wan.delivered == 2
+        assert w.wan.delivered == MAX_HELD  # all of them in that one wake, in order
+        for held in more:
+            status, answer = await fetch_result("127.0.0.1", port, ctx[Role.SUPPLIER], held)
+            assert status is WanStatus.DELIVERED
         # fetched once; a ticket nobody issued is unknown
         assert (await fetch_result("127.0.0.1", port, ctx[Role.NETWORK_OPERATOR], ticket))[0] \
             is WanStatus.UNKNOWN_TICKET

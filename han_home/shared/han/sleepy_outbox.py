@@ -31,6 +31,7 @@ from han_home.shared.han.zcl_ids import METERING_CLUSTER
 
 LOGGER = logging.getLogger(__name__)
 HOLD_S = 24 * 3600  # a day: far beyond any envelope's validity window
+MAX_HELD = 16  # per meter: what one wake can take; more is refused, never piled up
 
 
 @dataclass
@@ -63,9 +64,12 @@ class SleepyOutbox:
         return bool(desc is not None and desc.is_end_device
                     and not desc.is_receiver_on_when_idle)
 
-    def hold(self, eui: str, envelope: bytes, owner: bytes) -> bytes:
-        """Keep ``envelope`` for ``eui``'s next wake; its ticket."""
+    def hold(self, eui: str, envelope: bytes, owner: bytes) -> bytes | None:
+        """Keep ``envelope`` for ``eui``'s next wake; its ticket (None: too many wait)."""
         self._expire()
+        if len(self._queues.get(eui, ())) >= MAX_HELD:
+            LOGGER.info("envelope for sleepy %s refused: %d already wait", eui, MAX_HELD)
+            return None
         self._listen(eui)
         ticket = secrets.token_bytes(8)
         held = _Held(ticket, eui, envelope, owner, self.gateway.now())

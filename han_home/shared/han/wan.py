@@ -117,7 +117,8 @@ class WanEndpoint:
     async def _route(self, target: bytes, body: bytes, owner: bytes = b"") -> bytes:
         eui = format_eui64(target).lower()
         if self.outbox.is_sleepy(eui):  # asleep: held for its next wake, told so at once
-            return reply(WanStatus.HELD, self.outbox.hold(eui, body, owner))
+            ticket = self.outbox.hold(eui, body, owner)
+            return reply(WanStatus.HELD, ticket) if ticket else reply(WanStatus.HELD_FULL)
         try:
             answer = await self.tunnel.transfer(eui, body)
         except TunnelError as exc:

@@ -42,6 +42,7 @@ class WanStatus(enum.IntEnum):
     BAD_FRAME = 4  # not a WAN frame
     HELD = 5  # for a sleepy meter's next wake; the body is the ticket (not a meter answer)
     UNKNOWN_TICKET = 6  # no held envelope of this head end with that ticket
+    HELD_FULL = 7  # the gateway already holds all it will for that sleepy meter
 
 
 class FrameError(Exception):
