@@ -27,6 +27,7 @@ DIAGNOSTICS            r=SNMT   w=       x=NT
 SUPPLY_SWITCH          r=SNTOA  w=       x=S
 SECURITY_CREDENTIALS   r=NT     w=N      x=
 EMERGENCY_CREDIT       r=STOA   w=S      x=SO
+REVOCATION_LIST        r=NT     w=N      x=
 """
 LETTER = {"S": Role.SUPPLIER, "N": Role.NETWORK_OPERATOR, "M": Role.MANUFACTURER,
           "T": Role.TECHNICIAN, "O": Role.OCCUPIER, "A": Role.APPLIANCE}

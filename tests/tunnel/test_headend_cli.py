@@ -48,6 +48,14 @@ async def test_top_up_and_a_refused_clock_change(pki_dir, tmp_path, capsys):
         assert "Accepted: the meter applied top-up" in out.out
         esme.advance()
         assert esme.account.credit_gbp > credit + Decimal("15")
+        code = await asyncio.to_thread(main, _args(
+            pki_dir, "supplier-hes", w.port, esme.ieee, "tariff", "--from",
+            "2030-01-01T00:00:00Z", "--standing", "0.5", "--rate", "0.1", "--rate", "0.3",
+            "--block", "150", "--block-rate", "0.2", "--block-rate", "0.45"))
+        blocks = capsys.readouterr()
+        assert code == 0 and "Accepted: the meter applied tariff" in blocks.out
+        assert esme.tariff.thresholds_kwh == (Decimal(150),)
+        assert esme.tariff.block_rates(2) == (Decimal("0.3"), Decimal("0.45"))
         esme.clock_drift_s = 600
         code = await asyncio.to_thread(main, _args(pki_dir, "supplier-hes", w.port, esme.ieee,
                                                    "set-clock"))
@@ -58,7 +66,19 @@ async def test_top_up_and_a_refused_clock_change(pki_dir, tmp_path, capsys):
                                                    esme.ieee, "set-clock"))
         fixed = capsys.readouterr()
         assert code == 0 and abs(esme.clock_drift_s) < 5
-        for o in (out, refused, fixed):
+        # the network operator delivers a CRL han-pki would publish (PEM)
+        from cryptography.hazmat.primitives import serialization
+
+        from .test_revocation import revoking, second_supplier_signer
+
+        crl = revoking(second_supplier_signer(), 4, dt.datetime.now(dt.UTC))
+        crl_file = tmp_path / "supplier.crl.pem"
+        crl_file.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
+        code = await asyncio.to_thread(main, _args(pki_dir, "network-operator", w.port,
+                                                   esme.ieee, "crl", "--file", str(crl_file)))
+        pushed = capsys.readouterr()
+        assert code == 0 and "Accepted: the meter applied crl" in pushed.out
+        for o in (out, refused, fixed, pushed):
             _clean(o.out + o.err, pki_dir)
 
 
@@ -67,6 +87,11 @@ async def test_top_up_and_a_refused_clock_change(pki_dir, tmp_path, capsys):
     (["tariff", "--from", "tomorrow", "--standing", "0.5", "--rate", "0.2"],
      "--from must be a UTC time"),
     (["message", "--text", "x" * 300], "--text must be 1 to 254 bytes"),
+    (["tariff", "--from", "2026-12-01T00:00:00Z", "--standing", "0.5", "--rate", "0.2",
+      "--block", "100", "--block", "50", "--block-rate", "0.3,0.4"], "--block must be"),
+    (["tariff", "--from", "2026-12-01T00:00:00Z", "--standing", "0.5", "--rate", "0.2",
+      "--rate", "0.1", "--block", "100", "--block-rate", "0.3"], "--block-rate once per tier"),
+    (["crl", "--file", "/nonexistent/supplier.crl.pem"], "is not a readable CRL"),
 ])
 def test_bad_input_exits_2_with_one_line(pki_dir, capsys, command, needle):
     code = main(_args(pki_dir, "supplier-hes", 1, "00:1B:C5:0C:60:00:10:01", *command))

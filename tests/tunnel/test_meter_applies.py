@@ -118,3 +118,40 @@ def test_the_gas_meter_sets_its_clock_but_has_no_credit(home, authors, clock):
     cmd = sup.top_up(eui(home.gsme), home.gsme.authority.signer.cert,
                      payloads.TopUp(1, Decimal("5")))
     assert answer(home.gsme, cmd, clock).reason is Reason.NOT_APPLIED
+
+
+def test_block_prices_the_meter_spends_credit_at_each_units_block(home, authors, clock):
+    """From the start, each kWh costs its tier's rate in the block the month's use has
+    reached; a threshold crossed inside the hour splits it (ground truth: the register)."""
+    import asyncio
+
+    from han_home.shared.sim import load
+
+    esme = home.esme
+    now = clock.now()
+    month = dt.datetime.fromtimestamp(
+        load.local_midnight_ts(now.astimezone(load.LONDON).date().replace(day=1)), dt.UTC)
+    used = esme.register_at(now) - esme.register_at(month)
+    hour = esme.register_at(now + dt.timedelta(hours=1)) - esme.register_at(now)
+    threshold = (used + hour / 2).quantize(Decimal("0.001"))  # crossed in the coming hour
+    rates = (Decimal("0.10"), Decimal("0.20"))
+    change = payloads.TariffChange(now, Decimal("0.5"), rates, (threshold,),
+                                   ((Decimal("0.50"),), (Decimal("0.90"),)))
+    assert answer(esme, authors[Role.SUPPLIER].tariff(eui(esme), change), clock).reason \
+        is Reason.ACCEPTED
+    esme.advance()
+    before = esme.account.credit_gbp
+    asyncio.run(clock.advance(3600))
+    esme.advance()
+    expected = Decimal(0)
+    for k in range(2):
+        t0, t1 = now + dt.timedelta(minutes=30 * k), now + dt.timedelta(minutes=30 * (k + 1))
+        tier, _label, _rate = esme.tariff.tier_and_rate(t0)
+        low, high = {1: (Decimal("0.10"), Decimal("0.50")),
+                     2: (Decimal("0.20"), Decimal("0.90"))}[tier]
+        a, b = esme.register_at(t0) - esme.register_at(month), esme.register_at(t1) - (
+            esme.register_at(month))
+        below = max(Decimal(0), min(b, threshold) - a)
+        expected += below * low + (b - a - below) * high
+    assert abs((before - esme.account.credit_gbp) - expected) < Decimal("0.000001")
+    assert expected > hour * Decimal("0.10")  # the upper block was reached

@@ -59,12 +59,16 @@ def client_context(folder: Path, signer: Signer, name: str) -> Any:
 
 
 @asynccontextmanager
-async def wan_world(folder: Path, speed: float = 60, start: dt.datetime = START):
+async def wan_world(folder: Path, speed: float = 60, start: dt.datetime = START,
+                    clock: Any = None):
+    """``clock``: a ManualClock for the virtual home (time moves only when the test says)."""
     world = demo_pki()
-    gateway = build_gateway(RadioOptions(sim_seed=7, sim_start=start, sim_speed=speed))
+    gateway = build_gateway(RadioOptions(sim_seed=7, sim_start=start, sim_speed=speed,
+                                         sim_clock=clock))
     await gateway.start()
     try:
-        assert await gateway.commission_expected()
+        commissioned = gateway.commission_expected()
+        assert await (clock.run(commissioned, within=600) if clock else commissioned)
         coordinator = bytes(reversed(gateway.app.state.node_info.ieee.serialize()))
         gw = world.device(coordinator, DeviceType.GATEWAY, "Gateway")
         chain, key, anchors = tls.write_identity(folder / "gateway", "gateway", gw.cert,

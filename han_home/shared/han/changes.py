@@ -19,7 +19,14 @@ from decimal import Decimal
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from han_home.shared.energy.tariff import FlatTariff, RateBand, TariffSchedule, TimeOfUseTariff
+from han_home.shared.energy.tariff import (
+    BlockTariff,
+    FlatTariff,
+    RateBand,
+    TariffSchedule,
+    TimeOfUseTariff,
+)
+from han_home.shared.energy.tou_blocks import TimeOfUseBlockTariff
 from han_home.shared.han.client import ChangeEvent
 from han_home.shared.security import chain, envelope, payloads
 from han_home.shared.security.acl import Action, DataObject
@@ -107,15 +114,25 @@ def apply_tariff(schedule: TariffSchedule, change: payloads.TariffChange) -> boo
         current = schedule.tariff_at(change.start)
     except (LookupError, ValueError):
         return False
-    if isinstance(current, TimeOfUseTariff):
+    if isinstance(current, TimeOfUseTariff | TimeOfUseBlockTariff):
         bands = current.bands
         if any(b.tier is None or not 1 <= b.tier <= len(change.rates_gbp) for b in bands):
             return False
-        new: TimeOfUseTariff | FlatTariff = TimeOfUseTariff(
-            [RateBand(b.start, change.rates_gbp[b.tier - 1], b.name, b.tier)  # type: ignore[operator]
-             for b in bands], change.standing_charge_gbp)
-    elif isinstance(current, FlatTariff) and len(change.rates_gbp) == 1:
-        new = FlatTariff(change.rates_gbp[0], change.standing_charge_gbp)
+        new: TimeOfUseTariff | TimeOfUseBlockTariff | FlatTariff | BlockTariff
+        if change.block_thresholds_kwh:  # each unit at its tier's rate for its block
+            tiers = range(1, len(change.rates_gbp) + 1)
+            new = TimeOfUseBlockTariff(
+                [RateBand(b.start, change.rates_gbp[b.tier - 1], b.name, b.tier)  # type: ignore[operator]
+                 for b in bands], change.block_thresholds_kwh,
+                {t: change.tier_block_rates(t) for t in tiers}, change.standing_charge_gbp)
+        else:
+            new = TimeOfUseTariff(
+                [RateBand(b.start, change.rates_gbp[b.tier - 1], b.name, b.tier)  # type: ignore[operator]
+                 for b in bands], change.standing_charge_gbp)
+    elif isinstance(current, FlatTariff | BlockTariff) and len(change.rates_gbp) == 1:
+        new = (BlockTariff(change.block_thresholds_kwh, change.tier_block_rates(1),
+                           change.standing_charge_gbp) if change.block_thresholds_kwh
+               else FlatTariff(change.rates_gbp[0], change.standing_charge_gbp))
     else:
         return False
     schedule.add(change.start, new)

@@ -69,7 +69,13 @@ class Price(smartenergy.Price):
         no_tier_block2_price: Final = ZCLAttributeDef(id=0x0401, type=t.uint32_t)
         no_tier_block3_price: Final = ZCLAttributeDef(id=0x0402, type=t.uint32_t)
         tier1_block1_price: Final = ZCLAttributeDef(id=0x0410, type=t.uint32_t)
+        tier1_block2_price: Final = ZCLAttributeDef(id=0x0411, type=t.uint32_t)
+        tier1_block3_price: Final = ZCLAttributeDef(id=0x0412, type=t.uint32_t)
+        tier1_block4_price: Final = ZCLAttributeDef(id=0x0413, type=t.uint32_t)
         tier2_block1_price: Final = ZCLAttributeDef(id=0x0420, type=t.uint32_t)
+        tier2_block2_price: Final = ZCLAttributeDef(id=0x0421, type=t.uint32_t)
+        tier2_block3_price: Final = ZCLAttributeDef(id=0x0422, type=t.uint32_t)
+        tier2_block4_price: Final = ZCLAttributeDef(id=0x0423, type=t.uint32_t)
         tier3_block1_price: Final = ZCLAttributeDef(id=0x0430, type=t.uint32_t)
         tier4_block1_price: Final = ZCLAttributeDef(id=0x0440, type=t.uint32_t)
         tariff_label: Final = ZCLAttributeDef(id=0x0610, type=Utf8CharacterString)
@@ -99,6 +105,19 @@ class Price(smartenergy.Price):
                 "start_time": t.UTCTime,
                 "duration_in_minutes": t.uint16_t,
                 "price": t.uint32_t,
+            },
+        )
+        # SE 1.1 D.4.2.4.2: a block period begins (its thresholds: the Price attributes)
+        publish_block_period: Final = ZCLCommandDef(
+            id=0x01,
+            schema={
+                "provider_id": t.uint32_t,
+                "issuer_event_id": t.uint32_t,
+                "block_period_start_time": t.UTCTime,
+                "block_period_duration_in_minutes": t.uint24_t,
+                # high nibble: tiers in use; low nibble: block thresholds in use
+                "num_price_tiers_and_num_block_thresholds": t.uint8_t,
+                "block_period_control": t.bitmap8,
             },
         )
 

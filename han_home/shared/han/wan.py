@@ -9,7 +9,9 @@ sign one (its own certificate is a device's, which no ACL cell allows to command
 
 Each connection carries WAN frames (``security/wan_frames.py``): the envelope is routed
 unchanged to the target meter through ``TunnelClient`` and the meter's signed response is
-relayed back unchanged.
+relayed back unchanged. An envelope for a sleepy meter is held for its next wake
+(``sleepy_outbox.py``): the head end is told HELD at once with a ticket and fetches the
+meter's signed answer later with it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from han_home.shared.han.changes import (
     ChangeEvent,
@@ -30,11 +33,18 @@ from han_home.shared.han.changes import (
     change_notice,
     tariff_change_of,
 )
+from han_home.shared.han.sleepy_outbox import SleepyOutbox
 from han_home.shared.han.tunnel_client import TunnelClient, TunnelError
 from han_home.shared.security.chain import ChainError, RevocationLists
 from han_home.shared.security.profiles import format_eui64
 from han_home.shared.security.tls import peer_chain
-from han_home.shared.security.wan_frames import FrameError, WanStatus, read_request, reply
+from han_home.shared.security.wan_frames import (
+    OP_RESULT,
+    FrameError,
+    WanStatus,
+    read_frame,
+    reply,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +62,7 @@ class WanEndpoint:
         self.anchors, self.intermediates = list(anchors), list(intermediates)
         self.crls = crls
         self.tunnel = tunnel or TunnelClient(gateway)
+        self.outbox = SleepyOutbox(gateway, self.tunnel, on_answer=self._relayed)
         self._server: asyncio.Server | None = None
         self.delivered = 0
         self.refused_peers = 0
@@ -63,6 +74,7 @@ class WanEndpoint:
         return int(self._server.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
+        await self.outbox.stop()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -80,16 +92,20 @@ class WanEndpoint:
                 LOGGER.info("WAN peer refused: %s (%s)", exc.reason.name, exc)
                 return
             LOGGER.info("WAN peer %s (%s)", peer.leaf.subject.rfc4514_string(), peer.role)
+            owner = peer.leaf.fingerprint(hashes.SHA256())
             while True:
                 try:
-                    target, body = await read_request(reader)
+                    op, target, body = await read_frame(reader)
                 except asyncio.IncompleteReadError:
                     return  # the head end hung up
                 except FrameError as exc:
                     writer.write(reply(exc.status))
                     await writer.drain()
                     return  # the rest of an oversized frame is not read: close
-                writer.write(await self._route(target, body))
+                if op == OP_RESULT:
+                    writer.write(self._result(target, owner))
+                else:
+                    writer.write(await self._route(target, body, owner))
                 await writer.drain()
         except (ConnectionError, ssl.SSLError) as exc:
             LOGGER.info("WAN connection ended: %s", exc)
@@ -98,15 +114,29 @@ class WanEndpoint:
             with contextlib.suppress(ConnectionError, ssl.SSLError, OSError):
                 await writer.wait_closed()
 
-    async def _route(self, target: bytes, body: bytes) -> bytes:
+    async def _route(self, target: bytes, body: bytes, owner: bytes = b"") -> bytes:
         eui = format_eui64(target).lower()
+        if self.outbox.is_sleepy(eui):  # asleep: held for its next wake, told so at once
+            ticket = self.outbox.hold(eui, body, owner)
+            return reply(WanStatus.HELD, ticket) if ticket else reply(WanStatus.HELD_FULL)
         try:
             answer = await self.tunnel.transfer(eui, body)
         except TunnelError as exc:
             LOGGER.info("WAN envelope for %s not delivered: %s", eui, exc)
             return reply(WanStatus.NO_ANSWER if exc.no_answer else WanStatus.UNKNOWN_DEVICE)
+        self._relayed(body, answer)
+        return reply(WanStatus.DELIVERED, answer)
+
+    def _relayed(self, command: bytes, answer: bytes) -> None:
         self.delivered += 1
-        self._notice(body, answer)
+        self._notice(command, answer)
+
+    def _result(self, ticket: bytes, owner: bytes) -> bytes:
+        known, answer = self.outbox.result(ticket, owner)
+        if not known:
+            return reply(WanStatus.UNKNOWN_TICKET)
+        if answer is None:
+            return reply(WanStatus.HELD, ticket)
         return reply(WanStatus.DELIVERED, answer)
 
     def _notice(self, command: bytes, answer: bytes) -> None:

@@ -43,6 +43,7 @@ class DataObject(enum.IntEnum):
     SUPPLY_SWITCH = 12  # contactor / valve
     SECURITY_CREDENTIALS = 13  # trust anchors, keys, certificates
     EMERGENCY_CREDIT = 14  # its parameters (limit, threshold) and taking it
+    REVOCATION_LIST = 15  # the CRLs a device honours (public, signed by their CA)
 
 
 class Action(enum.IntEnum):
@@ -92,6 +93,9 @@ ACL: Mapping[DataObject, Mapping[Action, frozenset[Role]]] = {
         Action.WRITE: _r(SUP),
         Action.EXECUTE: _r(SUP, OCC),
     },
+    # A CRL is public and signed by its CA (the device checks that signature too), so it
+    # is not sealed; only the network operator, who runs the HAN's trust, delivers one.
+    DataObject.REVOCATION_LIST: {Action.READ: _r(NET, TEC), Action.WRITE: _r(NET)},
 }
 
 SENSITIVE: frozenset[DataObject] = frozenset(
@@ -113,6 +117,7 @@ INTENT: Mapping[DataObject, str] = {
     DataObject.SUPPLY_SWITCH: "only the supplier operates the switch; the home sees its state",
     DataObject.SECURITY_CREDENTIALS: "only the network operator replaces anchors (sealed)",
     DataObject.EMERGENCY_CREDIT: "the supplier sets it; the occupier (or supplier) takes it",
+    DataObject.REVOCATION_LIST: "the network operator delivers CRLs; each is its CA's",
 }
 
 

@@ -51,8 +51,9 @@ class CounterFile:
 
 class Author:
     def __init__(self, signer: Signer, clock: Callable[[], dt.datetime] = _utcnow,
-                 counters: CounterFile | None = None) -> None:
+                 counters: CounterFile | None = None, window: dt.timedelta = WINDOW) -> None:
         self.signer = signer
+        self.window = window  # longer for a sleeping meter, which may wake 30 min later
         self.clock = clock
         self.counters = counters or CounterFile(None)
 
@@ -64,8 +65,9 @@ class Author:
 
     def sign(self, target: bytes, data_object: DataObject, action: Action,
              payload: bytes | None, *, seal_to: x509.Certificate | None = None,
-             window: dt.timedelta = WINDOW, not_before: dt.datetime | None = None) -> bytes:
+             window: dt.timedelta | None = None, not_before: dt.datetime | None = None) -> bytes:
         now = self.clock()
+        window = window or self.window
         start = not_before or now - dt.timedelta(minutes=5)  # a little clock skew
         return envelope.command(self.signer, target, data_object, action, payload,
                                 self.next_counter(), start, max(start, now) + window,
@@ -100,3 +102,11 @@ class Author:
 
     def debt(self, target: bytes, debt: payloads.Debt) -> bytes:
         return self.sign(target, DataObject.DEBT, Action.WRITE, debt.encode())
+
+    def crl(self, target: bytes, crl: x509.CertificateRevocationList) -> bytes:
+        """Deliver a CA's CRL to a meter (network operator); the meter checks its CA's
+        signature itself and honours it from then on."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self.sign(target, DataObject.REVOCATION_LIST, Action.WRITE,
+                         crl.public_bytes(serialization.Encoding.DER))

@@ -10,12 +10,17 @@ read clock             METER_CLOCK, READ        empty; the response carries the 
 set clock              METER_CLOCK, WRITE       time (4): the correct time now
 publish tariff         TARIFF, WRITE            from (4) | standing charge per day (4) |
                                                 tiers (1) | rate per kWh, per tier (4 each)
+                                                [| block thresholds k (1, 1..3) |
+                                                threshold, Wh (4 each) | per tier, the
+                                                rates of blocks 2..k+1 (4 each)]
 top up                 TOP_UP, EXECUTE          top-up id (8) | amount (4); sealed
 supplier message       SUPPLIER_MESSAGES, WRITE message id (4) | UTF-8 text (1..254)
 emergency credit       EMERGENCY_CREDIT, WRITE  limit (4) | threshold (4)
 use emergency credit   EMERGENCY_CREDIT,        empty
                        EXECUTE
 debt                   DEBT, WRITE              debt (4) | recovery per day (4)
+crl                    REVOCATION_LIST, WRITE   a CRL, DER (signed by its CA); the answer:
+                                                its CRL number (8) | revoked (4)
 =====================  =======================  =============================================
 """
 
@@ -32,6 +37,7 @@ EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 MONEY_DIGITS = 5
 MAX_MONEY = Decimal(0xFFFFFFFF) / 10**MONEY_DIGITS  # GBP 42,949.67295
 MAX_TIERS = 8
+MAX_BLOCK_THRESHOLDS = 3  # the Price cluster's Block1..3Threshold attributes the meters serve
 
 
 class PayloadError(Exception):
@@ -80,28 +86,82 @@ def decode_time(data: bytes) -> dt.datetime:
 # ---- tariff ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TariffChange:
-    """New prices from ``start``: a unit rate per tier (tier 1 first), a daily charge."""
+    """New prices from ``start``: a unit rate per tier (tier 1 first), a daily charge, and
+    optionally block prices (seed: "time-of-use and block prices"; SE's TierNBlockMPrice).
+
+    With block thresholds (kWh used so far in the billing month, the calendar month in
+    local time), ``rates_gbp[t]`` is tier t+1's block-1 rate and ``block_rates_gbp[t]`` its
+    rates above each threshold in turn; without, every unit of a tier costs its rate."""
 
     start: dt.datetime
     standing_charge_gbp: Decimal
     rates_gbp: tuple[Decimal, ...]
+    block_thresholds_kwh: tuple[Decimal, ...] = ()
+    block_rates_gbp: tuple[tuple[Decimal, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        thresholds = self.block_thresholds_kwh
+        if len(thresholds) > MAX_BLOCK_THRESHOLDS:
+            raise ValueError(f"a tariff has at most {MAX_BLOCK_THRESHOLDS} block thresholds")
+        if any(b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)) or (
+                thresholds and thresholds[0] <= 0):
+            raise ValueError("block thresholds are positive and increasing")
+        if thresholds and (len(self.block_rates_gbp) != len(self.rates_gbp) or any(
+                len(r) != len(thresholds) for r in self.block_rates_gbp)):
+            raise ValueError("each tier needs a rate for every block above the first")
+        if not thresholds and self.block_rates_gbp:
+            raise ValueError("block rates need block thresholds")
+
+    def tier_block_rates(self, tier: int) -> tuple[Decimal, ...]:
+        """Tier ``tier``'s rate in each block, block 1 first."""
+        rest = self.block_rates_gbp[tier - 1] if self.block_thresholds_kwh else ()
+        return (self.rates_gbp[tier - 1], *rest)
 
     def encode(self) -> bytes:
         if not 1 <= len(self.rates_gbp) <= MAX_TIERS:
             raise ValueError(f"a tariff has 1 to {MAX_TIERS} tiers")
-        return (struct.pack(">IIB", utctime(self.start), money_raw(self.standing_charge_gbp),
+        data = (struct.pack(">IIB", utctime(self.start), money_raw(self.standing_charge_gbp),
                             len(self.rates_gbp))
                 + b"".join(struct.pack(">I", money_raw(r)) for r in self.rates_gbp))
+        if self.block_thresholds_kwh:
+            data += bytes([len(self.block_thresholds_kwh)]) + b"".join(
+                struct.pack(">I", _wh_raw(k)) for k in self.block_thresholds_kwh)
+            data += b"".join(struct.pack(">I", money_raw(r))
+                             for rates in self.block_rates_gbp for r in rates)
+        return data
 
     @classmethod
     def decode(cls, data: bytes) -> TariffChange:
         if len(data) < 9:
             raise PayloadError("a tariff payload is at least 9 octets")
         start, standing, tiers = struct.unpack_from(">IIB", data)
-        if not 1 <= tiers <= MAX_TIERS or len(data) != 9 + 4 * tiers:
+        if not 1 <= tiers <= MAX_TIERS or len(data) < 9 + 4 * tiers:
             raise PayloadError("the tariff's tiers do not match its length")
         rates = struct.unpack_from(f">{tiers}I", data, 9)
-        return cls(from_utctime(start), money(standing), tuple(money(r) for r in rates))
+        at = 9 + 4 * tiers
+        thresholds: tuple[Decimal, ...] = ()
+        blocks: tuple[tuple[Decimal, ...], ...] = ()
+        if len(data) > at:
+            k = data[at]
+            if not 1 <= k <= MAX_BLOCK_THRESHOLDS or len(data) != at + 1 + 4 * k + 4 * k * tiers:
+                raise PayloadError("the tariff's blocks do not match its length")
+            thresholds = tuple(Decimal(w) / 1000 for w in struct.unpack_from(f">{k}I", data,
+                                                                              at + 1))
+            raw = struct.unpack_from(f">{k * tiers}I", data, at + 1 + 4 * k)
+            blocks = tuple(tuple(money(r) for r in raw[t * k:(t + 1) * k])
+                           for t in range(tiers))
+        try:
+            return cls(from_utctime(start), money(standing), tuple(money(r) for r in rates),
+                       thresholds, blocks)
+        except ValueError as exc:
+            raise PayloadError(str(exc)) from None
+
+
+def _wh_raw(kwh: Decimal) -> int:
+    raw = kwh * 1000
+    if raw != raw.to_integral_value() or not 0 < raw <= 0xFFFFFFFF:
+        raise ValueError(f"{kwh} kWh is not a block threshold a meter holds (whole Wh)")
+    return int(raw)
 
 
 # ---- prepayment ------------------------------------------------------------------------
@@ -184,4 +244,5 @@ COMMANDS: dict[tuple[DataObject, Action], str] = {
     (DataObject.EMERGENCY_CREDIT, Action.WRITE): "emergency-credit",
     (DataObject.EMERGENCY_CREDIT, Action.EXECUTE): "use-emergency-credit",
     (DataObject.DEBT, Action.WRITE): "debt",
+    (DataObject.REVOCATION_LIST, Action.WRITE): "crl",
 }

@@ -17,6 +17,7 @@ does not parse) is answered NOT_APPLIED, nothing changed. Every applied change i
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import struct
@@ -66,6 +67,41 @@ class RepricedTariff:
     start: datetime
     rates_gbp: tuple[Decimal, ...]
     standing_gbp: Decimal
+    thresholds_kwh: tuple[Decimal, ...] = ()  # block prices: kWh of the billing month
+    block_rates_gbp: tuple[tuple[Decimal, ...], ...] = ()  # per tier: blocks 2..k+1
+
+    def blocks_at(self, when: datetime) -> tuple[Decimal, ...]:
+        """The block thresholds in force at ``when`` (none before the start)."""
+        return self.thresholds_kwh if when >= self.start else ()
+
+    def block_rates(self, tier: int) -> tuple[Decimal, ...]:
+        return (self.rates_gbp[tier - 1], *self.block_rates_gbp[tier - 1])
+
+    def current_rate(self, when: datetime, month_kwh: Decimal) -> Decimal:
+        """The rate of the next unit: its tier's, in the block ``month_kwh`` reached."""
+        tier, _label, rate = self.tier_and_rate(when)
+        thresholds = self.blocks_at(when)
+        if not thresholds or not 1 <= tier <= len(self.rates_gbp):
+            return rate
+        return self.block_rates(tier)[bisect.bisect_right(thresholds, month_kwh)]
+
+    def block_cost(self, when: datetime, kwh: Decimal, month_kwh: Decimal) -> Decimal | None:
+        """What ``kwh`` used from ``when`` cost when blocks are in force (split at each
+        threshold it crosses); None when they are not."""
+        tier, _label, _rate = self.tier_and_rate(when)
+        thresholds = self.blocks_at(when)
+        if not thresholds or not 1 <= tier <= len(self.rates_gbp):
+            return None
+        rates = self.block_rates(tier)
+        total, position, left = Decimal(0), month_kwh, kwh
+        i = bisect.bisect_right(thresholds, position)
+        while left > 0:
+            part = min(left, thresholds[i] - position) if i < len(thresholds) else left
+            total += part * rates[i]
+            left -= part
+            position += part
+            i += 1
+        return total
 
     def tier_and_rate(self, when: datetime) -> tuple[int, str, Decimal]:
         tier, label, rate = self.base.tier_and_rate(when)
@@ -194,20 +230,24 @@ class MeterAuthority:
             return None
         device.advance()  # what was used so far is billed at the old prices
         device.tariff = RepricedTariff(device.tariff, change.start, change.rates_gbp,
-                                       change.standing_charge_gbp)
+                                       change.standing_charge_gbp, change.block_thresholds_kwh,
+                                       change.block_rates_gbp)
         device._bill_cache = None
         delay = (change.start - device.air.clock.now()).total_seconds()
         if delay <= 0:
-            device.publish_price()
+            self._publish_if_joined()
         else:  # the Price cluster publishes the new rates at the moment they apply
             device.air.clock.call_later(delay, self._publish_if_joined)
         return ({"from": change.start, "rates_gbp": change.rates_gbp,
-                 "standing_gbp": change.standing_charge_gbp},
+                 "standing_gbp": change.standing_charge_gbp,
+                 "block_thresholds_kwh": change.block_thresholds_kwh},
                 payloads.encode_time(change.start))
 
     def _publish_if_joined(self) -> None:
         if self.device.joined:
             self.device.publish_price()
+            if self.device.tariff.blocks_at(self.device.air.clock.now()):
+                self.device.publish_block_period()
 
     def _report_credit(self) -> None:
         from han_home.shared.han.se_clusters import Prepayment
@@ -263,6 +303,30 @@ class MeterAuthority:
             return None  # not offered now: the meter decides, whoever asks
         self._report_credit()
         return {"amount_gbp": account.emergency_remaining_gbp}, None
+
+    def _crl(self, data: bytes) -> _Result:
+        """Install a CRL the network operator delivered, once its CA's signature, that CA's
+        place in the hierarchy and its number (newer than the one held) check out; from
+        then on envelopes from a certificate it lists are refused REVOKED."""
+        from cryptography import x509
+
+        from han_home.shared.security.chain import ChainError
+
+        try:
+            crl = x509.load_der_x509_crl(data)
+        except ValueError:
+            raise PayloadError("not a DER CRL") from None
+        try:
+            self.trust.accept_crl(crl)
+        except ChainError as exc:
+            log.info("CRL not installed: %s (%s)", exc.reason.name, exc)
+            return None
+        try:
+            number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        except x509.ExtensionNotFound:  # accept_crl refuses those: kept for the type
+            number = 0
+        return ({"issuer": crl.issuer.rfc4514_string(), "crl_number": number,
+                 "revoked": len(crl)}, struct.pack(">QI", number & (2**64 - 1), len(crl)))
 
     def _debt(self, data: bytes) -> _Result:
         debt = payloads.Debt.decode(data)

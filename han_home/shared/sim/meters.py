@@ -326,15 +326,26 @@ class _Esme(ProfileLog, VirtualDevice):
             hh = load.floor_half_hour(t)
             seg_end = min(hh + load.HALF_HOUR_S, t1)
             used = self.ledger.cumulative(seg_end) - self.ledger.cumulative(t)
-            account.spend(self._cost(used, hh))
+            account.spend(self._cost(used, hh, t))
             if seg_end == hh + load.HALF_HOUR_S and self.ledger.day_start_ts(seg_end) == seg_end:
                 account.spend(self.tariff.standing_charge_gbp(_dt(seg_end)))
                 account.recover(account.recovery_gbp_per_day)
             t = seg_end
 
-    def _cost(self, units: int, hh_start: int) -> Decimal:
+    def _cost(self, units: int, hh_start: int, from_ts: int | None = None) -> Decimal:
+        blocks_at = getattr(self.tariff, "blocks_at", None)  # a signed block tariff
+        if blocks_at is not None and blocks_at(_dt(hh_start)):
+            month = self.month_kwh(hh_start if from_ts is None else from_ts)
+            cost = self.tariff.block_cost(_dt(hh_start), self._kwh(units), month)
+            if cost is not None:
+                return cost * self.meter_rate_factor
         _tier, _label, rate = self.tariff.tier_and_rate(_dt(hh_start))
         return Decimal(units) * rate * self.meter_rate_factor / load.J_PER_KWH
+
+    def month_kwh(self, ts: int) -> Decimal:
+        """kWh used this local calendar month before ``ts`` (the block period)."""
+        month = load.local_midnight_ts(load.local_day_of(ts).replace(day=1))
+        return self._kwh(self.ledger.cumulative(ts) - self.ledger.cumulative(month))
 
     def _kwh(self, units: int) -> Decimal:
         return Decimal(units) / load.J_PER_KWH
@@ -552,6 +563,9 @@ class _Esme(ProfileLog, VirtualDevice):
     def publish_price(self, tsn: int | None = None) -> None:
         now = self.air.clock.now()
         tier, label, rate = self.tariff.tier_and_rate(now)
+        current = getattr(self.tariff, "current_rate", None)  # block prices in force
+        if current is not None:
+            rate = current(now, self.month_kwh(int(now.timestamp())))
         end = self.tariff.next_change(now)
         minutes = int((end - now).total_seconds() // 60) if end else 0xFFFF
         self.send_command(

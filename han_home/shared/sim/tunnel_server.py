@@ -26,7 +26,9 @@ from han_home.shared.han.se_tunnel import (
     TunnelStatus,
     fragment,
 )
+from han_home.shared.han.zcl_ids import PRICE_CLUSTER
 from han_home.shared.security.profiles import DeviceType
+from han_home.shared.sim.block_prices import block_period, block_price_attributes, zcl_time
 from han_home.shared.sim.demo_pki import DemoPki, demo_pki
 from han_home.shared.sim.meter_authority import MeterAuthority
 
@@ -67,6 +69,21 @@ class TunnelingMeter:
     def add_endpoints(self) -> None:
         super().add_endpoints()  # type: ignore[misc]
         self.endpoints[1].servers[TUNNELING_CLUSTER] = {}
+        price = self.endpoints[1].servers.get(PRICE_CLUSTER)
+        if price is not None and self.role == "electricity_meter":
+            price.update(block_price_attributes(self))
+
+    def publish_block_period(self) -> None:
+        """PublishBlockPeriod: the block period (this billing month) and its thresholds."""
+        now = self.air.clock.now()
+        start, minutes = block_period(now)
+        thresholds = self.tariff.blocks_at(now)  # type: ignore[attr-defined]
+        self.send_command(1, PRICE_CLUSTER, 0x01, payload={  # type: ignore[attr-defined]
+            "provider_id": 1, "issuer_event_id": zcl_time(now),
+            "block_period_start_time": zcl_time(start),
+            "block_period_duration_in_minutes": minutes,
+            "num_price_tiers_and_num_block_thresholds": (2 << 4) | len(thresholds),
+            "block_period_control": 0})
 
     def supported_commands(self, cluster_id: int) -> frozenset[int]:
         if cluster_id == TUNNELING_CLUSTER:
