@@ -190,7 +190,10 @@ class MainWindow(QWidget):
         for screen in list(self.screens.values()):
             screen.rescale()
         self.render_all()
-        self.nav.refresh()  # same texts, new font size: the columns may no longer fit
+        # the screen icons in the theme's colours at the text size; same texts, new font
+        # size: the row re-chooses icons + names, names or icons only
+        self.nav.set_look(settings.text_scale, self.ctx.palette.text,
+                          self.ctx.palette.accent_text)
         # the speaker in the theme's text colour, growing with the text (24 px at 100 %)
         side = round(24 * settings.text_scale)
         self.speak.setIcon(speaker_icon(self.ctx.palette.text, side))
