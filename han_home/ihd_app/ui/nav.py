@@ -40,7 +40,8 @@ class NavBar(ResponsiveGrid):
         self._labels: dict[str, str] = {}  # what each button says in words
         self._counts: dict[str, str] = {}  # the unread count shown beside an icon
         self._icon_px = ICON_PX
-        self._icons: dict[str, QIcon] = {}  # painted by set_look, in the theme's colours
+        self._colours: tuple[str, str] = ("", "")  # (off, selected) icon colours
+        self._icons: dict[str, QIcon] = {}  # painted when first shown (not at 100 % on 800)
         for key in SCREENS:
             button = QPushButton()
             button.setObjectName(f"nav-{key}")
@@ -59,8 +60,8 @@ class NavBar(ResponsiveGrid):
     def set_look(self, text_scale: float, colour: str, checked_colour: str) -> None:
         """Icons in the theme's colours at the text size (call on every settings change)."""
         self._icon_px = round(ICON_PX * text_scale)
-        self._icons = {key: screen_icon(key, colour, checked_colour, self._icon_px)
-                       for key in self.buttons}
+        self._colours = (colour, checked_colour)
+        self._icons = {}
         for button in self.buttons.values():
             button.setIconSize(QSize(self._icon_px, self._icon_px))
         self._show(self.mode)
@@ -115,7 +116,7 @@ class NavBar(ResponsiveGrid):
         return need + self._grid.spacing() * (len(self.buttons) - 1) <= width
 
     def _choose(self, width: int) -> str:
-        if not self._labels or not self._icons:
+        if not self._labels or not self._colours[0]:
             return "label"  # no texts or icons yet: nothing to measure
         return next((m for m in MODES[:-1] if self._fits(m, width)), MODES[-1])
 
@@ -125,7 +126,12 @@ class NavBar(ResponsiveGrid):
             button.setText(self._text(key, mode))
             # icons only: the name is still there on a long press / hover
             button.setToolTip(self._labels.get(key, "") if mode == "icon" else "")
-            button.setIcon(self._icons.get(key, QIcon()) if mode != "label" else QIcon())
+            button.setIcon(self._icon(key) if mode != "label" else QIcon())
+
+    def _icon(self, key: str) -> QIcon:
+        if key not in self._icons:
+            self._icons[key] = screen_icon(key, *self._colours, self._icon_px)
+        return self._icons[key]
 
     def relayout(self) -> None:
         mode = self._choose(self.width())
