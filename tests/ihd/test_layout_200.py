@@ -84,10 +84,26 @@ async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
             if problems:
                 failures[(language, utc, key)] = problems
     assert failures == {}
+    # icons only (Welsh, 200 %), still a page tab list that the keyboard works
+    nav = window.nav
+    assert nav.mode == "icon"
+    tab = QAccessible.queryAccessibleInterface(nav.buttons["settings"])
+    assert tab.role() == QAccessible.Role.PageTab
+    assert tab.text(QAccessible.Text.Name) == "Gosodiadau"
+    assert QAccessible.queryAccessibleInterface(nav).role() == QAccessible.Role.PageTabList
+    window.show_screen("settings")
+    button = nav.buttons["tariff"]
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    settle()
+    assert window.current_screen() == "tariff"
+    assert QAccessible.queryAccessibleInterface(button).state().selected
+    assert set(nav.buttons) == set(SCREENS)
 
 
-async def test_names_show_beside_the_tabs_when_they_fit(qtbot: QtBot, live: LiveHome) -> None:
-    """At 100 % the same row shows the screen names (it collapses only when it must)."""
+async def test_navigation_is_one_row_at_every_text_size(qtbot: QtBot, live: LiveHome) -> None:
+    """At 100 % the row shows the screen names (it collapses only when it must), and at
+    every step up to 200 % it stays one row with no tab cut off."""
     window, _ = await open_window(qtbot, live)
     for language in ("en", "cy"):
         window.apply_settings(window.ctx.settings.changed(language=language, text_scale=1.0))
@@ -97,22 +113,16 @@ async def test_names_show_beside_the_tabs_when_they_fit(qtbot: QtBot, live: Live
         rows = {b.y() for b in window.nav.buttons.values()}
         assert len(rows) == 1
         assert outside(window, window.nav) == []
-
-
-async def test_icon_tabs_keep_their_role_and_keyboard(qtbot: QtBot, live: LiveHome) -> None:
-    window, _ = await open_window(qtbot, live)
-    window.apply_settings(window.ctx.settings.changed(language="cy", text_scale=2.0))
-    settle()
-    nav = window.nav
-    assert nav.mode == "icon"
-    tab = QAccessible.queryAccessibleInterface(nav.buttons["tariff"])
-    assert tab.role() == QAccessible.Role.PageTab
-    assert tab.text(QAccessible.Text.Name) == "Tariff"
-    assert QAccessible.queryAccessibleInterface(nav).role() == QAccessible.Role.PageTabList
-    button = nav.buttons["settings"]
-    button.setFocus()
-    qtbot.keyClick(button, Qt.Key.Key_Space)
-    settle()
-    assert window.current_screen() == "settings"
-    assert QAccessible.queryAccessibleInterface(button).state().selected
-    assert set(nav.buttons) == set(SCREENS)
+    # each Larger text step (Settings) in both languages: one row, no tab cut off
+    failures = {}
+    for language in ("en", "cy"):
+        for scale in (1.25, 1.5, 1.75):
+            window.apply_settings(window.ctx.settings.changed(language=language,
+                                                              text_scale=scale))
+            settle()
+            rows = {b.y() for b in window.nav.buttons.values()}
+            problems = outside(window, window.nav) + (
+                [f"{len(rows)} rows"] if len(rows) > 1 else [])
+            if problems:
+                failures[(language, scale, window.nav.mode)] = problems
+    assert failures == {}
