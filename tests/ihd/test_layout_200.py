@@ -73,7 +73,7 @@ async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
                 problems.append("content wider than the screen (sideways scroll)")
             if screen.horizontalScrollBar().isVisible():
                 problems.append("a sideways scroll bar")
-            # icons only, but every tab keeps its name, and says it on a long press
+            # icons only, but every tab keeps its name, also as its tooltip
             if getattr(nav, "mode", None) != "icon":
                 problems.append("navigation not collapsed to icons")
             for name, button in nav.buttons.items():

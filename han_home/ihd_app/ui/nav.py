@@ -124,7 +124,7 @@ class NavBar(ResponsiveGrid):
         self.mode = mode
         for key, button in self.buttons.items():
             button.setText(self._text(key, mode))
-            # icons only: the name is still there on a long press / hover
+            # icons only: the name shows on hover (a mouse or stylus), and is read out
             button.setToolTip(self._labels.get(key, "") if mode == "icon" else "")
             button.setIcon(self._icon(key) if mode != "label" else QIcon())
 
