@@ -1,8 +1,11 @@
 """200 % text on the kiosk's 800x480, English and Welsh: the navigation stays one row (icons
 only, each still a named page tab that the keyboard reaches), and the Tariff and Settings
-screens keep every widget inside the window sideways with no word cut or broken."""
+screens keep every widget inside the window sideways with no word cut or broken, and
+Settings' numbers have full-size "−" and "+" buttons."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible
@@ -13,6 +16,7 @@ from han_home.ihd_app.settings import SCREENS
 from han_home.ihd_app.ui.live import LiveHome
 from han_home.ihd_app.ui.window import MainWindow
 from han_home.shared.i18n.ihd_strings import screen_title
+from han_home.shared.ui.theme import KIOSK_TARGET_PX
 from tests.ihd.conftest import open_window
 
 SCREENS_200 = ("tariff", "settings")  # the others are being redesigned (issue 15)
@@ -52,7 +56,7 @@ def outside(window: MainWindow, root: QWidget) -> list[str]:
 
 async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
         qtbot: QtBot, live: LiveHome) -> None:
-    window, _ = await open_window(qtbot, live)
+    window, saved = await open_window(qtbot, live)
     failures: dict[tuple[str, bool, str], list[str]] = {}
     # UTC shown: the header's clock is at its widest ("18:30 UTC")
     for language, utc in (("en", False), ("cy", False), ("cy", True)):
@@ -99,6 +103,22 @@ async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
     assert window.current_screen() == "tariff"
     assert QAccessible.queryAccessibleInterface(button).state().selected
     assert set(nav.buttons) == set(SCREENS)
+    # Settings' numbers: "−" and "+" are full touch targets, named after the setting
+    window.show_screen("settings")
+    settle()
+    screen = window.screens["settings"]
+    step = screen.steps[screen.budget]  # type: ignore[attr-defined]
+    for button in (step.less, step.more):
+        assert min(button.width(), button.height()) >= KIOSK_TARGET_PX
+    assert step.more.accessibleName() == "Cyllideb ddyddiol (£): mwy"
+    for box in screen.steps:  # type: ignore[attr-defined]
+        field = box.lineEdit()  # the value shows in full between the buttons
+        assert field.width() >= field.fontMetrics().horizontalAdvance(box.text()), box.text()
+    before = window.ctx.settings.budget_gbp_per_day
+    qtbot.mouseClick(step.more, Qt.MouseButton.LeftButton)
+    assert saved.saved[-1].budget_gbp_per_day == before + Decimal("0.5")
+    screen.budget.setValue(screen.budget.maximum())  # type: ignore[attr-defined]
+    assert not step.more.isEnabled() and step.less.isEnabled()
 
 
 async def test_navigation_is_one_row_at_every_text_size(qtbot: QtBot, live: LiveHome) -> None:
