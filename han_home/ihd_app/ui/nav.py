@@ -1,18 +1,31 @@
-"""Navigation: one checkable button per screen, keyboard reachable, wrapping into rows when
-the text is large or Welsh (never cut off). A screen reader gets a page tab list: "Now,
-page tab, selected" (shared.ui.roles)."""
+"""Navigation: one checkable button per screen, keyboard reachable, always one row.
+
+Each button shows its screen's icon and name while all six fit the width; when they do not
+(200 % text, or Welsh names) the row first drops the icons, then the names: icons only,
+with the name as the button's accessible name and tooltip (and the unread count beside the
+envelope). It never wraps into a second row, which at 200 % on 800x480 took a third of the
+height from the screen above. A screen reader gets a page tab list: "Now, page tab,
+selected" (shared.ui.roles), whatever the buttons show."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
 from han_home.ihd_app.settings import SCREENS
+from han_home.ihd_app.ui.nav_icons import screen_icon
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
 from han_home.shared.i18n import _, pgettext
 from han_home.shared.i18n.ihd_strings import screen_title, unread_messages
 from han_home.shared.ui import roles
+
+# What the buttons show, most first: the first mode whose six buttons fit one row is used.
+MODES = ("icon+label", "label", "icon")
+ICON_PX = 24  # at 100 % text, like the header's speaker
+ICON_GAP = 4  # Qt's gap between a push button's icon and its text
 
 
 class NavBar(ResponsiveGrid):
@@ -23,6 +36,12 @@ class NavBar(ResponsiveGrid):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, QPushButton] = {}
+        self.mode = "label"  # until the width is known
+        self._labels: dict[str, str] = {}  # what each button says in words
+        self._counts: dict[str, str] = {}  # the unread count shown beside an icon
+        self._icon_px = ICON_PX
+        self._colours: tuple[str, str] = ("", "")  # (off, selected) icon colours
+        self._icons: dict[str, QIcon] = {}  # painted when first shown (not at 100 % on 800)
         for key in SCREENS:
             button = QPushButton()
             button.setObjectName(f"nav-{key}")
@@ -38,19 +57,86 @@ class NavBar(ResponsiveGrid):
     def select(self, key: str) -> None:
         self.buttons[key].setChecked(True)
 
+    def set_look(self, text_scale: float, colour: str, checked_colour: str) -> None:
+        """Icons in the theme's colours at the text size (call on every settings change)."""
+        self._icon_px = round(ICON_PX * text_scale)
+        self._colours = (colour, checked_colour)
+        self._icons = {}
+        for button in self.buttons.values():
+            button.setIconSize(QSize(self._icon_px, self._icon_px))
+        self._show(self.mode)
+        self.refresh()
+
     def render_view(self, unread: int) -> None:
-        before = [b.text() for b in self.buttons.values()]
         self.setAccessibleName(_("Screens"))
         for key, button in self.buttons.items():
             title = screen_title(key)
             if key == "messages" and unread:
                 # TRANSLATORS: a navigation button with the number of unread messages.
-                button.setText(pgettext("nav", "%(screen)s (%(count)d)") % {
-                    "screen": title, "count": unread})
+                self._labels[key] = pgettext("nav", "%(screen)s (%(count)d)") % {
+                    "screen": title, "count": unread}
+                self._counts[key] = str(unread)
                 button.setAccessibleDescription(unread_messages(unread))
             else:
-                button.setText(title)
+                self._labels[key] = title
+                self._counts.pop(key, None)
                 button.setAccessibleDescription(_("Show this screen"))
-            button.setAccessibleName(title)
-        if before != [b.text() for b in self.buttons.values()]:
-            self.refresh()
+            button.setAccessibleName(title)  # in every mode: the name is never an icon
+        self.refresh()
+
+    # ---- one row, whatever the text size and language ------------------------------
+    def _text(self, key: str, mode: str) -> str:
+        if mode == "icon":
+            return self._counts.get(key, "")
+        return self._labels.get(key, "")
+
+    def _hint_width(self, button: QPushButton, text: str, icon: bool) -> int:
+        """The width QPushButton.sizeHint() would give with this text and icon (its own
+        sum), so the modes can be compared without setting texts back and forth."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton  # not for the first frame
+
+        button.ensurePolished()  # the style sheet's font and padding
+        metrics = button.fontMetrics()
+        width = metrics.horizontalAdvance(text) if text else 0
+        height = metrics.height()
+        if icon:
+            width += self._icon_px + ICON_GAP
+            height = max(height, self._icon_px)
+        option = QStyleOptionButton()
+        button.initStyleOption(option)
+        option.text = text
+        size = button.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, option,
+                                               QSize(width, height), button)
+        return max(size.width(), button.minimumWidth())
+
+    def _fits(self, mode: str, width: int) -> bool:
+        icon = mode != "label"
+        need = sum(self._hint_width(b, self._text(k, mode), icon)
+                   for k, b in self.buttons.items())
+        return need + self._grid.spacing() * (len(self.buttons) - 1) <= width
+
+    def _choose(self, width: int) -> str:
+        if not self._labels or not self._colours[0]:
+            return "label"  # no texts or icons yet: nothing to measure
+        return next((m for m in MODES[:-1] if self._fits(m, width)), MODES[-1])
+
+    def _show(self, mode: str) -> None:
+        self.mode = mode
+        for key, button in self.buttons.items():
+            button.setText(self._text(key, mode))
+            # icons only: the name shows on hover (a mouse or stylus), and is read out
+            button.setToolTip(self._labels.get(key, "") if mode == "icon" else "")
+            button.setIcon(self._icon(key) if mode != "label" else QIcon())
+
+    def _icon(self, key: str) -> QIcon:
+        if key not in self._icons:
+            self._icons[key] = screen_icon(key, *self._colours, self._icon_px)
+        return self._icons[key]
+
+    def relayout(self) -> None:
+        mode = self._choose(self.width())
+        shown = [b.text() for b in self.buttons.values()]
+        if mode != self.mode or shown != [self._text(k, mode) for k in self.buttons]:
+            self._show(mode)
+            self._columns = 0  # new widths: re-place even if the column count is the same
+        super().relayout()

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from han_home.ihd_app.model import Ambient, DisplayModel
 from han_home.ihd_app.settings import SCREENS, Settings
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
+from han_home.ihd_app.ui.header import Header
 from han_home.ihd_app.ui.nav import NavBar
 from han_home.ihd_app.ui.read_aloud import ReadAloud
 from han_home.ihd_app.ui.screens.base import Screen
@@ -105,13 +106,11 @@ class MainWindow(QWidget):
         self.speak = QPushButton()  # a speaker icon: no text to outgrow the header
         self.speak.setObjectName("read-aloud")
         self.speak.clicked.connect(self.read_screen)
-        header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(self.clock)
-        header.addWidget(self.speak)  # an icon only: the header keeps its width at 200 %
-        header.addWidget(self.language)
         self.status = label("muted")
         self.status.setObjectName("status")
+        # the speaker is an icon only: the header keeps its width at 200 %; the clock
+        # moves down beside the status line when the row is still too wide (header.py)
+        self.header = Header(self.title, self.clock, [self.speak, self.language], self.status)
         self.notice = label("warning")  # background work that failed (show_failure)
         self.notice.setObjectName("failure-notice")
         self.notice.hide()
@@ -124,8 +123,7 @@ class MainWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
-        layout.addLayout(header)
-        layout.addWidget(self.status)
+        layout.addWidget(self.header)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
@@ -192,11 +190,15 @@ class MainWindow(QWidget):
         for screen in list(self.screens.values()):
             screen.rescale()
         self.render_all()
-        self.nav.refresh()  # same texts, new font size: the columns may no longer fit
+        # the screen icons in the theme's colours at the text size; same texts, new font
+        # size: the row re-chooses icons + names, names or icons only
+        self.nav.set_look(settings.text_scale, self.ctx.palette.text,
+                          self.ctx.palette.accent_text)
         # the speaker in the theme's text colour, growing with the text (24 px at 100 %)
         side = round(24 * settings.text_scale)
         self.speak.setIcon(speaker_icon(self.ctx.palette.text, side))
         self.speak.setIconSize(QSize(side, side))
+        self.header.refresh()  # new fonts and icon: does the clock still fit the top row?
 
     def render_all(self) -> None:
         self._dirty.clear()
@@ -238,6 +240,7 @@ class MainWindow(QWidget):
         self.speak.setToolTip(_("Read aloud"))
         self.speak.setAccessibleDescription(_("Reads this screen aloud"))
         self.nav.render_view(self.model.unread)
+        self.header.refresh()  # the clock's width changes with UTC shown and the language
 
     def _on_model(self, sections: set[str]) -> None:
         # Only the screen on view re-renders; the others catch up when shown (a reading

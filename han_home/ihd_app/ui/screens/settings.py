@@ -22,6 +22,7 @@ from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
 from han_home.ihd_app.ui.widgets.changes_panel import ChangesPanel
 from han_home.ihd_app.ui.widgets.common import label
+from han_home.ihd_app.ui.widgets.step_box import StepBox
 from han_home.shared.i18n import LANGUAGES, _
 from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.i18n.formatting import format_percent
@@ -63,6 +64,8 @@ class SettingsScreen(Screen):
         self.changes = ChangesPanel()
         self.spoken = QCheckBox()  # spoken alerts (read_aloud.py)
         self.spoken.setObjectName("check-spoken-alerts")
+        # "−" and "+" as full touch targets beside each number (step_box.py)
+        self.steps = {box: StepBox(box) for box in (self.low, self.high, self.budget)}
         for buddy, box in ((self.low_label, self.low), (self.high_label, self.high),
                            (self.budget_label, self.budget)):
             buddy.setBuddy(box)
@@ -90,9 +93,10 @@ class SettingsScreen(Screen):
         add(self.size_value)
         self.column.addLayout(row)
         add(self.ambient_label)
-        for widget in (self.low_label, self.low, self.high_label, self.high,
-                       self.budget_heading, self.budget_label, self.budget, self.carbon,
-                       self.utc, self.spoken, self.changes):
+        for widget in (self.low_label, self.steps[self.low], self.high_label,
+                       self.steps[self.high], self.budget_heading, self.budget_label,
+                       self.steps[self.budget], self.carbon, self.utc, self.spoken,
+                       self.changes):
             add(widget)
 
     def _connect(self) -> None:
@@ -157,7 +161,7 @@ class SettingsScreen(Screen):
         self.budget.setValue(float(settings.budget_gbp_per_day))
         for box, text in ((self.low, self.low_label), (self.high, self.high_label),
                           (self.budget, self.budget_label)):
-            box.setAccessibleName(text.text())
+            self.steps[box].name(text.text())
         self.carbon.setText(_(s.SHOW_CARBON_SETTING))
         self.carbon.setChecked(settings.show_carbon)
         self.utc.setText(_(s.SHOW_UTC_SETTING))

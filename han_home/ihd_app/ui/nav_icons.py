@@ -1,0 +1,108 @@
+"""The navigation's screen icons, painted in the theme's colours at the text size.
+
+Painted rather than loaded: they take the theme's text colour (and the selected tab's
+``accent_text`` for the checked state), so they keep their contrast in high contrast, and
+they grow with the text like the header's speaker (shared.ui.icons)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+Draw = Callable[[QPainter, float, QColor], None]
+
+
+def _pen(painter: QPainter, ink: QColor, s: float) -> None:
+    pen = QPen(ink, max(1.5, s / 12))
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def _fill(painter: QPainter, ink: QColor) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ink)
+
+
+def _now(painter: QPainter, s: float, ink: QColor) -> None:
+    """A lightning bolt: power now."""
+    _fill(painter, ink)
+    points = ((0.58, 0.04), (0.18, 0.56), (0.46, 0.56), (0.38, 0.96), (0.82, 0.40),
+              (0.54, 0.40), (0.64, 0.04))
+    painter.drawPolygon(QPolygonF([QPointF(x * s, y * s) for x, y in points]))
+
+
+def _usage(painter: QPainter, s: float, ink: QColor) -> None:
+    """Three bars on a base line: the usage chart."""
+    _fill(painter, ink)
+    for left, top in ((0.12, 0.50), (0.40, 0.22), (0.68, 0.38)):
+        painter.drawRect(QRectF(left * s, top * s, 0.22 * s, (0.86 - top) * s))
+    painter.drawRect(QRectF(0.06 * s, 0.86 * s, 0.88 * s, 0.08 * s))
+
+
+def _tariff(painter: QPainter, s: float, ink: QColor) -> None:
+    """A price tag with its string hole."""
+    _pen(painter, ink, s)
+    points = ((0.10, 0.14), (0.52, 0.14), (0.90, 0.52), (0.52, 0.90), (0.10, 0.52))
+    painter.drawPolygon(QPolygonF([QPointF(x * s, y * s) for x, y in points]))
+    painter.drawEllipse(QPointF(0.30 * s, 0.34 * s), 0.07 * s, 0.07 * s)
+
+
+def _credit(painter: QPainter, s: float, ink: QColor) -> None:
+    """A payment card: an outline with a filled stripe."""
+    _pen(painter, ink, s)
+    painter.drawRoundedRect(QRectF(0.06 * s, 0.20 * s, 0.88 * s, 0.60 * s), 0.08 * s, 0.08 * s)
+    _fill(painter, ink)
+    painter.drawRect(QRectF(0.06 * s, 0.32 * s, 0.88 * s, 0.12 * s))
+    painter.drawRect(QRectF(0.16 * s, 0.60 * s, 0.26 * s, 0.08 * s))
+
+
+def _messages(painter: QPainter, s: float, ink: QColor) -> None:
+    """An envelope."""
+    _pen(painter, ink, s)
+    painter.drawRect(QRectF(0.08 * s, 0.22 * s, 0.84 * s, 0.56 * s))
+    painter.drawPolyline(QPolygonF([QPointF(0.08 * s, 0.22 * s), QPointF(0.50 * s, 0.56 * s),
+                                    QPointF(0.92 * s, 0.22 * s)]))
+
+
+def _settings(painter: QPainter, s: float, ink: QColor) -> None:
+    """A cog: eight teeth round a ring."""
+    centre = QPointF(0.5 * s, 0.5 * s)
+    path = QPainterPath()
+    path.addEllipse(centre, 0.30 * s, 0.30 * s)
+    path.addEllipse(centre, 0.12 * s, 0.12 * s)  # odd-even fill: the hole stays clear
+    _fill(painter, ink)
+    painter.drawPath(path)
+    painter.save()
+    painter.translate(centre)
+    for _tooth in range(8):
+        painter.drawRect(QRectF(-0.07 * s, -0.46 * s, 0.14 * s, 0.20 * s))
+        painter.rotate(45)
+    painter.restore()
+
+
+DRAW: dict[str, Draw] = {"now": _now, "usage": _usage, "tariff": _tariff,
+                         "credit": _credit, "messages": _messages, "settings": _settings}
+
+
+def _pixmap(draw: Draw, colour: str, size: int) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    draw(painter, float(size), QColor(colour))
+    painter.end()
+    return pixmap
+
+
+def screen_icon(key: str, colour: str, checked_colour: str, size: int) -> QIcon:
+    """The icon for screen ``key``: ``colour`` when off, ``checked_colour`` on the selected
+    tab (a checked button draws its icon's On state)."""
+    icon = QIcon()
+    icon.addPixmap(_pixmap(DRAW[key], colour, size), QIcon.Mode.Normal, QIcon.State.Off)
+    icon.addPixmap(_pixmap(DRAW[key], checked_colour, size), QIcon.Mode.Normal,
+                   QIcon.State.On)
+    return icon
