@@ -7,8 +7,12 @@ to the end of the status line, and back up when there is room again."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QResizeEvent
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QSizePolicy, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:  # an annotation only: importing it creates QEvent's enums at start-up
+    from PySide6.QtGui import QResizeEvent
 
 
 class Header(QWidget):

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
 from han_home.ihd_app.settings import SCREENS
-from han_home.ihd_app.ui.nav_icons import screen_icon
 from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
 from han_home.shared.i18n import _, pgettext
 from han_home.shared.i18n.ihd_strings import screen_title, unread_messages
@@ -91,23 +90,25 @@ class NavBar(ResponsiveGrid):
         return self._labels.get(key, "")
 
     def _hint_width(self, button: QPushButton, text: str, icon: bool) -> int:
-        """The width QPushButton.sizeHint() would give with this text and icon (its own
-        sum), so the modes can be compared without setting texts back and forth."""
-        from PySide6.QtWidgets import QStyle, QStyleOptionButton  # not for the first frame
+        """The width QPushButton.sizeHint() gives with this text and an icon of the current
+        size: asked of the button itself, so the style's own sum (padding, minimum width)
+        is used; asking the style directly would load QStyle's Python enums before the
+        first frame. Text and icon are put back."""
+        old_text, old_icon = button.text(), button.icon()
+        button.setText(text)
+        button.setIcon(self._icon_placeholder() if icon else QIcon())
+        width = button.sizeHint().width()
+        button.setText(old_text)
+        button.setIcon(old_icon)
+        return max(width, button.minimumWidth())
 
-        button.ensurePolished()  # the style sheet's font and padding
-        metrics = button.fontMetrics()
-        width = metrics.horizontalAdvance(text) if text else 0
-        height = metrics.height()
-        if icon:
-            width += self._icon_px + ICON_GAP
-            height = max(height, self._icon_px)
-        option = QStyleOptionButton()
-        button.initStyleOption(option)
-        option.text = text
-        size = button.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, option,
-                                               QSize(width, height), button)
-        return max(size.width(), button.minimumWidth())
+    def _icon_placeholder(self) -> QIcon:
+        """An icon of the current size, for measuring (the real ones are painted only when
+        a mode shows them)."""
+        key = f"placeholder:{self._icon_px}"
+        if key not in self._icons:
+            self._icons[key] = QIcon(QPixmap(self._icon_px, self._icon_px))
+        return self._icons[key]
 
     def _fits(self, mode: str, width: int) -> bool:
         icon = mode != "label"
@@ -130,6 +131,10 @@ class NavBar(ResponsiveGrid):
 
     def _icon(self, key: str) -> QIcon:
         if key not in self._icons:
+            # painting needs the Qt namespace's enums (~12 ms to create): not for a first
+            # frame that shows names only (100 % text on 800x480)
+            from han_home.ihd_app.ui.nav_icons import screen_icon
+
             self._icons[key] = screen_icon(key, *self._colours, self._icon_px)
         return self._icons[key]
 

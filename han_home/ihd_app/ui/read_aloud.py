@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from han_home.shared.i18n import _, current_language
 from han_home.shared.i18n import ihd_strings as s
-from han_home.shared.i18n.spoken import for_ear
 from han_home.shared.ui.speech import Speaker
 
 if TYPE_CHECKING:
@@ -67,6 +66,9 @@ class ReadAloud:
         self._last_high: datetime | None = None
 
     def say(self, text: str) -> bool:
+        # num2words and the Welsh mutations load when something is first said, not at start
+        from han_home.shared.i18n.spoken import for_ear
+
         language = current_language()
         return self.speaker.say(for_ear(text, language), language)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -22,6 +21,8 @@ VOICES = {"en": "en-gb", "cy": "cy"}
 
 
 def _spawn(argv: Sequence[str]) -> object:
+    import subprocess  # only when something is said: not on the display's start-up path
+
     return subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
@@ -67,11 +68,17 @@ class Speaker:
 
     def stop(self) -> None:
         current, self._current = self._current, None
+        if current is None:
+            return
+        import subprocess
+
         if isinstance(current, subprocess.Popen) and current.poll() is None:
             current.terminate()
 
 
 def render_wav(text: str, language: str, path: Path, timeout: float = 60.0) -> None:
     """Speak ``text`` into a WAV file with espeak-ng (tests, and checking a kiosk image)."""
+    import subprocess
+
     subprocess.run(["espeak-ng", "-v", VOICES.get(language, "en-gb"), "-w", str(path), "--",
                     text], check=True, capture_output=True, timeout=timeout)

@@ -3,8 +3,12 @@ text size without clipping (fewer columns and more rows as the text grows)."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QResizeEvent
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
+
+if TYPE_CHECKING:  # an annotation only: importing it creates QEvent's enums at start-up
+    from PySide6.QtGui import QResizeEvent
 
 
 class ResponsiveGrid(QWidget):
