@@ -435,6 +435,7 @@ class JobRunner:
         entries = {d.eui64: d for d in self.job.devices if d.stage == Stage.CONFIGURED}
         self.certificates = await check_certificates(self.gw, list(entries))
         for eui, check in self.certificates.items():
+            entries[eui].certificate = tuple(check.lines())  # for the report and diagnostics
             if check.flagged:
                 entries[eui].stage = Stage.CONFIG_FAILED
                 entries[eui].config_error = " ".join(check.lines())

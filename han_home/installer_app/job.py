@@ -174,6 +174,9 @@ class DeviceEntry:
     # the meter's clock minus the gateway's, seconds (from the time it stamps its price
     # publication); None when the meter gave no time
     clock_offset_s: int | None = None
+    # the device's certificate in plain words (certificate_check.CertificateCheck.lines()):
+    # holder and issuer, role and expiry, the trust anchor or why it is not trusted
+    certificate: tuple[str, ...] = ()
 
     @property
     def type_mismatch(self) -> bool:

@@ -61,6 +61,7 @@ def _device(entry: DeviceEntry) -> dict[str, Any]:
         "serial": entry.serial,
         "identify": entry.identify,
         "clock_offset_s": entry.clock_offset_s,
+        "certificate": list(entry.certificate),
         "live_reading_at": _iso(entry.live_reading_at),
         "entered_by": entry.source,
     }
@@ -178,7 +179,7 @@ def to_html(report: dict[str, Any]) -> str:
             _num(d.get("site_id")), _battery(d.get("battery_pct")), _num(d["lqi"]),
             _num(d["rssi"]), _verdict_text(d["link"]), _local(d["joined_at"]),
             unit_symbols(_num(d["live_reading"])), _offset(d.get("clock_offset_s")),
-            identify_text(d.get("identify", "")),
+            identify_text(d.get("identify", "")), " ".join(d.get("certificate") or []) or "—",
             _("Yes") if d["configured"] else _("No"))) + "</tr>")
     refused_rows = ["<tr>" + _eui_cell(r["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
         _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),
@@ -186,7 +187,7 @@ def to_html(report: dict[str, Any]) -> str:
     heads = [_("EUI-64"), _("Type (as the device reported)"), _("Model"), _("Firmware"),
              _("Serial number"), _("Premises (SiteID)"), _("Battery"), _("LQI"),
              _("RSSI (dBm)"), _("Link"), _("Joined (UK time)"), _("Live reading"),
-             _("Clock offset"), _("Identify seen on site"), _("Configured")]
+             _("Clock offset"), _("Identify seen on site"), _("Certificate"), _("Configured")]
     refused_heads = [_("EUI-64"), _("Why refused"), _("Attempts"), _("LQI"), _("RSSI (dBm)"),
                      _("First attempt (UK time)")]
     t = report["thresholds"]

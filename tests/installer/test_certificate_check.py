@@ -44,5 +44,12 @@ async def test_trusted_devices_are_summarised_and_commissioned():
                             + ", issued by Demo Meter Manufacturer CA.")
         assert lines[1].startswith("Role: device. Valid until")
         assert lines[2] == "Trusted: chains to HAN Home demo root CA."
+        # the installer sees it in the report (JSON and HTML), not only when flagged
+        from han_home.installer_app import report
+
+        data = report.build(job)
+        esme = next(d for d in data["devices"] if d["eui64"] == str(home.esme.ieee))
+        assert esme["certificate"] == lines
+        assert "Trusted: chains to HAN Home demo root CA." in report.to_html(data)
     finally:
         await gw.stop()

@@ -1001,15 +1001,18 @@ class DiagnosticsPage(Page):
         if ctl.gw is not None:
             battery = ctl.battery()
             offsets = {d.eui64: d.clock_offset_s for d in ctl.job.devices}
+            certificates = {d.eui64: d.certificate for d in ctl.job.devices}
             for r in link_table(ctl.gw, battery):
                 offset = offsets.get(r.eui64)
+                certificate = " ".join(certificates.get(r.eui64, ())) or "—"
                 rows.append([r.eui64, type_name(_type_of_role(r.role)), _dash(r.lqi),
                              _dash(r.rssi), verdict_text(r.verdict), _when(r.last_seen),
                              _dash(r.firmware),
                              _dash(r.battery_pct) + (" %" if r.battery_pct is not None else ""),
-                             "—" if offset is None else f"{offset:+d} s"])
+                             "—" if offset is None else f"{offset:+d} s", certificate])
         set_rows(self.links, [_("EUI-64"), _("Type"), _("LQI"), _("RSSI (dBm)"), _("Link"),
-                              _("Last seen"), _("Firmware"), _("Battery"), _("Clock offset")],
+                              _("Last seen"), _("Firmware"), _("Battery"), _("Clock offset"),
+                              _("Certificate")],
                  rows)
         set_rows(self.log, [_("Time (UK)"), _("Event")],
                  [[_when_seconds(e.at), log_text(e)] for e in reversed(ctl.job.log[-200:])])
