@@ -1004,7 +1004,8 @@ class DiagnosticsPage(Page):
             certificates = {d.eui64: d.certificate for d in ctl.job.devices}
             for r in link_table(ctl.gw, battery):
                 offset = offsets.get(r.eui64)
-                certificate = " ".join(certificates.get(r.eui64, ())) or "—"
+                # the trust line only ("Trusted: chains to ..."): the report has it all
+                certificate = (certificates.get(r.eui64) or ("—",))[-1]
                 rows.append([r.eui64, type_name(_type_of_role(r.role)), _dash(r.lqi),
                              _dash(r.rssi), verdict_text(r.verdict), _when(r.last_seen),
                              _dash(r.firmware),
