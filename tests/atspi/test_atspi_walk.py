@@ -239,3 +239,14 @@ def test_every_showing_node_has_extents_inside_the_screen() -> None:
                 x, y, w, h = n["extents"]
                 assert w > 0 and h > 0, n
                 assert 0 <= x < width and y >= 0, n  # inside the window (may scroll below)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_ihd_home_screen_holds_every_node_inside_the_800x480_window(language: str) -> None:
+    """Now does not scroll at the kiosk's 800x480: every node a screen reader can reach on
+    it lies inside the window (the other screens may scroll their lists)."""
+    now = _ihd_walk(language)["walks"]["now"]["nodes"]
+    window = now[0]["extents"]
+    assert window[2:] == [800, 480], window
+    assert audit.outside_window(now, window[2], window[3]) == 0
+    assert len(now) > 20  # the walk reached the screen's cards, not only the window
