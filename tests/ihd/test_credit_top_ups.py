@@ -41,8 +41,8 @@ async def test_top_ups_listed_below_days_left(qtbot: QtBot, live: LiveHome) -> N
     assert not box.empty.isVisibleTo(window)
     local = (now - dt.timedelta(days=2)).astimezone(ZoneInfo("Europe/London"))
     assert [r.text() for r in rows] == [
-        f"£20.00 on {local.day} {local:%B %Y} at {local:%H:%M}, by your energy supplier "
-        "(Demo Energy Supplier)"]
+        f"£20.00 on {local.day} {local:%B %Y} at {local:%H:%M}, by your energy supplier"]
+    assert rows[0].accessibleDescription() == "Demo Energy Supplier"  # who, by certificate
     assert rows[0].accessibleName().startswith("Top-up: £20.00 on ")
     for hours, amount in ((30, "10"), (20, "5.50"), (10, "15"), (1, "7.25")):
         live.gateway._emit(_top_up(now - dt.timedelta(hours=hours), amount))

@@ -18,17 +18,16 @@ SHOWN = 3
 
 
 def describe_top_up(top_up: StoredTopUp) -> str:
-    """e.g. "£20.00 on 1 December 2026 at 14:05, by your energy supplier (Demo Energy
-    Supplier)": only what the meter's signed answer and the signer's certificate say."""
+    """e.g. "£20.00 on 1 December 2026 at 14:05, by your energy supplier": only what the
+    meter's signed answer and the signer's certificate say (one line at 800x480; the
+    organisation is in the row's accessible description and in Settings' changes)."""
     from han_home.ihd_app.changes import LONDON, WHO  # with the HAN, not the first frame
 
-    who = _(WHO.get(top_up.role, N_("someone with a certificate")))
-    if top_up.organisation:
-        who = f"{who} ({top_up.organisation})"
     return _("%(amount)s on %(date)s at %(time)s, by %(who)s") % {
         "amount": t.money(top_up.amount_gbp),
         "date": format_date_long(top_up.applied_at.astimezone(LONDON).date()),
-        "time": format_time(top_up.applied_at), "who": who}
+        "time": format_time(top_up.applied_at),
+        "who": _(WHO.get(top_up.role, N_("someone with a certificate")))}
 
 
 class TopUpList(QWidget):
@@ -69,6 +68,7 @@ class TopUpList(QWidget):
                 text = describe_top_up(shown[index])
                 row.setText(text)
                 row.setAccessibleName(_("Top-up: %(top_up)s") % {"top_up": text})
+                row.setAccessibleDescription(shown[index].organisation)
         n = len(self._top_ups)
         self.more.setVisible(n > SHOWN)
         if self.expanded:
