@@ -28,6 +28,9 @@ class SyncHistory:
     async def messages(self) -> list[Any]:
         return self.store.messages()
 
+    async def top_ups(self) -> list[Any]:
+        return self.store.top_ups()
+
     async def aggregate(self, fuel: Any, by: Any, start: date | None = None,
                         end: date | None = None) -> list[PeriodTotal]:
         return self.store.aggregate(fuel, by, start, end)

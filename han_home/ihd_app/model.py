@@ -29,7 +29,7 @@ from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from han_home.shared.energy.tariff import BandSpan, bands_for_day, next_rate_change
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
 from han_home.shared.han.radio_state import RadioState
-from han_home.shared.store.history import PeriodTotal
+from han_home.shared.store.history import PeriodTotal, StoredTopUp
 
 if TYPE_CHECKING:
     import asyncio
@@ -204,6 +204,7 @@ class DisplayModel:
         self._closed = False
         self._half_hours_seen = -1
         self.messages: list[Message] = []
+        self.top_ups: list[StoredTopUp] = []  # every one the meter applied, newest first
         self._bill_base: tuple[Decimal, Decimal] | None = None  # (meter bill, estimate) at start
         self.from_history = False  # values so far come from the last run's database
         from han_home.shared.energy.insights import Stopwatch, StopwatchResult
@@ -226,6 +227,7 @@ class DisplayModel:
     async def load_last_known(self) -> None:
         """First frame: the values the last run saved, with their (possibly large) age."""
         await self._load_messages()
+        await self._load_top_ups()
         for reading in await self.history.latest_readings():
             self._take(reading)
             self._last_run.add((reading.fuel, reading.kind))
@@ -246,6 +248,23 @@ class DisplayModel:
                                              row.language, row.device))
         self.messages.sort(key=lambda m: m.received, reverse=True)
 
+    async def _load_top_ups(self) -> None:
+        """Every top-up the history kept (the feed writes them as the meter applies them)."""
+        stored = getattr(self.history, "top_ups", None)
+        if stored is not None:
+            self.top_ups = await stored()
+
+    def _take_change(self, notice: Any) -> bool:
+        """A top-up the meter applied (a ChangeEvent is only emitted after its signed answer
+        said so) joins the list; True if it did."""
+        if notice.kind != "top_up" or notice.amount_gbp is None:
+            return False
+        self.top_ups.append(StoredTopUp(notice.meter_eui64.hex(), notice.applied_at,
+                                        notice.amount_gbp, str(notice.role),
+                                        notice.organisation))
+        self.top_ups.sort(key=lambda t: t.applied_at, reverse=True)  # newest first
+        return True
+
     def attach(self, client: HanClient, feed: HistoryFeed | None = None) -> None:
         self.client, self.tariffs, self.feed = client, client.tariffs, feed
         self.radio = client.radio_state
@@ -263,7 +282,7 @@ class DisplayModel:
         return self._changes
 
     def on_event(self, event: HanEvent) -> None:
-        from han_home.shared.han.client import RadioEvent, ReadingEvent, StaleEvent
+        from han_home.shared.han.client import ChangeEvent, RadioEvent, ReadingEvent, StaleEvent
 
         if isinstance(event, ReadingEvent):
             sections = self._take(event.reading)
@@ -278,6 +297,8 @@ class DisplayModel:
         elif isinstance(event, RadioEvent):
             self.radio = event.state
             self._notify({"radio"})
+        elif isinstance(event, ChangeEvent) and self._take_change(event.notice):
+            self._notify({"credit"})
 
     def _take(self, reading: Reading) -> set[str]:
         key = (reading.fuel, reading.kind)

@@ -36,7 +36,7 @@ from han_home.shared.energy.tariff import (
     price_if_known,
     standing_charge_for_day,
 )
-from han_home.shared.han.client import DeviceEvent, DeviceEventKind, HanEvent
+from han_home.shared.han.client import ChangeEvent, DeviceEvent, DeviceEventKind, HanEvent
 from han_home.shared.han.registry import Role
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.async_history import AsyncHistory
@@ -46,6 +46,7 @@ from han_home.shared.store.history import (
     GapRow,
     HalfHourRow,
     HistoryStore,
+    StoredTopUp,
 )
 
 # A register kept to 1 Wh (or 1 litre) and half-hours kept to the same step: the register's
@@ -185,6 +186,9 @@ class HistoryFeed:
         self._ready = set()
 
         def on_event(event: HanEvent) -> None:
+            if isinstance(event, ChangeEvent):
+                self.on_change(event)
+                return
             if not isinstance(event, DeviceEvent) or event.kind != DeviceEventKind.CONFIGURED:
                 return
             record = gateway.device(event.eui64)
@@ -202,6 +206,16 @@ class HistoryFeed:
             self._confirm_soon(fuel)  # what a stopped (or killed) run left unconfirmed
 
         gateway.subscribe(on_event)
+
+    def on_change(self, event: ChangeEvent) -> None:
+        """Keep every top-up the meter applied (the gateway emits the event only after the
+        meter's signed answer said so), as messages are kept: not in a read-only history."""
+        notice = event.notice
+        if getattr(notice, "kind", None) != "top_up" or notice.amount_gbp is None:
+            return
+        self._spawn(self.history.save_top_up(StoredTopUp(
+            notice.meter_eui64.hex(), notice.applied_at, notice.amount_gbp,
+            str(notice.role), notice.organisation)))
 
     async def _backfill(self, fuel: Fuel, now: datetime) -> None:
         # up to the half-hour the accounts began in: from there on every half-hour is the

@@ -23,6 +23,7 @@ from han_home.shared.store.history import (
     HistoryStore,
     PeriodTotal,
     StoredMessage,
+    StoredTopUp,
     WriteResult,
 )
 
@@ -97,6 +98,12 @@ class AsyncHistory:
 
     async def messages(self) -> list[StoredMessage]:
         return await self._run(lambda s: s.messages())
+
+    async def save_top_up(self, top_up: StoredTopUp) -> None:
+        await self._run(lambda s: s.save_top_up(top_up))
+
+    async def top_ups(self) -> list[StoredTopUp]:
+        return await self._run(lambda s: s.top_ups())
 
     async def devices(self) -> list[DeviceRow]:
         return await self._run(lambda s: s.devices())

@@ -107,6 +107,17 @@ class StoredMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredTopUp:
+    """A top-up the meter applied, as kept in the history database."""
+
+    device: str  # the meter's EUI-64, hex
+    applied_at: datetime  # by the meter's signed answer
+    amount_gbp: Decimal
+    role: str  # who made it: a security.profiles.Role value
+    organisation: str
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodTotal:
     """Totals of one fuel over one local day, week, month or year."""
 
@@ -249,7 +260,9 @@ _TABLES_OF_VERSION = {1: {"half_hours", "standing_charges"},
                       3: {"half_hours", "standing_charges", "latest_readings", "devices",
                           "daily_totals"},
                       4: {"half_hours", "standing_charges", "latest_readings", "devices",
-                          "daily_totals", "accounting_state", "gaps"}}
+                          "daily_totals", "accounting_state", "gaps"},
+                      6: {"half_hours", "standing_charges", "latest_readings", "devices",
+                          "daily_totals", "accounting_state", "gaps", "messages", "top_ups"}}
 
 
 def _inspect(path: Path, *, quick_check: bool = True) -> int:
@@ -660,6 +673,31 @@ class HistoryStore:
             assert received_dt is not None  # NOT NULL column
             out.append(StoredMessage(device, message_id, text, received_dt,
                                      _from_iso(meter_time), language, bool(read)))
+        return out
+
+    # -- top-ups ----------------------------------------------------------------------------
+
+    def save_top_up(self, top_up: StoredTopUp) -> None:
+        """Keep a top-up the meter applied (called once per ChangeEvent)."""
+        self._write([(
+            "INSERT INTO top_ups (device, applied_at, amount_e9, role, organisation)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (top_up.device, _iso(top_up.applied_at),
+             _checked_fine(top_up.amount_gbp, 9, "top-up"), top_up.role, top_up.organisation),
+        )])
+
+    def top_ups(self) -> list[StoredTopUp]:
+        """Every top-up kept, newest first."""
+        cur = self._conn.execute(
+            "SELECT device, applied_at, amount_e9, role, organisation FROM top_ups"
+            " ORDER BY rowid DESC")
+        out = []
+        for device, applied_at, amount_e9, role, organisation in cur:
+            when, amount = _from_iso(applied_at), _from_fine(amount_e9, 9)
+            assert when is not None and amount is not None  # NOT NULL columns
+            out.append(StoredTopUp(device, when, amount, role, organisation))
+        # by time, not by text (ISO strings with and without microseconds do not sort)
+        out.sort(key=lambda t: t.applied_at, reverse=True)
         return out
 
     # -- devices ----------------------------------------------------------------------------

@@ -146,4 +146,19 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    # 6: every top-up the meter applied (issue 15), for the Credit screen's list: written
+    # when the gateway's ChangeEvent arrives (the meter's signed answer said it applied it).
+    (
+        """CREATE TABLE top_ups (
+            device TEXT NOT NULL,            -- the meter's EUI-64, hex
+            applied_at TEXT NOT NULL,        -- ISO 8601 UTC, by the meter's signed answer
+            amount_e9 INTEGER NOT NULL,      -- GBP x 10^9, as the meter signed it
+            role TEXT NOT NULL,              -- who made it: security.profiles.Role value
+            organisation TEXT NOT NULL       -- from the signer's certificate
+        )""",
+        "CREATE INDEX top_ups_by_time ON top_ups (applied_at)",
+    )
+)
+
 LATEST_VERSION = len(MIGRATIONS)

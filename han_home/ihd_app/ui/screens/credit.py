@@ -14,6 +14,7 @@ from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
 from han_home.ihd_app.ui.screens.now import FigureCard, show
 from han_home.ihd_app.ui.widgets.common import label
+from han_home.ihd_app.ui.widgets.top_up_list import TopUpList
 from han_home.ihd_app.ui.widgets.value_tile import ValueTile
 from han_home.shared.energy.readings import Fuel, Source
 from han_home.shared.i18n import _, ngettext
@@ -47,8 +48,10 @@ class CreditScreen(Screen):
         self.result = label()
         self._result_key = ""
         self._task: BackgroundTask[bool] | None = None
+        # last: it grows as top-ups arrive, and nothing above it (days left) may move
+        self.top_ups = TopUpList()
         for widget in (self.alert, self.not_prepay, self.days, self.grid, self.activate,
-                       self.result):
+                       self.result, self.top_ups):
             self.column.addWidget(widget)
         self.finish()
 
@@ -57,6 +60,8 @@ class CreditScreen(Screen):
         self.not_prepay.setVisible(credit is None)
         self.grid.setVisible(credit is not None)
         self.days.setVisible(credit is not None)
+        self.top_ups.setVisible(credit is not None or bool(self.ctx.model.top_ups))
+        self.top_ups.show_top_ups(self.ctx.model.top_ups)
         if credit is None:
             self.not_prepay.setText(_("This home does not have a prepayment meter: you pay for "
                                       "your energy after you use it, so there is no credit "
