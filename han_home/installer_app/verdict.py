@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from han_home.installer_app.decisions import acceptable
+from han_home.installer_app.decisions import apply as apply_decisions
 from han_home.installer_app.job import (
     DeviceEntry,
     DeviceType,
@@ -33,8 +35,6 @@ from han_home.installer_app.job import (
     RefusedJoiner,
     Stage,
 )
-from han_home.installer_app.decisions import acceptable
-from han_home.installer_app.decisions import apply as apply_decisions
 from han_home.installer_app.near_miss import slip
 
 WEAKER_LQI_MARGIN = 60

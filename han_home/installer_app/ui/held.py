@@ -47,13 +47,15 @@ class HeldRow(QWidget):
         self.correct.clicked.connect(self._correct)
         self.error = label("error")
         self.error.setVisible(False)
+        # the note on a line of its own: beside the buttons, Welsh at 150 % cut its hint
         row = QHBoxLayout()
-        row.addWidget(self.note, 1)
         row.addWidget(self.accept)
         row.addWidget(self.correct)
+        row.addStretch(1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.text)
+        box.addWidget(self.note)
         box.addLayout(row)
         box.addWidget(self.error)
 

@@ -773,6 +773,7 @@ class VerifyPage(Page):
         if self.ctl.verified is None:
             self.summary.setText(_("Not checked yet: pair the devices first."))
             self.reasons.setText("")
+            self.reasons.setVisible(False)
             self.held.show_reasons([])
             return
         from han_home.installer_app.ui.held import held_reasons
@@ -785,6 +786,7 @@ class VerifyPage(Page):
         held = held_reasons(verdict.reasons)  # shown below, each with its two choices
         self.reasons.setText("\n".join(f"• {r.text()}" for r in verdict.reasons
                                        if r not in held))
+        self.reasons.setVisible(bool(self.reasons.text()))
         self.held.show_reasons(verdict.reasons)
 
 
