@@ -98,7 +98,8 @@ def build(job: Job, *, radio: str = "sim",
         "result": verdict.level.value,
         "verdict": verdict.as_dict(),
         # the engineer's accepted held guards, each with its note and time (decisions.py)
-        "decisions": [d.as_dict() for d in job.decisions],
+        # (applied: false when a correction made the guard go away before it mattered)
+        "decisions": [{**d.as_dict(), "applied": _applied(d, verdict)} for d in job.decisions],
         "thresholds": {"lqi_pass": LQI_PASS, "lqi_marginal": LQI_MARGINAL,
                        "rssi_pass_dbm": RSSI_PASS, "rssi_marginal_dbm": RSSI_MARGINAL},
         "devices": [_device(d) for d in job.devices],
@@ -240,8 +241,16 @@ def to_html(report: dict[str, Any]) -> str:
         + "</body></html>\n")
 
 
+def _applied(decision: Any, verdict: Verdict) -> bool:
+    from han_home.installer_app.decisions import matches
+
+    return any(r.params.get("accepted_note") == decision.note and matches(decision, r)
+               for r in verdict.reasons)
+
+
 def _decisions_html(decisions: list[dict[str, Any]]) -> str:
     """The guards the engineer accepted on site: what, for which device, why and when."""
+    decisions = [d for d in decisions if d.get("applied", True)]
     if not decisions:
         return ""
     e = html.escape

@@ -59,7 +59,7 @@ def test_two_gas_meters_fail_until_the_engineer_accepts_them_with_a_note():
     assert data["result"] == "pass_with_warnings"
     assert data["decisions"] == [{"code": "two_of_a_kind", "eui64": other,
                                   "note": "The flat really has two gas meters",
-                                  "at": AT.isoformat(), "source": "gui"}]
+                                  "at": AT.isoformat(), "source": "gui", "applied": True}]
     assert data["verdict"]["reasons"][0]["accepted_note"] == "The flat really has two gas meters"
     html = report.to_html(data)
     assert "Guards accepted by the engineer" in html and "The flat really has two gas" in html
@@ -83,6 +83,11 @@ def test_an_accepted_type_mismatch_is_a_warning_and_other_fails_stay():
     # a decision for one device does not accept the same guard on another
     take(job, "type_mismatch", weak.eui64, "not needed", AT)
     assert judge(job).level == Level.FAIL
+    data = report.build(job)
+    assert [(d["eui64"], d["applied"]) for d in data["decisions"]] == [
+        (esme.eui64, True), (weak.eui64, False)]
+    html = report.to_html(data)
+    assert "Label was wrong" in html and "not needed" not in html
 
 
 def test_a_marginal_link_accepted_names_the_note():
