@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     com.add_argument("--mprn", type=premises_id("mprn"), default=None,
                      help="the premises' MPRN (6 to 10 digits): the gas meter's SiteID must "
                           "match it (or an mprn column in the device list)")
+    com.add_argument("--accept", type=accept_value, action="append", default=[],
+                     metavar="CODE:EUI64:NOTE",
+                     help="accept a held guard on site, with a short note (repeatable); "
+                          "CODE is two_of_a_kind, type_mismatch, link_marginal or "
+                          "weaker_than_refused; it becomes a warning naming the note "
+                          "(a meter of other premises can never be accepted)")
     com.add_argument("--site", default="", help="site reference")
     com.add_argument("--engineer", default="", help="engineer id")
     com.add_argument("--log", type=Path, default=None, help="write a debug log here")
@@ -138,6 +144,16 @@ def premises_id(kind: str) -> Callable[[str], str]:
         return "".join(c for c in text if c.isdigit())
 
     return check
+
+
+def accept_value(text: str) -> tuple[str, str, str]:
+    """An argparse type: ``--accept CODE:EUI64:NOTE`` (decisions.py); else one line."""
+    from han_home.installer_app.decisions import DecisionError, parse_cli
+
+    try:
+        return parse_cli(text)
+    except DecisionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -216,6 +232,11 @@ def prepare_commission(args: argparse.Namespace) -> Any:
     except CodeError as exc:
         job.wipe_secrets()
         raise UsageError(exc.fault.message()) from None
+    unlisted = [eui for _code, eui, _note in args.accept if job.find(eui) is None]
+    if unlisted and not problems:
+        job.wipe_secrets()
+        raise UsageError(_("--accept names %(eui64)s, which is not on the device list: only "
+                           "a listed device's guard can be accepted.") % {"eui64": unlisted[0]})
     if problems or not job.devices:
         for problem in problems:
             print(problem.message(), file=sys.stderr)
@@ -260,6 +281,10 @@ async def _commission(args: argparse.Namespace, job: Any) -> int:
         if args.pcap is not None:
             gw.start_capture()
         _ok, runner = await run_job(gw, job, args.window)
+        from han_home.installer_app.decisions import take
+
+        for code, eui64, note in args.accept:  # checked before the job started
+            take(job, code, eui64, note, gw.now(), source="command_line")
         frames = gw.stop_capture()
         pan_id = gw.pan_id()
     finally:

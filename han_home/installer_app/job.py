@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from han_home.installer_app.codes import (
     CodeError,
@@ -240,6 +241,8 @@ class Job:
     # listed EUI-64 -> the refused one a typing slip away; that entry keeps its key until
     # the engineer corrects it (or the job ends), every other key is wiped with the window
     corrections: dict[str, str] = field(default_factory=dict)
+    # the engineer's accepted held guards (decisions.Decision), each with its note and time
+    decisions: list[Any] = field(default_factory=list)
 
     # ---- device list ------------------------------------------------------------
     def __iter__(self) -> Iterator[DeviceEntry]:

@@ -97,6 +97,9 @@ def build(job: Job, *, radio: str = "sim",
         "mprn": job.mprn or None,
         "result": verdict.level.value,
         "verdict": verdict.as_dict(),
+        # the engineer's accepted held guards, each with its note and time (decisions.py)
+        # (applied: false when a correction made the guard go away before it mattered)
+        "decisions": [{**d.as_dict(), "applied": _applied(d, verdict)} for d in job.decisions],
         "thresholds": {"lqi_pass": LQI_PASS, "lqi_marginal": LQI_MARGINAL,
                        "rssi_pass_dbm": RSSI_PASS, "rssi_marginal_dbm": RSSI_MARGINAL},
         "devices": [_device(d) for d in job.devices],
@@ -232,9 +235,34 @@ def to_html(report: dict[str, Any]) -> str:
         + "</dl><h2>" + e(_("Devices")) + "</h2>"
         + table(heads, rows, _("Devices on this home's network"))
         + f"<p>{e(thresholds)}</p>"
+        + _decisions_html(report.get("decisions") or [])
         + "<h2>" + e(_("Refused joiners")) + "</h2>"
         + table(refused_heads, refused_rows, _("Devices that tried to join and were refused"))
         + "</body></html>\n")
+
+
+def _applied(decision: Any, verdict: Verdict) -> bool:
+    from han_home.installer_app.decisions import matches
+
+    return any(r.params.get("accepted_note") == decision.note and matches(decision, r)
+               for r in verdict.reasons)
+
+
+def _decisions_html(decisions: list[dict[str, Any]]) -> str:
+    """The guards the engineer accepted on site: what, for which device, why and when."""
+    decisions = [d for d in decisions if d.get("applied", True)]
+    if not decisions:
+        return ""
+    e = html.escape
+    from han_home.installer_app.verdict_texts import guard_name
+
+    heads = [_("Guard"), _("EUI-64"), _("Engineer’s note"), _("Accepted (UK time)")]
+    rows = ["<tr>" + f"<td>{e(guard_name(d['code']))}</td>" + _eui_cell(d["eui64"])
+            + f"<td>{e(d['note'])}</td><td>{e(_local(d['at']))}</td></tr>" for d in decisions]
+    return ("<h2>" + e(_("Guards accepted by the engineer")) + "</h2>"
+            "<table border='1' cellpadding='4' cellspacing='0'><thead><tr>"
+            + "".join(f"<th scope='col'>{e(h)}</th>" for h in heads)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def secret_strings(codes_hex: list[str]) -> list[str]:

@@ -38,6 +38,9 @@ def event_text(kind: str, eui64: str = "", detail: str = "", lqi: object = None,
     if kind == "foreign":
         return _("%(eui64)s belongs to other premises (premises number %(detail)s): told "
                  "to leave.") % p
+    if kind == "guard_accepted":
+        return _("The engineer accepted the guard “%(detail)s” for %(eui64)s, with a note "
+                 "(see the verdict).") % p
     if kind == "left":
         return _("%(eui64)s left the network.") % p
     if kind == "radio_lost":

@@ -7,7 +7,8 @@ The CLI, the GUI's Verify page and the JSON/HTML/PDF reports all show this one v
 * a listed device that did not join, was not set up, or gave no live reading: Fail, with
   advice when a refused device is a typing slip away or the key did not match;
 * more than one meter of a kind admitted: Fail, held for the installer's decision;
-* a device type that differs from the type entered: Fail, held for the decision;
+* a device type that differs from the type entered: Fail, held for the decision
+  (accepted with a note, decisions.py, each held guard becomes a warning naming it);
 * a link below the marginal thresholds: Fail; a marginal link: warning;
 * a listed meter much weaker than a refused device of the same kind (mains powered or
   not): refused LQI at least ``WEAKER_LQI_MARGIN`` higher and RSSI at least
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from han_home.installer_app.decisions import acceptable
+from han_home.installer_app.decisions import apply as apply_decisions
 from han_home.installer_app.job import (
     DeviceEntry,
     DeviceType,
@@ -80,6 +83,7 @@ class Verdict:
         return {"level": self.level.value, "exit_code": self.exit_code,
                 "reasons": [{"code": r.code, "severity": "fail" if r.fail else "warning",
                              "eui64": r.eui64 or None, "text": r.text(),
+                             "held": acceptable(r),  # the engineer may accept it
                              **{k: v for k, v in r.params.items() if k != "text"}}
                             for r in self.reasons]}
 
@@ -181,4 +185,5 @@ def judge(job: Job, unlisted_admitted: list[str] | tuple[str, ...] = ()) -> Verd
         reasons.append(Reason("no_mpan", False))
     if DeviceType.GAS_METER in listed_kinds and not job.mprn:
         reasons.append(Reason("no_mprn", False))
-    return Verdict(reasons)
+    # a held guard the engineer accepted (decisions.py): a warning naming their note
+    return Verdict(apply_decisions(reasons, job.decisions))

@@ -26,6 +26,14 @@ def _type(value: str) -> str:
 
 
 def reason_text(reason: Reason) -> str:
+    text = _guard_text(reason)
+    note = reason.params.get("accepted_note")
+    if note:  # a held guard the engineer accepted (decisions.py): their note, in quotes
+        return text + " " + _("Accepted by the engineer: “%(note)s”.") % {"note": note}
+    return text
+
+
+def _guard_text(reason: Reason) -> str:
     p = {"eui64": reason.eui64, **reason.params}
     code = reason.code
     if code == "foreign":
@@ -84,3 +92,11 @@ def reason_text(reason: Reason) -> str:
     if code == "no_devices":
         return _("The device list has no devices.")
     return code
+
+
+def guard_name(code: str) -> str:
+    """A held guard's short name (the report's decisions table, the Verify page)."""
+    return {"two_of_a_kind": _("More than one meter of a kind"),
+            "type_mismatch": _("Device type differs from the type entered"),
+            "link_marginal": _("Marginal link"),
+            "weaker_than_refused": _("Much weaker than a refused device")}.get(code, code)

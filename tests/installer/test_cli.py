@@ -179,3 +179,60 @@ def test_commission_without_premises_is_pass_with_warnings_exit_3(tmp_path):
     assert [r["code"] for r in data["verdict"]["reasons"]] == ["no_mpan", "no_mprn"]
     assert "Verdict: Pass with warnings" in result.stderr
     assert "No MPAN was given" in result.stderr
+
+
+def test_commission_accept_turns_the_held_guards_into_warnings_exit_3(tmp_path):
+    """Swapped types are held; the engineer accepts each on the command line, with a note."""
+    home = VirtualHome(HomeOptions(seed=5))
+    esme, gsme, ihd = home.labels()
+    devices = tmp_path / "devices.csv"
+    devices.write_text(f"qr,type\n{esme.qr},gas\n{gsme.qr},electricity\n{ihd.qr},display\n")
+    out = tmp_path / "r.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "han_home.installer_app.main", "commission", "--sim-seed", "5",
+         "--sim-speed", "60", "--devices", str(devices), "--report", str(out),
+         "--mpan", home.premises()[0], "--mprn", home.premises()[1],
+         "--accept", f"type_mismatch:{esme.eui64}:label swapped, meter checked",
+         "--accept", f"type_mismatch:{gsme.eui64.replace(':', '')}:label swapped too"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3, result.stderr
+    data = json.loads(out.read_text())
+    assert data["result"] == "pass_with_warnings"
+    reasons = data["verdict"]["reasons"]
+    assert [(r["code"], r["severity"], r["accepted_note"]) for r in reasons] == [
+        ("type_mismatch", "warning", "label swapped, meter checked"),
+        ("type_mismatch", "warning", "label swapped too")]
+    assert [(d["code"], d["eui64"], d["source"]) for d in data["decisions"]] == [
+        ("type_mismatch", esme.eui64, "command_line"),
+        ("type_mismatch", gsme.eui64, "command_line")]
+    assert "Accepted by the engineer: “label swapped, meter checked”." in result.stderr
+
+
+@pytest.mark.parametrize(("accept", "says"), [
+    ("foreign:00:1b:c5:0c:60:00:00:99:it is ours", "never be accepted"),
+    ("two_of_a_kind:00:1b:c5:0c:60:00:00:99:", "short note"),
+    ("two_of_a_kind:00:1b:c5:0c:60:00:00:98:two meters", "not on the device list"),
+])
+def test_commission_refuses_a_bad_accept_with_one_line(capsys, tmp_path, accept, says):
+    devices = tmp_path / "d.csv"
+    devices.write_text(f"eui64,install_code,type\n00:1b:c5:0c:60:00:00:99,{VECTOR},gas\n")
+    try:
+        code = entry.main(["commission", "--devices", str(devices), "--report",
+                           str(tmp_path / "r.json"), "--accept", accept])
+    except SystemExit as exited:
+        code = exited.code
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and says in err, err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_a_bad_accept_is_refused_in_welsh(capsys, tmp_path):
+    devices = tmp_path / "d.csv"
+    devices.write_text(f"eui64,install_code,type\n00:1b:c5:0c:60:00:00:99,{VECTOR},gas\n")
+    with pytest.raises(SystemExit) as exited:
+        entry.main(["commission", "--lang", "cy", "--devices", str(devices), "--report",
+                    str(tmp_path / "r.json"), "--accept",
+                    "foreign:00:1b:c5:0c:60:00:00:99:it is ours"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and len(err.strip().splitlines()) == 1
+    assert "never be accepted" not in err and "byth" in err

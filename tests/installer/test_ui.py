@@ -272,3 +272,50 @@ async def test_a_mistyped_eui64_is_corrected_in_one_step_and_then_joins(qtbot):
         assert any(e.kind == "corrected" for e in ctl.job.log)
     finally:
         await ctl.stop()
+
+
+def test_a_held_guard_is_accepted_with_a_note_and_a_foreign_meter_never(qtbot):
+    """Two gas meters hold the job; the engineer accepts with a note (a warning naming it,
+    in the report too) or corrects the job; a meter of other premises has no accept."""
+    from han_home.installer_app.ui.held import HeldGuards
+    from han_home.shared.sim.home import HomeOptions, VirtualHome
+
+    home = VirtualHome(HomeOptions(seed=7))
+    window = offline_window(qtbot)
+    ctl = window.ctl
+    ctl.job.mpan, ctl.job.mprn = home.premises()
+    gas = DeviceType.GAS_METER
+    for qr, site in ((home.gsme.label.qr, ctl.job.mprn),
+                     (home.neighbours[1].label.qr, ctl.job.mprn)):
+        entry = ctl.job.add_qr(qr, gas)
+        entry.stage, entry.read_type, entry.lqi, entry.rssi = Stage.VERIFIED, gas, 200, -60
+        entry.site_id = site
+    theirs = ctl.job.add_qr(home.neighbours[0].label.qr, DeviceType.ELECTRICITY_METER)
+    theirs.stage, theirs.site_id = Stage.FOREIGN, home.neighbours[0].site_id
+    ctl.verified = True
+    verify = page(window, VerifyPage)
+    window.go(4)
+    held = verify.findChild(HeldGuards)
+    assert [(r.code, r.eui64) for r in held.rows] == [
+        ("two_of_a_kind", str(home.neighbours[1].ieee))]  # none for the foreign meter
+    row = held.rows[0]
+    assert row.isVisibleTo(window) and "Held for your decision" in row.text.text()
+    assert "belongs to other premises" in verify.reasons.text()
+    qtbot.mouseClick(row.accept, Qt.MouseButton.LeftButton)  # no note: refused, said why
+    assert "short note" in row.error.text() and not ctl.job.decisions
+    assert verify.summary.text() == "✗ Fail"
+    qtbot.keyClicks(row.note, "Two gas meters: flat has a second supply")
+    qtbot.mouseClick(row.accept, Qt.MouseButton.LeftButton)
+    assert [d.note for d in ctl.job.decisions] == ["Two gas meters: flat has a second supply"]
+    assert held.rows == [] and "Accepted by the engineer" in verify.reasons.text()
+    assert verify.summary.text() == "✗ Fail"  # the foreign meter still fails the job
+    ctl.job.remove(theirs.eui64)  # the engineer takes the neighbour's meter off the list
+    verify.refresh()
+    assert verify.summary.text() == "! Pass with warnings"  # never plain Pass
+    data = ctl.report_data()
+    assert data["decisions"][0]["note"] == "Two gas meters: flat has a second supply"
+    # the other choice: correct the job (the device list, no typing slip on offer)
+    ctl.job.decisions.clear()
+    verify.refresh()
+    qtbot.mouseClick(held.rows[0].correct, Qt.MouseButton.LeftButton)
+    assert window.stack.currentIndex() == 1

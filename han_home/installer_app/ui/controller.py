@@ -27,6 +27,7 @@ class Controller(QObject):
 
     changed = Signal(str)  # device | window | refused | radio | verified | scan | log | done
     scan_progress = Signal(int, int)
+    navigate = Signal(str)  # a page asks the window to show another page (its key)
 
     def __init__(self, gateway: Gateway | None, job: Job | None = None, radio: str = "sim"
                  ) -> None:

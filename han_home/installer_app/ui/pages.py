@@ -705,8 +705,13 @@ class VerifyPage(Page):
         self.summary = label("heading")
         self.reasons = label()  # the verdict's reasons, in plain words
         self.thresholds = label("muted")
+        from han_home.installer_app.ui.held import HeldGuards
+
+        self.held = HeldGuards(ctl, announcer)  # each held guard: accept, or correct the job
+        self.held.setVisible(False)
         self.box.addWidget(self.summary)
         self.box.addWidget(self.reasons)
+        self.box.addWidget(self.held)
         self.box.addWidget(self.thresholds)
 
     def title(self) -> str:
@@ -768,14 +773,21 @@ class VerifyPage(Page):
         if self.ctl.verified is None:
             self.summary.setText(_("Not checked yet: pair the devices first."))
             self.reasons.setText("")
+            self.reasons.setVisible(False)
+            self.held.show_reasons([])
             return
+        from han_home.installer_app.ui.held import held_reasons
         from han_home.installer_app.verdict import Level
         from han_home.installer_app.verdict_texts import level_text
 
         verdict = self.ctl.verdict()  # the same verdict as the reports and the CLI
         mark = {Level.PASS: "✓", Level.WARN: "!", Level.FAIL: "✗"}[verdict.level]
         self.summary.setText(f"{mark} {level_text(verdict.level)}")
-        self.reasons.setText("\n".join(f"• {r.text()}" for r in verdict.reasons))
+        held = held_reasons(verdict.reasons)  # shown below, each with its two choices
+        self.reasons.setText("\n".join(f"• {r.text()}" for r in verdict.reasons
+                                       if r not in held))
+        self.reasons.setVisible(bool(self.reasons.text()))
+        self.held.show_reasons(verdict.reasons)
 
 
 # ---- 6 Report -------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class InstallerWindow(QWidget):
             self.stack.addWidget(scroll)
             self.steps.addItem("")
         self.steps.currentRowChanged.connect(self.go)
+        ctl.navigate.connect(self.go_to)
         self.radio = label("muted")
         self.failure = label("error")  # background work that failed (show_failure)
         self.failure.setObjectName("failure-notice")
@@ -120,6 +121,10 @@ class InstallerWindow(QWidget):
         self.pages[index].refresh()
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.pages) - 1)
+
+    def go_to(self, key: str) -> None:
+        """Show the page with this key (a page's "correct the job" button)."""
+        self.go(next(i for i, page in enumerate(self.pages) if page.key == key))
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Installer tool"))
