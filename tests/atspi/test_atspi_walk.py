@@ -74,6 +74,14 @@ def _ihd_walk(language: str) -> dict[str, Any]:
 
 
 @cache
+def _ihd_now_walk_1024(language: str) -> dict[str, Any]:
+    """Now alone at the larger kiosk size, 1024x600."""
+    return shared_walk(_folder(), f"ihd-now-1024-{language}", lambda: walk_app(
+        ["ihd-app", "--lang", language, "--size", "1024x600", "--screen", "now"], [],
+        first="now"))
+
+
+@cache
 def _installer_walk(language: str) -> dict[str, Any]:
     catalog = _translator().catalog(language)
     steps = [f"page{i + 1}={catalog.gettext('Next')}" for i in range(1, INSTALLER_PAGES)]
@@ -98,7 +106,8 @@ def _tools(_shared_folder: None) -> Iterator[None]:
     # answering over D-Bus), so together they take about as long as the longest. A test
     # that needs one blocks on its lock (harness.shared_walk) until it is written.
     threads = [threading.Thread(target=_quietly, args=(walk, language), daemon=True)
-               for walk in (_ihd_walk, _installer_walk) for language in LANGUAGES]
+               for walk in (_ihd_walk, _installer_walk, _ihd_now_walk_1024)
+               for language in LANGUAGES]
     for thread in threads:
         thread.start()
     yield
@@ -241,12 +250,14 @@ def test_every_showing_node_has_extents_inside_the_screen() -> None:
                 assert 0 <= x < width and y >= 0, n  # inside the window (may scroll below)
 
 
+@pytest.mark.parametrize("size", ["800x480", "1024x600"])
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_ihd_home_screen_holds_every_node_inside_the_800x480_window(language: str) -> None:
-    """Now does not scroll at the kiosk's 800x480: every node a screen reader can reach on
-    it lies inside the window (the other screens may scroll their lists)."""
-    now = _ihd_walk(language)["walks"]["now"]["nodes"]
+def test_ihd_home_screen_holds_every_node_inside_the_window(language: str, size: str) -> None:
+    """Now does not scroll at the kiosks' 800x480 or 1024x600: every node a screen reader
+    can reach on it lies inside the window (the other screens may scroll their lists)."""
+    walk = _ihd_walk(language) if size == "800x480" else _ihd_now_walk_1024(language)
+    now = walk["walks"]["now"]["nodes"]
     window = now[0]["extents"]
-    assert window[2:] == [800, 480], window
+    assert window[2:] == [int(v) for v in size.split("x")], window
     assert audit.outside_window(now, window[2], window[3]) == 0
     assert len(now) > 20  # the walk reached the screen's cards, not only the window
