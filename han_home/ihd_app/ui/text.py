@@ -117,3 +117,13 @@ def when(moment: datetime, now: datetime, settings: Settings) -> str:
     if (today - day).days == 1:
         return _("%(time)s yesterday") % {"time": time}
     return _("%(time)s on %(date)s") % {"time": time, "date": format_weekday_date(day)}
+
+
+WORD_JOINER = "\u2060"
+
+
+def unbroken(text: str) -> str:
+    """Text for a wrapping label: Qt's line breaking may end a line after a hyphen-minus, so
+    "-£0.60" at 200 % became "-" and "£0.60" on two lines. A word joiner after each "-" inside
+    a word keeps it whole (invisible; a screen reader ignores it; 100 % looks the same)."""
+    return text.replace("-", "-" + WORD_JOINER) if "-" in text else text

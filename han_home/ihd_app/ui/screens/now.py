@@ -104,7 +104,7 @@ class FigureCard(TapCard):
         self.figure.setText(value)
         set_role(self.figure, "muted" if missing else "figure")
         for widget, text in zip(self.lines, lines + [""] * len(self.lines), strict=False):
-            widget.setText(text)
+            widget.setText(t.unbroken(text))
             widget.setVisible(bool(text))
         if shown.stale or not source:
             source = "" if missing and not shown.stale else t.source_text(shown)
@@ -185,7 +185,7 @@ class NowScreen(Screen):
             if alert is None:
                 continue
             text: QLabel = card.text  # type: ignore[attr-defined]
-            text.setText(texts[index])
+            text.setText(t.unbroken(texts[index]))
             set_role(card, "alert-urgent" if alert.severity == Severity.URGENT else "alert")
             set_role(text, "error" if alert.severity == Severity.URGENT else "warning")
             target = alert.screen
@@ -247,7 +247,7 @@ class NowScreen(Screen):
             self.ctx.announcer.announce(self.budget_card, text, assertive=True,
                                         key="over-budget")
         self._over_budget = over
-        self.budget_text.setText(text)
+        self.budget_text.setText(t.unbroken(text))
         set_role(self.budget_text, "over" if over else "")
         self.budget_bar.set_share(share, text, self.ctx.palette)
         self.budget_card.setAccessibleName(_("Daily budget"))
