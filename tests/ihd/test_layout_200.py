@@ -19,7 +19,7 @@ from han_home.shared.i18n.ihd_strings import screen_title
 from han_home.shared.ui.theme import KIOSK_TARGET_PX
 from tests.ihd.conftest import open_window
 
-SCREENS_200 = ("now", "tariff", "settings")
+SCREENS_200 = ("now", "tariff", "settings", "credit", "usage")
 
 
 def settle() -> None:
@@ -29,7 +29,8 @@ def settle() -> None:
 
 def broken_word(text: str, label: QLabel, width: int) -> str:
     """The first word Qt's own line breaking splits when ``label`` wraps ``text`` in
-    ``width`` px ("-" / "£0.60" counts: a line must end at a space), or ""."""
+    ``width`` px ("-" / "£0.60" counts: a line must end at a space), or "". A compound
+    broken at its hyphen between letters ("half-" / "hour") is how print does it."""
     layout = QTextLayout(text, label.font())
     layout.setTextOption(QTextOption(Qt.AlignmentFlag.AlignLeft))
     option = layout.textOption()
@@ -42,7 +43,9 @@ def broken_word(text: str, label: QLabel, width: int) -> str:
         starts.append(line.textStart())
     layout.endLayout()
     for start in starts[1:]:
-        if not text[start - 1].isspace():
+        compound = text[start - 1] == "-" and text[start - 2:start - 1].isalpha() \
+            and text[start:start + 1].isalpha()
+        if not text[start - 1].isspace() and not compound:
             return text[:start].split()[-1] + text[start:].split()[0]
     return ""
 

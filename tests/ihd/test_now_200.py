@@ -88,3 +88,34 @@ async def test_now_at_200_percent_stacks_and_cuts_nothing(qtbot: QtBot,
         assert now.verticalScrollBar().maximum() == 0
     finally:
         await live.close()
+
+
+async def test_now_at_200_percent_on_a_first_start(qtbot: QtBot, tmp_path: Path) -> None:
+    """Nothing known yet but the standing charge, and a price change coming (a rate with a
+    "/" in a half-width alert): still nothing cut off or broken."""
+    from datetime import UTC, datetime
+
+    from han_home.ihd_app.model import DisplayModel
+    from han_home.shared.energy.supplier_tariff import SupplierTariff
+    from han_home.shared.han.tariffs import from_supplier_tariff
+    from han_home.shared.store.async_history import AsyncHistory
+
+    history = AsyncHistory(tmp_path / "history.db")
+    await history.ready()
+    clock_at = datetime(2026, 12, 1, 6, 46, tzinfo=UTC)
+    model = DisplayModel(history, from_supplier_tariff(SupplierTariff()), lambda: clock_at,
+                         Settings())
+    await model.load_last_known()
+
+    class Static:
+        def __init__(self, model: DisplayModel) -> None:
+            self.model = model
+
+    try:
+        window, _ = await open_window(qtbot, Static(model))  # type: ignore[arg-type]
+        now = window.screens["now"]
+        assert "price_change" in [a.kind for a in now.shown_alerts]
+        assert check(window) == {}
+        window.close()
+    finally:
+        await history.close()
