@@ -60,3 +60,10 @@ def test_text_without_figures_is_unchanged() -> None:
 def test_units_named_alone_are_said_too() -> None:
     assert for_ear("Energy (kWh)", "en") == "Energy (kilowatt hours)"
     assert for_ear("Cost (£)", "cy") == "Cost (punnoedd)"
+
+
+def test_word_joiners_kept_for_the_eye_are_not_spoken() -> None:
+    from han_home.shared.i18n.spoken import for_ear
+
+    said = for_ear("Cheapest: 13.50c/\u2060kWh. Credit -\u2060£0.60.", "en")
+    assert "\u2060" not in said and "kWh" not in said and "£" not in said, said

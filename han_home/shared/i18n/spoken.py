@@ -125,6 +125,8 @@ def for_ear(text: str, language: str) -> str:
         _one, plural, welsh = UNITS[unit]
         return f"({welsh if language == 'cy' else plural})"
 
+    # the word joiners that keep "-£0.60" and "13.50c/kWh" on one line are for the eye
+    text = text.replace("\u2060", "")
     text = _BARE_UNIT.sub(bare, text)
     text = _MONEY.sub(money, text)
     text = _PENCE_RATE.sub(rate, text)
