@@ -10,14 +10,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QTableWidget,
-    QTableWidgetItem,
     QWidget,
 )
 
 from han_home.installer_app.diagnostics import BUSY_ENERGY, CHANNELS, ScanResult
 from han_home.shared.i18n import _
 from han_home.shared.ui import roles
-from han_home.shared.ui.chart_table import TableToggle
+from han_home.shared.ui.chart_table import TableToggle, fill_table
 from han_home.shared.ui.theme import get_theme
 
 
@@ -46,16 +45,7 @@ def table(columns: int) -> QTableWidget:
 
 
 def set_rows(widget: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    widget.setHorizontalHeaderLabels(headers)
-    widget.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = widget.item(r, c)
-            if item is None:
-                item = QTableWidgetItem()
-                widget.setItem(r, c, item)
-            item.setText(text)
-    widget.resizeRowsToContents()
+    fill_table(widget, headers, rows)
     # Show up to four rows without scrolling, whatever the text size (WCAG 1.4.4 at 200 %).
     shown = sum(widget.rowHeight(r) for r in range(min(4, len(rows))))
     line = widget.fontMetrics().height()

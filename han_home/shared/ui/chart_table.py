@@ -7,6 +7,8 @@ the bars for a read-only two-column table (what, value) when it is pressed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,17 +39,8 @@ class ChartTable(QTableWidget):
 
     def set_rows(self, name: str, headers: tuple[str, str], rows: list[tuple[str, str]]) -> None:
         self.setAccessibleName(name)
-        self.setHorizontalHeaderLabels(list(headers))
         self.verticalScrollBar().setAccessibleName(_("Scroll the table"))
-        self.setRowCount(len(rows))
-        for row, cells in enumerate(rows):
-            for column, text in enumerate(cells):
-                item = self.item(row, column)
-                if item is None:
-                    item = QTableWidgetItem()
-                    self.setItem(row, column, item)
-                item.setText(text)
-        self.resizeRowsToContents()
+        fill_table(self, list(headers), rows)
 
 
 class TableToggle:
@@ -97,3 +90,17 @@ class TableToggle:
         top = self.reserved_height()
         self.table.setGeometry(PAD, top, max(1, self.chart.width() - 2 * PAD),
                                max(1, self.chart.height() - top - PAD))
+
+
+def fill_table(table: QTableWidget, headers: list[str], rows: Sequence[Sequence[str]]) -> None:
+    """Headers and cells as plain text, items reused, rows sized to their text."""
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for row, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            item = table.item(row, column)
+            if item is None:
+                item = QTableWidgetItem()
+                table.setItem(row, column, item)
+            item.setText(text)
+    table.resizeRowsToContents()
