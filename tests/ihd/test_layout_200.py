@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QTextLayout, QTextOption
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,12 +19,35 @@ from han_home.shared.i18n.ihd_strings import screen_title
 from han_home.shared.ui.theme import KIOSK_TARGET_PX
 from tests.ihd.conftest import open_window
 
-SCREENS_200 = ("tariff", "settings")  # the others are being redesigned (issue 15)
+SCREENS_200 = ("now", "tariff", "settings", "credit", "usage")
 
 
 def settle() -> None:
     for _ in range(3):
         QApplication.processEvents()
+
+
+def broken_word(text: str, label: QLabel, width: int) -> str:
+    """The first word Qt's own line breaking splits when ``label`` wraps ``text`` in
+    ``width`` px ("-" / "£0.60" counts: a line must end at a space), or "". A compound
+    broken at its hyphen between letters ("half-" / "hour") is how print does it."""
+    layout = QTextLayout(text, label.font())
+    layout.setTextOption(QTextOption(Qt.AlignmentFlag.AlignLeft))
+    option = layout.textOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    starts = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    layout.endLayout()
+    for start in starts[1:]:
+        compound = text[start - 1] == "-" and text[start - 2:start - 1].isalpha() \
+            and text[start:start + 1].isalpha()
+        if not text[start - 1].isspace() and not compound:
+            return text[:start].split()[-1] + text[start:].split()[0]
+    return ""
 
 
 def outside(window: MainWindow, root: QWidget) -> list[str]:
@@ -49,6 +72,10 @@ def outside(window: MainWindow, root: QWidget) -> list[str]:
                 wide = [w for w in widget.text().split() if metrics.horizontalAdvance(w) > room]
                 if wide:
                     problems.append(f"{name} breaks or cuts the word {wide[0]!r}")
+                elif broken := broken_word(widget.text(), widget, room):
+                    problems.append(f"{name} breaks the word {broken!r}")
+                if widget.height() < widget.heightForWidth(widget.width()):
+                    problems.append(f"{name} cut off at the bottom")
             elif widget.width() < widget.sizeHint().width() - 2:
                 problems.append(f"{name} narrower than its text")
     return problems

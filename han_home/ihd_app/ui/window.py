@@ -163,6 +163,7 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(self.screens[key])
         self.nav.select(key)
         self.title.setText(s.screen_title(key))
+        self.header.refresh()  # a longer title ("Gosodiadau") may push the clock down
         self.setWindowTitle(_(s.IN_HOME_DISPLAY))
 
     def read_screen(self) -> bool:

@@ -77,10 +77,11 @@ class InsightsPanel(QFrame):
             self.cheapest.setText(_("Not known: this display has no tariff for all of the "
                                     "next 24 hours."))
             return
-        self.cheapest.setText(_("From %(start)s to %(end)s, at %(rate)s on average.") % {
+        self.cheapest.setText(t.unbroken(_(  # "13.50c/kWh" whole at 200 %
+            "From %(start)s to %(end)s, at %(rate)s on average.") % {
             "start": t.when(window.start, model.now(), self.ctx.settings),
             "end": t.when(window.end, model.now(), self.ctx.settings),
-            "rate": t.rate(window.average_rate)})
+            "rate": t.rate(window.average_rate)}))
 
     def _render_bill(self) -> None:
         bill = self.ctx.model.bill_projection()

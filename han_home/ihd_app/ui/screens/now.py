@@ -31,6 +31,9 @@ from han_home.shared.i18n.formatting import format_kw, format_percent
 WAITING_FOR_PRICE = N_("Waiting for the current price from your meter")
 COST_NOT_KNOWN = N_("cost not known yet")
 MAX_ALERTS = 3  # one row at 800 px; the strip's accessible text lists them all
+# at 200 % a minus stays with its amount ("-£0.60"); a rate ("27.50p/kWh at 07:30") keeps
+# its plain text: it fits a half-width alert whole (test_now_200.py checks both)
+JOIN_AFTER = "-"
 
 
 def show(tile: ValueTile, title: str, shown: Shown, fmt: t.Formatter, detail: str = "") -> None:
@@ -104,7 +107,7 @@ class FigureCard(TapCard):
         self.figure.setText(value)
         set_role(self.figure, "muted" if missing else "figure")
         for widget, text in zip(self.lines, lines + [""] * len(self.lines), strict=False):
-            widget.setText(text)
+            widget.setText(t.unbroken(text, JOIN_AFTER))
             widget.setVisible(bool(text))
         if shown.stale or not source:
             source = "" if missing and not shown.stale else t.source_text(shown)
@@ -185,7 +188,7 @@ class NowScreen(Screen):
             if alert is None:
                 continue
             text: QLabel = card.text  # type: ignore[attr-defined]
-            text.setText(texts[index])
+            text.setText(t.unbroken(texts[index], JOIN_AFTER))
             set_role(card, "alert-urgent" if alert.severity == Severity.URGENT else "alert")
             set_role(text, "error" if alert.severity == Severity.URGENT else "warning")
             target = alert.screen
@@ -247,7 +250,7 @@ class NowScreen(Screen):
             self.ctx.announcer.announce(self.budget_card, text, assertive=True,
                                         key="over-budget")
         self._over_budget = over
-        self.budget_text.setText(text)
+        self.budget_text.setText(t.unbroken(text, JOIN_AFTER))
         set_role(self.budget_text, "over" if over else "")
         self.budget_bar.set_share(share, text, self.ctx.palette)
         self.budget_card.setAccessibleName(_("Daily budget"))
