@@ -135,6 +135,10 @@ class HistoryFeed:
         # half-hours the display closed that the meter has not confirmed yet (slot -> what
         # the display measured); kept with the accounts, so a kill cannot lose a confirmation
         self._unconfirmed: dict[Fuel, dict[datetime, Decimal]] = {f: {} for f in Fuel}
+        # half-hours a gap kept as an interval ended in: part of their energy is in the
+        # interval, so the meter's figure for the whole half-hour would count it twice; what
+        # the display measured of them stands (kept with the accounts)
+        self._interval_ends: dict[Fuel, set[datetime]] = {f: set() for f in Fuel}
         self._confirming: set[Fuel] = set()
         # confirmations and gap fills of a fuel run one at a time: a fill must see the
         # credits the confirmations before it moved (they change the gap's first half-hour)
@@ -170,6 +174,9 @@ class HistoryFeed:
                 self._unconfirmed[fuel] = {
                     datetime.fromisoformat(k): Decimal(v) for k, v in waiting.items()
                 }
+            ends = saved.get("interval_ends") if saved else None
+            if isinstance(ends, list):
+                self._interval_ends[fuel] = {datetime.fromisoformat(str(k)) for k in ends}
             last = self.accumulator.last(fuel)
             if last is not None:
                 self.guard.state[fuel] = GuardState(*last)
@@ -282,7 +289,9 @@ class HistoryFeed:
         usages = self.accumulator.add(fuel, when, reading.value, delta=decision.delta)
         if usages and self.profile_source is not None:
             waiting = self._unconfirmed[fuel]
-            waiting.update({u.start_utc: u.quantity for u in usages})
+            ends = self._interval_ends[fuel]
+            waiting.update({u.start_utc: u.quantity for u in usages if u.start_utc not in ends})
+            ends.difference_update(u.start_utc for u in usages)  # closed: no longer needed
             for old in sorted(waiting)[:-CONFIRM_AT_MOST]:
                 del waiting[old]  # a meter that never confirms: its oldest stay measured
         self._write(fuel, usages)
@@ -526,7 +535,21 @@ class HistoryFeed:
     def _store_gap_interval(self, gap: Gap) -> None:
         self.accumulator.close_gap(gap)
         fuel = gap.fuel
+        # The half-hour the gap ended in keeps what the display measured after the gap: the
+        # meter's figure for it would include the interval's share a second time.
+        closed = self.accumulator.emitted(fuel, gap.end_slot)
+        measured_after = self._unconfirmed[fuel].pop(gap.end_slot, None) if closed else None
+        if not closed:
+            self._interval_ends[fuel].add(gap.end_slot)
         usages = [HalfHourUsage(gap.begin_slot, gap.begin_partial, fuel)]
+        if gap.begin_slot == gap.end_slot:
+            # a gap inside one half-hour: a row for its part before the gap would be replaced
+            # when the half-hour closes, so that part joins the half-hour's own measurement
+            if measured_after is not None:  # closed meanwhile: both parts, one row
+                usages = [HalfHourUsage(gap.end_slot, gap.begin_partial + measured_after, fuel)]
+            else:  # still open (or closed too long ago to rewrite: the next open one)
+                usages = []
+                self.accumulator.credit(fuel, gap.begin_slot, gap.begin_partial)
         kwh, m3, cv = gap.quantity, None, None
         if fuel == Fuel.GAS:
             m3, cv = gap.quantity, self.cv
@@ -586,6 +609,7 @@ class HistoryFeed:
             "accumulator": accounts,
             "backfilled": fuel in self._backfill_done,
             "unconfirmed": {k.isoformat(): str(v) for k, v in self._unconfirmed[fuel].items()},
+            "interval_ends": sorted(k.isoformat() for k in self._interval_ends[fuel]),
         }
         self._spawn(self._store(fuel, rows, gaps or [], state))
 

@@ -1,0 +1,136 @@
+"""A gap the meter's profile could not fill is kept as one interval; the half-hour it ended in
+then holds only what the display measured after it. When the meter later confirms that
+half-hour, its figure for the whole half-hour must not replace the measurement, or the
+interval's share is counted twice (found by the real kill -9 test under load: +17 Wh)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from han_home.shared.energy.calendar import HALF_HOUR, half_hour_start
+from han_home.shared.energy.profile import ProfileInterval
+from han_home.shared.energy.readings import Fuel, Reading, ReadingKind
+from han_home.shared.energy.supplier_tariff import SupplierTariff
+from han_home.shared.han.client import DeviceEvent, DeviceEventKind
+from han_home.shared.han.history_feed import HistoryFeed
+from han_home.shared.han.registry import Role
+from han_home.shared.han.tariffs import from_supplier_tariff
+from han_home.shared.store.async_history import AsyncHistory
+
+T0 = datetime(2026, 11, 9, 5, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+EUI64 = "00:1b:c5:0c:00:00:00:01"
+
+
+class Meter:
+    """A register whose power changes every minute (so a half-hour's share of a gap is not
+    its share of the time), with the profile a GB meter keeps of it."""
+
+    def __init__(self) -> None:
+        self.unavailable = False  # the profile request times out (a loaded kiosk)
+
+    @staticmethod
+    def watts(minute: int) -> int:
+        return 300 + (minute * 37) % 900
+
+    def register(self, when: datetime) -> Decimal:
+        minutes = int((when - T0) / MINUTE)
+        wh = sum(self.watts(m) for m in range(-600, minutes)) / Decimal(60)
+        return Decimal(1000) + (wh / 1000).quantize(Decimal("0.000001"))
+
+    async def profile(self, fuel: Fuel, first: datetime, end: datetime) -> list[ProfileInterval]:
+        if self.unavailable:
+            raise TimeoutError("the meter did not answer")
+        slots = []
+        slot = first
+        while slot < end:
+            slots.append(ProfileInterval(slot, self.register(slot + HALF_HOUR)
+                                         - self.register(slot), "kWh"))
+            slot += HALF_HOUR
+        return slots
+
+
+class Gateway:
+    """What the feed asks of a gateway: readings, the meter's profile, and the event that
+    the meter is configured (gap fills and confirmations wait for it)."""
+
+    def __init__(self, meter: Meter) -> None:
+        self.reading_hooks: list[object] = []
+        self.fuel_profile = meter.profile
+        self.listeners: list[Callable[[object], None]] = []
+        self.time = T0
+
+    def subscribe(self, listener: Callable[[object], None]) -> None:
+        self.listeners.append(listener)
+
+    def device(self, eui64: str) -> object:
+        return SimpleNamespace(role=Role.ELECTRICITY)
+
+    def now(self) -> datetime:
+        return self.time
+
+    def configured(self) -> None:
+        for listener in self.listeners:
+            listener(DeviceEvent(DeviceEventKind.CONFIGURED, EUI64, self.time))
+
+
+def reading(meter: Meter, when: datetime) -> Reading:
+    return Reading(EUI64, Fuel.ELECTRICITY, ReadingKind.SUMMATION, meter.register(when), "kWh",
+                   when, when)
+
+
+async def account(tmp_path: Path, minutes: list[int], ready_at: int,
+                  unavailable_at: int | None) -> tuple[Decimal, Decimal, dict[datetime, str]]:
+    """Feed one reading a minute (at `minutes` past T0); the meter is configured at
+    `ready_at`, and its profile does not answer at `unavailable_at`. Returns what the
+    accounts hold, the register's rise over the same stretch, and each half-hour's source."""
+    meter = Meter()
+    history = AsyncHistory(tmp_path / "home.db")
+    await history.ready()
+    feed = HistoryFeed(history, from_supplier_tariff(SupplierTariff()), backfill=HALF_HOUR)
+    gateway = Gateway(meter)
+    feed.connect(gateway)
+    try:
+        for minute in minutes:
+            gateway.time = T0 + minute * MINUTE
+            meter.unavailable = minute == unavailable_at
+            if minute == ready_at:
+                gateway.configured()
+            feed.on_reading(reading(meter, gateway.time))
+            await feed.drain()
+        first, last = T0 + minutes[0] * MINUTE, T0 + minutes[-1] * MINUTE
+        rows = await history.half_hours("electricity", half_hour_start(first), last + HALF_HOUR)
+        gaps = await history.gaps("electricity", half_hour_start(first), last + HALF_HOUR)
+    finally:
+        await history.close()
+    assert feed.gaps_stored_as_intervals == 1 and feed.half_hours_confirmed > 0
+    held = feed.accumulator.pending_total(Fuel.ELECTRICITY)
+    stored = sum((r.kwh for r in rows), Decimal(0)) + sum((g.kwh for g in gaps), Decimal(0))
+    sources = {r.start_utc: r.source for r in rows}
+    # the meter's figure for the half-hour the accounts began in includes what came before
+    began = half_hour_start(first) if sources[half_hour_start(first)] == "meter" else first
+    return stored + held, meter.register(last) - meter.register(began), sources
+
+
+@pytest.mark.parametrize(("first", "resume_at", "ready_at", "unavailable_at"), [
+    (11, 29, 35, None),  # inside the first half-hour; the meter configured after it closed
+    (11, 44, 65, None),  # into the next; configured after that one closed too
+    (-40, 44, -40, 44),  # long counted; the profile times out at the gap's fill
+], ids=["same-half-hour", "next-half-hour", "profile-timed-out"])
+def test_an_interval_and_the_meters_half_hour_never_count_the_same_energy(
+        tmp_path: Path, first: int, resume_at: int, ready_at: int,
+        unavailable_at: int | None) -> None:
+    # readings a minute apart from `first` to 05:21, none until `resume_at`, then to 06:40
+    minutes = [*range(first, 22), *range(resume_at, 101)]
+    held, rose, sources = asyncio.run(account(tmp_path, minutes, ready_at, unavailable_at))
+    assert abs(held - rose) < Decimal("0.000010"), (held, rose)
+    ended_in = half_hour_start(T0 + resume_at * MINUTE)
+    assert sources[ended_in] == "display"  # measured after the gap: never the meter's
+    assert sources[T0 + timedelta(hours=1)] == "meter"  # a whole one later: confirmed
