@@ -131,8 +131,6 @@ class NavBar(ResponsiveGrid):
 
     def _icon(self, key: str) -> QIcon:
         if key not in self._icons:
-            # painting needs the Qt namespace's enums (~12 ms to create): not for a first
-            # frame that shows names only (100 % text on 800x480)
             from han_home.ihd_app.ui.nav_icons import screen_icon
 
             self._icons[key] = screen_icon(key, *self._colours, self._icon_px)

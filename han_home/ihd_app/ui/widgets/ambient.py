@@ -7,11 +7,12 @@ power reading the shape is an empty outline and the text says so.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from han_home.ihd_app.model import Ambient
 from han_home.ihd_app.ui.widgets.qt_values import ALIGN_V_CENTER, DASH_PATTERN, TEXT_WORD_WRAP
+from han_home.shared.ui.ink import fill, stroke
 from han_home.shared.ui.theme import NORMAL, Palette
 
 PAD = 8
@@ -62,32 +63,41 @@ class AmbientIndicator(QWidget):
             if self.level else QColor(p.control_border)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # drawn with ink.py (no Qt-namespace enums: this widget is in the first frame)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         size = self._shape_px()
         top = (self.height() - size) / 2
         box = QRectF(PAD, top, size, size)
         colour = self.colour()
-        painter.setPen(QPen(colour, 3))
-        painter.setBrush(colour if self.level else QBrush())  # QBrush(): no brush
+        shape = QPainterPath()
         if self.level == Ambient.LOW:
-            painter.drawEllipse(box)
+            shape.addEllipse(box)
         elif self.level == Ambient.MEDIUM:
-            painter.drawRect(box.adjusted(size * 0.08, size * 0.08, -size * 0.08, -size * 0.08))
+            shape.addRect(box.adjusted(size * 0.08, size * 0.08, -size * 0.08, -size * 0.08))
         elif self.level == Ambient.HIGH:
-            painter.drawPolygon(QPolygonF([QPointF(box.center().x(), box.top()),
-                                           box.bottomRight(), box.bottomLeft()]))
-            painter.setPen(QPen(QColor(self.theme_palette.background), max(2, size / 10)))
-            cx = box.center().x()
-            painter.drawLine(QPointF(cx, box.top() + size * 0.38),
-                             QPointF(cx, box.top() + size * 0.7))
-            painter.drawPoint(QPointF(cx, box.top() + size * 0.85))
+            shape.addPolygon(QPolygonF([QPointF(box.center().x(), box.top()),
+                                        box.bottomRight(), box.bottomLeft()]))
+            shape.closeSubpath()
         else:
-            dashed = QPen(colour, 3)
-            dashed.setDashPattern(list(DASH_PATTERN))  # as Qt.PenStyle.DashLine draws it
-            painter.setPen(dashed)
-            painter.drawEllipse(box)
-        painter.setPen(QColor(self.theme_palette.text))
+            shape.addEllipse(box)
+        if self.level:
+            fill(painter, shape, colour)
+            stroke(painter, shape, colour, 3)
+        else:  # no live reading: an empty dashed outline
+            stroke(painter, shape, colour, 3, DASH_PATTERN)
+        if self.level == Ambient.HIGH:  # the exclamation mark, in the background colour
+            mark = QPainterPath()
+            cx = box.center().x()
+            width = max(2, size / 10)
+            mark.moveTo(QPointF(cx, box.top() + size * 0.38))
+            mark.lineTo(QPointF(cx, box.top() + size * 0.7))
+            stroke(painter, mark, self.theme_palette.background, width)
+            dot = QPainterPath()
+            dot.addRect(QRectF(cx - width / 2, box.top() + size * 0.85 - width / 2,
+                               width, width))
+            fill(painter, dot, self.theme_palette.background)
+        # the painter starts with this widget's style-sheet text colour (the theme's text)
         rect = self._text_rect(self.width())
         rect.setTop(0)
         rect.setHeight(self.height())

@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QRectF, QSize
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from han_home.shared.ui.ink import fill, stroke
 from han_home.shared.ui.theme import NORMAL, Palette
 
 
@@ -32,16 +33,20 @@ class BudgetBar(QWidget):
         return QSize(120, max(12, self.fontMetrics().height() // 2 + 6))
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # drawn with ink.py (no Qt-namespace enums: this widget is in the first frame)
         p = self.theme_palette
         painter = QPainter(self)
         track = QRectF(1, 1, self.width() - 2, self.height() - 2)
-        painter.setPen(QColor(p.control_border))
-        painter.setBrush(QColor(p.surface))
-        painter.drawRoundedRect(track, 4, 4)
+        outline = QPainterPath()
+        outline.addRoundedRect(track, 4, 4)
+        fill(painter, outline, p.surface)
+        stroke(painter, outline, p.control_border, 1)
         if self.share is not None and self.share > 0:
             filled = min(Decimal(1), self.share)
-            fill = QRectF(track.left(), track.top(), float(filled) * track.width(),
-                          track.height())
-            painter.setBrush(QColor(p.error if self.over else p.accent))
-            painter.drawRoundedRect(fill, 4, 4)
+            bar = QPainterPath()
+            bar.addRoundedRect(QRectF(track.left(), track.top(), float(filled) * track.width(),
+                                      track.height()), 4, 4)
+            colour = p.error if self.over else p.accent
+            fill(painter, bar, colour)
+            stroke(painter, bar, p.control_border, 1)
         painter.end()
