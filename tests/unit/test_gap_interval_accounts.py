@@ -86,8 +86,8 @@ def reading(meter: Meter, when: datetime) -> Reading:
                    when, when)
 
 
-async def account(tmp_path: Path, minutes: list[int], ready_at: int,
-                  unavailable_at: int | None) -> tuple[Decimal, Decimal, dict[datetime, str]]:
+async def account(tmp_path: Path, minutes: list[int], ready_at: int, unavailable_at: int | None,
+                  intervals: int) -> tuple[Decimal, Decimal, dict[datetime, str]]:
     """Feed one reading a minute (at `minutes` past T0); the meter is configured at
     `ready_at`, and its profile does not answer at `unavailable_at`. Returns what the
     accounts hold, the register's rise over the same stretch, and each half-hour's source."""
@@ -110,7 +110,8 @@ async def account(tmp_path: Path, minutes: list[int], ready_at: int,
         gaps = await history.gaps("electricity", half_hour_start(first), last + HALF_HOUR)
     finally:
         await history.close()
-    assert feed.gaps_stored_as_intervals == 1 and feed.half_hours_confirmed > 0
+    assert feed.gaps_stored_as_intervals == intervals and feed.half_hours_confirmed > 0
+    assert feed.gaps_filled_from_profile == 1 - intervals
     held = feed.accumulator.pending_total(Fuel.ELECTRICITY)
     stored = sum((r.kwh for r in rows), Decimal(0)) + sum((g.kwh for g in gaps), Decimal(0))
     sources = {r.start_utc: r.source for r in rows}
@@ -120,17 +121,31 @@ async def account(tmp_path: Path, minutes: list[int], ready_at: int,
 
 
 @pytest.mark.parametrize(("first", "resume_at", "ready_at", "unavailable_at"), [
-    (11, 29, 35, None),  # inside the first half-hour; the meter configured after it closed
-    (11, 44, 65, None),  # into the next; configured after that one closed too
-    (-40, 44, -40, 44),  # long counted; the profile times out at the gap's fill
-], ids=["same-half-hour", "next-half-hour", "profile-timed-out"])
+    (-40, 44, -40, 44),  # the profile times out at the gap's fill: its end is still open
+    (-40, 44, 65, 65),  # ... once its end had closed (the meter configured late)
+], ids=["end-open", "end-closed"])
 def test_an_interval_and_the_meters_half_hour_never_count_the_same_energy(
-        tmp_path: Path, first: int, resume_at: int, ready_at: int,
-        unavailable_at: int | None) -> None:
+        tmp_path: Path, first: int, resume_at: int, ready_at: int, unavailable_at: int) -> None:
     # readings a minute apart from `first` to 05:21, none until `resume_at`, then to 06:40
     minutes = [*range(first, 22), *range(resume_at, 101)]
-    held, rose, sources = asyncio.run(account(tmp_path, minutes, ready_at, unavailable_at))
+    held, rose, sources = asyncio.run(account(tmp_path, minutes, ready_at, unavailable_at, 1))
     assert abs(held - rose) < Decimal("0.000010"), (held, rose)
     ended_in = half_hour_start(T0 + resume_at * MINUTE)
     assert sources[ended_in] == "display"  # measured after the gap: never the meter's
     assert sources[T0 + timedelta(hours=1)] == "meter"  # a whole one later: confirmed
+
+
+@pytest.mark.parametrize(("resume_at", "ready_at"), [
+    (29, 35),  # back inside that half-hour; the meter configured after it closed
+    (44, 11),  # back in the next one, filled at once
+    (44, 65),  # ... filled once that one had closed too
+], ids=["same-half-hour", "next-half-hour", "next-half-hour-closed"])
+def test_a_gap_in_the_first_half_hour_counted_is_filled_without_a_debt(
+        tmp_path: Path, resume_at: int, ready_at: int) -> None:
+    # counting began at 05:11: the meter's 05:00 half-hour holds 11 minutes the display never
+    # saw; the kill -9 test under load lost them from the open half-hour (-21.7 Wh)
+    minutes = [*range(11, 22), *range(resume_at, 101)]
+    held, rose, sources = asyncio.run(account(tmp_path, minutes, ready_at, None, 0))
+    assert abs(held - rose) < Decimal("0.000010"), (held, rose)
+    assert sources[T0] == "display"  # the display's own count, from its first reading
+    assert sources[T0 + timedelta(hours=1)] == "meter"

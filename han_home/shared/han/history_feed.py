@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -481,6 +482,8 @@ class HistoryFeed:
                 return False
             slots.append(slot)
             slot += HALF_HOUR
+        if self.accumulator.began_within(gap.fuel, gap.begin_slot):
+            return self._fill_from_first_half_hour(gap, by_slot, slots, closed)
         leftover = Decimal(0)
         if not closed:
             # The register delta across the gap, plus what the first half-hour had measured
@@ -523,6 +526,52 @@ class HistoryFeed:
         usages = [HalfHourUsage(s, by_slot[s], gap.fuel) for s in slots]
         self.gaps_filled_from_profile += 1
         self._write(gap.fuel, usages, source=METER_PROFILE)
+        return True
+
+    def _fill_from_first_half_hour(self, gap: Gap, by_slot: dict[datetime, Decimal],
+                                   slots: list[datetime], closed: bool) -> bool:
+        """A gap that began in the half-hour the accounts began in. The meter's figure for
+        that half-hour includes energy from before the display's first reading, which the
+        register delta across the gap does not, so it is not taken (it would be debited from
+        the half-hours after). The meter's half-hours between fill the gap; what is left of
+        the delta is the gap's part of its first and last half-hours, split between them
+        by time, as readings are. The first half-hour is stored as measured."""
+        fuel = gap.fuel
+        inner = [s for s in slots if gap.begin_slot < s < gap.end_slot]
+        rest = gap.quantity - sum((by_slot[s] for s in inner), Decimal(0))
+        if rest < -PROFILE_ROUNDING:
+            return False  # the meter's half-hours claim more than the register moved
+        rest = max(rest, Decimal(0))
+        waiting = self._unconfirmed[fuel]
+        if gap.begin_slot == gap.end_slot:  # all of the gap is in that one half-hour
+            share = rest
+        else:
+            us = timedelta(microseconds=1)
+            first = (gap.begin_slot + HALF_HOUR - gap.start) // us
+            share = (rest * first / ((gap.end - gap.start) // us)).quantize(
+                Decimal("0.000001"), rounding=ROUND_DOWN)
+        first_usage = HalfHourUsage(gap.begin_slot, gap.begin_partial + share, fuel)
+        end_part = rest - share  # the gap's part of the half-hour it ended in
+        usages = [first_usage] + [HalfHourUsage(s, by_slot[s], fuel) for s in inner]
+        moved = None
+        if closed and gap.end_slot in waiting:
+            if gap.begin_slot == gap.end_slot:  # measured after the gap too: one figure
+                usages = [replace(first_usage, quantity=first_usage.quantity
+                                  + waiting[gap.end_slot])]
+            else:  # the meter's figure for it; what went past its far boundary moves on
+                moved = end_part + waiting[gap.end_slot] - by_slot[gap.end_slot]
+                if not self.accumulator.can_credit(fuel, gap.end_slot + HALF_HOUR, moved):
+                    return False
+                usages.append(HalfHourUsage(gap.end_slot, by_slot[gap.end_slot], fuel))
+            del waiting[gap.end_slot]
+        self.accumulator.close_gap(gap)
+        if moved is not None:
+            self.accumulator.credit(fuel, gap.end_slot + HALF_HOUR, moved)
+        elif gap.begin_slot != gap.end_slot or not closed:
+            # still open: joins it (closed too long ago to rewrite: the next open one)
+            self.accumulator.credit(fuel, gap.end_slot, end_part)
+        self.gaps_filled_from_profile += 1
+        self._write(fuel, usages, source=METER_PROFILE, measured=frozenset({gap.begin_slot}))
         return True
 
     def _within_rounding(self, fuel: Fuel, slot: datetime, leftover: Decimal) -> bool:
@@ -578,9 +627,11 @@ class HistoryFeed:
         *,
         source: str = MEASURED,
         gaps: list[GapRow] | None = None,
+        measured: frozenset[datetime] = frozenset(),
     ) -> None:
         """Price the half-hours and store them, with any gap rows and the accounting state
-        as it is now, in one transaction (so a crash never separates them)."""
+        as it is now, in one transaction (so a crash never separates them). Half-hours in
+        `measured` are stored as the display's whatever `source` says."""
         rows = []
         for usage in usages:
             day = local_date(usage.start_utc)
@@ -594,7 +645,8 @@ class HistoryFeed:
             month_to_date = self._month_kwh.get(month, Decimal(0)) - old_kwh
             cost = self._price(fuel, usage.start_utc, kwh, month_to_date)
             self._month_kwh[month] = month_to_date + kwh
-            rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv, source))
+            rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv,
+                                    MEASURED if usage.start_utc in measured else source))
             priced = self._priced.get(fuel, Decimal(0)) - (old_cost or Decimal(0))
             self._priced[fuel] = priced + (cost or Decimal(0))
             self._recent[(fuel, usage.start_utc)] = (kwh, cost)
