@@ -106,7 +106,8 @@ class IhdApp:
         try:
             tariffs = default_tariffs(self.options.radio)
             self.model = DisplayModel(SyncHistory(store), tariffs, self._clock, self.settings)
-            run_now(self.model.load_last_known())
+            # on Now, only what Now shows: open_history reads the rest off the UI thread
+            run_now(self.model.load_last_known(now_only=self.settings.screen == "now"))
         finally:
             store.close()
         from han_home.ihd_app.ui.window import MainWindow
@@ -141,6 +142,7 @@ class IhdApp:
         await self.history.ready()
         assert self.model is not None
         self.model.history = self.history
+        await self.model.refresh_usage()  # the weeks, months and charts the first frame skipped
 
     async def start_han(self) -> None:
         """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""

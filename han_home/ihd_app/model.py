@@ -224,15 +224,16 @@ class DisplayModel:
         for callback in list(self._listeners):
             callback(sections)
 
-    async def load_last_known(self) -> None:
-        """First frame: the values the last run saved, with their (possibly large) age."""
+    async def load_last_known(self, now_only: bool = False) -> None:
+        """First frame: the values the last run saved, with their (possibly large) age.
+        `now_only`: only what the Now screen shows (see refresh_usage)."""
         await self._load_messages()
         await self._load_top_ups()
         for reading in await self.history.latest_readings():
             self._take(reading)
             self._last_run.add((reading.fuel, reading.kind))
         self.from_history = bool(self._latest)
-        await self.refresh_usage()
+        await self.refresh_usage(now_only=now_only)
         self._notify({"now", "usage", "tariff", "credit", "messages"})
 
     async def _load_messages(self) -> None:
@@ -714,13 +715,18 @@ class DisplayModel:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
 
-    async def refresh_usage(self) -> None:
-        """Reload period totals and charts from history (on the store's worker thread)."""
+    async def refresh_usage(self, now_only: bool = False) -> None:
+        """Reload period totals and charts from history (on the store's worker thread).
+
+        `now_only`: what the Now screen shows and no more (today, the last week's
+        half-hours its ambient levels come from, the last gas half-hour), for a first frame
+        on Now; the weeks, months, year and charts follow in the next full refresh."""
         self._usage_started += 1
         generation = self._usage_started
         today = local_date(self.now())
         cache = _UsageCache()
-        first_day = min(date(today.year, 1, 1), _months_back(today, 12))
+        first_day = (today - timedelta(days=7) if now_only
+                     else min(date(today.year, 1, 1), _months_back(today, 12)))
         for fuel in (Fuel.ELECTRICITY, Fuel.GAS):
             # a year and more of days, read once: the 8-day chart, which days have data
             # (partial weeks and months, totals' coverage) and the bill projection
@@ -730,6 +736,15 @@ class DisplayModel:
             }
             week_ago = (today - timedelta(days=7)).isoformat()
             days = {k: t for k, t in day_totals.items() if k >= week_ago}
+            cache.day_totals[fuel] = day_totals
+            cache.data_days[fuel] = {
+                k for k, t in day_totals.items() if t.kwh > 0 or t.meter_kwh > 0}
+            cache.half_hours[fuel] = await self._last_week_half_hours(fuel, today, day_totals)
+            cache.periods[(fuel, "today")] = days.get(today.isoformat())
+            cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
+            await self._read_last_half_hour(fuel, cache)
+            if now_only:
+                continue
             weeks = {
                 t.period: t
                 for t in await self.history.aggregate(
@@ -745,12 +760,6 @@ class DisplayModel:
             years = {
                 t.period: t for t in await self.history.aggregate(fuel, Period.YEAR, today, today)
             }
-            cache.day_totals[fuel] = day_totals
-            cache.data_days[fuel] = {
-                k for k, t in day_totals.items() if t.kwh > 0 or t.meter_kwh > 0}
-            cache.half_hours[fuel] = await self._last_week_half_hours(fuel, today, day_totals)
-            cache.periods[(fuel, "today")] = days.get(today.isoformat())
-            cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
             cache.periods[(fuel, "this_week")] = weeks.get(
                 period_start_date(today, Period.WEEK).isoformat()
             )
@@ -770,23 +779,25 @@ class DisplayModel:
                 self._bar(fuel, m, months.get(m.strftime("%Y-%m")), Period.MONTH, cache)
                 for m in (_months_back(today, 12 - i) for i in range(13))
             ]
-            now = self.now()
-            last_hh = now.replace(
-                minute=(now.minute // 30) * 30, second=0, microsecond=0
-            ) - timedelta(minutes=30)
-            rows = await self.history.half_hours(fuel, last_hh, last_hh + timedelta(minutes=30))
-            if rows:
-                row = rows[-1]
-                cache.periods[(fuel, "last_half_hour")] = PeriodTotal(
-                    row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp or Decimal(0),
-                    Decimal(0), row.m3, row.cv,
-                    unpriced_kwh=row.kwh if row.cost_gbp is None else Decimal(0),
-                )
         if generation < self._usage_installed:
             return  # a refresh begun later has finished first: its figures are newer
         self._usage_installed = generation
         self._usage = cache
         self._notify({"usage", "now"})
+
+    async def _read_last_half_hour(self, fuel: Fuel, cache: _UsageCache) -> None:
+        now = self.now()
+        last_hh = now.replace(
+            minute=(now.minute // 30) * 30, second=0, microsecond=0
+        ) - timedelta(minutes=30)
+        rows = await self.history.half_hours(fuel, last_hh, last_hh + timedelta(minutes=30))
+        if rows:
+            row = rows[-1]
+            cache.periods[(fuel, "last_half_hour")] = PeriodTotal(
+                row.start_utc.isoformat(), 0, row.kwh, row.cost_gbp or Decimal(0),
+                Decimal(0), row.m3, row.cv,
+                unpriced_kwh=row.kwh if row.cost_gbp is None else Decimal(0),
+            )
 
     async def _last_week_half_hours(self, fuel: Fuel, today: date,
                                     day_totals: dict[str, PeriodTotal]) -> dict[datetime, Any]:

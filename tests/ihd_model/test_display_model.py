@@ -138,3 +138,42 @@ def test_settings_survive_a_restart_and_a_corrupt_file(tmp_path) -> None:
     assert loaded.budget_gbp_per_day == Decimal("3.50")
     (tmp_path / "ihd.json").write_text("{not json")
     assert store.load() == Settings()
+
+
+async def test_a_first_frame_on_now_reads_only_what_now_shows_and_the_same_figures(
+        tmp_path) -> None:
+    """The first frame on Now reads today, the last week's half-hours and the last gas
+    half-hour, not 13 months: its figures are the full refresh's, and the charts and longer
+    periods follow with that refresh (IhdApp.open_history)."""
+    async with live_model(tmp_path) as (model, gateway, home):
+        await home.clock.advance(3 * 3600)
+        await model.refresh_usage()
+    from han_home.ihd_app.model import DisplayModel
+    from han_home.shared.store.async_history import AsyncHistory
+
+    history = AsyncHistory(tmp_path / "ihd.db")
+    await history.ready()
+    later = gateway.now() + timedelta(minutes=5)
+    try:
+        models = []
+        for now_only in (True, False):
+            restarted = DisplayModel(history, gateway.tariffs, lambda: later, Settings())
+            await restarted.load_last_known(now_only=now_only)
+            models.append(restarted)
+        first, full = models
+
+        def now_figures(m: DisplayModel) -> tuple[object, ...]:
+            return (m.day_cost(Fuel.ELECTRICITY), m.day_cost(Fuel.GAS), m.day_total(),
+                    m.budget_used_share(), m.ambient(), m.ambient_thresholds(),
+                    m.gas_latest_half_hour(), m.costs_known())
+
+        assert full.day_cost(Fuel.ELECTRICITY).energy.value  # something to compare
+        assert now_figures(first) == now_figures(full)
+        assert first.chart(Fuel.ELECTRICITY, "13m") == [] and full.chart(Fuel.ELECTRICITY, "13m")
+        assert first.period_total(Fuel.ELECTRICITY, "this_month") is None
+        await first.refresh_usage()
+        assert first.chart(Fuel.ELECTRICITY, "13m") == full.chart(Fuel.ELECTRICITY, "13m")
+        assert first.period_total(Fuel.ELECTRICITY, "this_month") == full.period_total(
+            Fuel.ELECTRICITY, "this_month")
+    finally:
+        await history.close()
