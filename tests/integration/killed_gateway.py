@@ -29,6 +29,14 @@ from han_home.shared.store.async_history import AsyncHistory
 SEED = 23
 START = datetime(2026, 11, 9, 5, 7, tzinfo=UTC)
 SPEED = 1800  # one simulated half-hour a real second
+# Reports carry no meter time: the gateway stamps each on receipt, so at SPEED a host delay
+# of d ms moves a stamp by 1.8 d simulated seconds. Every half-hour boundary between two
+# readings is interpolated from those stamps and then corrected by the meter's own figure
+# for the half-hour, except the far boundary of the half-hour the accounts began in: the
+# meter's figure for that one includes energy before the display's first reading, so
+# nothing can be moved from it (history_feed._confirm_waiting). That one boundary may be
+# off by the meter's power times this much stamp error (67 ms of host delay at SPEED).
+STAMP_ERROR = timedelta(seconds=120)
 CLI = [sys.executable, "-m", "han_home.shared.han.cli"]
 
 
@@ -75,6 +83,9 @@ class Outcome:
     negative_slots: int
     meter_slots: int  # half-hours stored as the meter's own
     gap_intervals: int
+    # what the stamp error can move across the first half-hour's far boundary, when the
+    # meter's figure was taken for that half-hour (else the accounts are exact)
+    boundary_wh: Decimal = Decimal(0)
 
     @property
     def error_wh(self) -> Decimal:
@@ -106,8 +117,11 @@ async def outcome(db: Path, printed: dict[datetime, Decimal]) -> Outcome:
                 Decimal(0))
     stored = sum((r.kwh for r in rows), Decimal(0)) + sum((g.kwh for g in gaps), Decimal(0))
     first_row = next((r for r in rows if r.start_utc == first), None)
-    began_at = (home.esme.register_at(first)
-                if first_row is not None and first_row.source == "meter" else printed[began])
+    whole_first = first_row is not None and first_row.source == "meter"
+    began_at = home.esme.register_at(first) if whole_first else printed[began]
+    far = first + HALF_HOUR
+    boundary = (home.esme.register_at(far + STAMP_ERROR) - home.esme.register_at(
+        far - STAMP_ERROR)) / 2 if whole_first else Decimal(0)
     meter = Decimal(str(accounts["last_value"])) - began_at
     return Outcome(
         stored_wh=(stored + held) * 1000,
@@ -115,6 +129,7 @@ async def outcome(db: Path, printed: dict[datetime, Decimal]) -> Outcome:
         negative_slots=sum(1 for r in rows if r.kwh < 0),
         meter_slots=sum(1 for r in rows if r.source == "meter"),
         gap_intervals=len(gaps),
+        boundary_wh=boundary * 1000,
     )
 
 
