@@ -100,3 +100,19 @@ async def test_malformed_frames_are_debug_noise_but_bugs_are_warnings(gateway, c
     assert len(warnings) == 1
     assert "cluster 0x0702" in warnings[0].getMessage()
     assert "18010a00000025e803" in warnings[0].getMessage()
+
+
+def test_refused_joiners_are_kept_bounded() -> None:
+    """A neighbour's meter retries an open window all day: the gateway keeps the latest
+    REFUSED_KEPT refusals (the installer's job counts them per device), not every one."""
+    from han_home.shared.han.gateway import REFUSED_KEPT
+
+    gw = build_gateway(RadioOptions(sim_seed=3))
+    seen = []
+    gw.subscribe(seen.append)
+    for n in range(REFUSED_KEPT + 50):
+        gw.join_refused(t.EUI64.convert(f"00:0d:6f:00:00:00:{n >> 8:02x}:{n & 0xff:02x}"),
+                        200, -60, "not_expected")
+    assert len(seen) == REFUSED_KEPT + 50  # every one is still reported as it happens
+    assert len(gw.refused) == REFUSED_KEPT
+    assert gw.refused[-1].eui64 == "00:0d:6f:00:00:00:00:95"

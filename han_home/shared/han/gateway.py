@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -85,6 +86,7 @@ RECONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 HALF_HOUR_S = 1800
 ZCL_EPOCH_TS = int(UTC_EPOCH_2000.timestamp())
 PROFILE_REPLY_TIMEOUT_S = 10.0
+REFUSED_KEPT = 100
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class Gateway:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._radio_state = RadioState.LOST
         self._stopping = False
-        self.refused: list[DeviceEvent] = []
+        # the latest refused joiners (a neighbour's meter retries all day: bounded)
+        self.refused: deque[DeviceEvent] = deque(maxlen=REFUSED_KEPT)
         self.reading_hooks: list[Callable[[Reading], None]] = []  # e.g. the history feed
         self._gas_profiles: dict[str, ProfileMirror] = {}  # the gas proxy's profile copies
         self.premises = PremisesCheck()  # the job's MPAN/MPRN (installer); empty: no check
