@@ -719,8 +719,9 @@ class DisplayModel:
         """Reload period totals and charts from history (on the store's worker thread).
 
         `now_only`: what the Now screen shows and no more (today, the last week's
-        half-hours its ambient levels come from, the last gas half-hour), for a first frame
-        on Now; the weeks, months, year and charts follow in the next full refresh."""
+        electricity half-hours its ambient levels come from, the last gas half-hour), for a
+        first frame on Now; the weeks, months, year, charts and forecasts follow in the next
+        full refresh."""
         self._usage_started += 1
         generation = self._usage_started
         today = local_date(self.now())
@@ -739,7 +740,9 @@ class DisplayModel:
             cache.day_totals[fuel] = day_totals
             cache.data_days[fuel] = {
                 k for k, t in day_totals.items() if t.kwh > 0 or t.meter_kwh > 0}
-            cache.half_hours[fuel] = await self._last_week_half_hours(fuel, today, day_totals)
+            if fuel == Fuel.ELECTRICITY or not now_only:  # Now's levels are electricity's
+                cache.half_hours[fuel] = await self._last_week_half_hours(fuel, today,
+                                                                          day_totals)
             cache.periods[(fuel, "today")] = days.get(today.isoformat())
             cache.periods[(fuel, "yesterday")] = days.get((today - timedelta(days=1)).isoformat())
             await self._read_last_half_hour(fuel, cache)
