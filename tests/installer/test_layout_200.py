@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from han_home.installer_app.ui.controller import Controller
 from han_home.installer_app.ui.pages import DevicesPage, PairPage, VerifyPage
+from han_home.installer_app.ui.widgets import CardDelegate
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
@@ -60,18 +61,19 @@ def cell_problems(table: QTableWidget) -> list[str]:
     metrics = table.fontMetrics()
     # the item delegate's text margins either side (QStyledItemDelegate)
     pad = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    inset = 2 * CardDelegate.PAD if getattr(table, "cards", False) else 0  # a card's text is inset in its border
     for row in range(table.rowCount()):
         for column in range(table.columnCount()):
             item = table.item(row, column)
             if item is None or not item.text() or table.cellWidget(row, column) is not None:
                 continue
-            room = table.columnWidth(column) - pad
+            room = table.columnWidth(column) - pad - inset
             wide = [w for w in item.text().split() if metrics.horizontalAdvance(w) > room]
             if wide:
                 problems.append(f"{table.accessibleName()} cell {row},{column} cuts {wide[0]!r}")
             needed = metrics.boundingRect(QRect(0, 0, room, 100_000),
                                           Qt.TextFlag.TextWordWrap, item.text()).height()
-            if table.rowHeight(row) < needed:
+            if table.rowHeight(row) < needed + inset:
                 problems.append(f"{table.accessibleName()} row {row} cut off at the bottom "
                                 f"({table.rowHeight(row)} < {needed} px)")
     return problems

@@ -898,6 +898,8 @@ class ReportPage(Page):
             self.preview.setHtml(report.to_html(data, cards=True))
 
     def fit(self, lines: float) -> None:
+        # room for the preview to be read even when the page above it scrolls (200 %)
+        self.preview.setMinimumHeight(10 * self.fontMetrics().height())
         if self.preview.width() != getattr(self, "_preview_width", -1) \
                 and self.preview.toPlainText():
             self._preview()

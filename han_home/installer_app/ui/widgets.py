@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QResizeEvent
+from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QSizePolicy,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QWidget,
 )
@@ -36,6 +38,29 @@ def table(columns: int) -> CardTable:
 
 def set_rows(widget: CardTable, headers: list[str], rows: list[list[str]]) -> None:
     widget.set_rows(headers, rows)
+
+
+class CardDelegate(QStyledItemDelegate):
+    """A card: the row's labelled lines inset by ``PAD`` inside a thin border."""
+
+    PAD = 8
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        inner = QStyleOptionViewItem(option)
+        inner.rect = option.rect.adjusted(0, 0, -2 * self.PAD, 0)
+        hint = super().sizeHint(inner, index)
+        return QSize(hint.width() + 2 * self.PAD, hint.height() + 2 * self.PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex) -> None:
+        inner = QStyleOptionViewItem(option)
+        inner.rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        super().paint(painter, inner, index)
+        painter.save()
+        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Text), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(option.rect.adjusted(3, 3, -4, -4), 4, 4)
+        painter.restore()
 
 
 class CardTable(QTableWidget):
@@ -65,6 +90,8 @@ class CardTable(QTableWidget):
         self._later = QTimer(self)  # after a text-size change, once the new font is in
         self._later.setSingleShot(True)
         self._later.timeout.connect(lambda: self._render(self._fits()))
+        self._rows_delegate = self.itemDelegate()
+        self._card_delegate = CardDelegate(self)
         self._set_modes()
 
     def set_rows(self, headers: list[str], rows: list[list[str]]) -> None:
@@ -112,7 +139,8 @@ class CardTable(QTableWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == last
                                         else QHeaderView.ResizeMode.ResizeToContents)
         header.setVisible(not self.cards)
-        self.setAlternatingRowColors(self.cards)  # cards told apart by more than a line
+        self.setShowGrid(not self.cards)  # each card has its own border
+        self.setItemDelegate(self._card_delegate if self.cards else self._rows_delegate)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if self.cards
                                           else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
@@ -257,6 +285,19 @@ class ChannelChart(QWidget):
         painter.drawText(QRectF(left, busy_y - line * 1.2, w - left - line * 0.3, line * 1.1),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
                          self.threshold_title)
+        # a channel's number and value must fit its slot: at 200 % text on a small window
+        # they ran into each other. A smaller font down to 60 %, then every other number;
+        # values that still do not fit are left to "Show as table" (the marks stay).
+        small = QFont(self.font())
+        size = small.pixelSize() if small.pixelSize() > 0 else round(fm.height() * 0.8)
+        floor = max(8, round(size * 0.6))
+        while size > floor and QFontMetrics(small).horizontalAdvance("26") > slot * 0.85:
+            size -= 1
+            small.setPixelSize(size)
+        tick = QFontMetrics(small)
+        every = 1 if tick.horizontalAdvance("26") <= slot * 0.85 else 2
+        values = tick.horizontalAdvance("★255") <= slot
+        painter.setFont(small)
         for i, channel in enumerate(CHANNELS):
             x = left + i * slot
             energy = self.result.energy.get(channel, 0) if self.result else 0
@@ -271,13 +312,14 @@ class ChannelChart(QWidget):
                 painter.setBrush(QBrush(QColor(p.accent_text), Qt.BrushStyle.BDiagPattern))
                 painter.drawRect(rect)
             painter.setPen(QColor(p.text))
-            painter.drawText(QRectF(x, bottom + 2, slot, line * 1.4),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                             str(channel))
+            if i % every == 0:
+                painter.drawText(QRectF(x - slot / 2, bottom + 2, slot * 2, line * 1.4),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                                 str(channel))
             mark = "★" if recommended else ("▲" if self.result and self.result.busy(channel)
                                             else "")
-            value = str(int(energy)) if self.result else ""
-            painter.drawText(QRectF(x, rect.top() - line * 1.2, slot, line * 1.1),
+            value = str(int(energy)) if self.result and values else ""
+            painter.drawText(QRectF(x - slot / 2, rect.top() - line * 1.2, slot * 2, line * 1.1),
                              Qt.AlignmentFlag.AlignCenter, f"{mark}{value}")
         if self.hasFocus():
             painter.setPen(QPen(QColor(p.focus_ring), 4))
