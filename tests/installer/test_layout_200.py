@@ -61,7 +61,8 @@ def cell_problems(table: QTableWidget) -> list[str]:
     metrics = table.fontMetrics()
     # the item delegate's text margins either side (QStyledItemDelegate)
     pad = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
-    inset = 2 * CardDelegate.PAD if getattr(table, "cards", False) else 0  # a card's text is inset in its border
+    # a card's text is inset in its border
+    inset = 2 * CardDelegate.PAD if getattr(table, "cards", False) else 0
     for row in range(table.rowCount()):
         for column in range(table.columnCount()):
             item = table.item(row, column)
@@ -130,6 +131,8 @@ async def commissioned_window(qtbot: QtBot) -> tuple[InstallerWindow, ManualCloc
         await pump(clock, 0.1)
     # a marginal link: the Verify page holds it for the engineer (note, two buttons)
     ctl.job.devices[0].lqi = 100
+    # and a typing slip to correct in one step (the Pair page's longest button)
+    ctl.job.corrections = {ctl.job.devices[1].eui64: ctl.job.refused[0].eui64}
     ctl.changed.emit("verified")
     return window, clock
 
@@ -168,6 +171,12 @@ async def test_every_page_fits_800x480_at_150_and_200_percent_in_english_and_wel
             "Math a roddwyd", "Cod gosod", "Math a ddarllenwyd o'r ddyfais", "Statws"]
         # the row the engineer selects in a card is still that device's row
         verify = next(p for p in window.pages if isinstance(p, VerifyPage))
+        pair = next(p for p in window.pages if isinstance(p, PairPage))
+        window.go(2)
+        settle()
+        assert pair.correct.isVisibleTo(window)  # on two lines, named in one
+        assert pair.correct.accessibleName() == (
+            f"Defnyddio {ctl.job.refused[0].eui64} ac agor y ffenestr eto")
         window.go(4)
         settle()
         verify.table.selectRow(2)

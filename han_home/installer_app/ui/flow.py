@@ -9,7 +9,8 @@ buttons instead (after Qt's own flow-layout example), so nothing needs sideways 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtWidgets import QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
 
 
 class FlowRow(QLayout):
@@ -91,4 +92,29 @@ class FlowRow(QLayout):
         return y + line_height - rect.y()
 
 
-__all__ = ["FlowRow"]
+def set_wrapped_text(button: QPushButton, text: str, width: int) -> None:
+    """Give ``button`` ``text`` broken between words onto as many lines as it needs to be
+    at most ``width`` px wide (a push button never wraps by itself: a sentence on one
+    line, "Use 00:1b:… and open the window again", ran off an 800 px window at 200 %).
+    Its accessible name stays the sentence on one line."""
+    button.setText(text)
+    button.setAccessibleName(text.replace("&", ""))
+    padding = button.sizeHint().width() - button.fontMetrics().horizontalAdvance(
+        text.replace("&", ""))
+    room = width - padding
+    if room <= 0 or button.sizeHint().width() <= width:
+        return
+    layout = QTextLayout(text, button.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(room)
+        lines.append(text[line.textStart():line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    button.setText("\n".join(lines))
+
+
+__all__ = ["FlowRow", "set_wrapped_text"]

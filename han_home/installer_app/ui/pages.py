@@ -46,7 +46,7 @@ from han_home.installer_app.job import DeviceEntry, DeviceType, Stage, type_name
 from han_home.installer_app.report import unit_symbols
 from han_home.installer_app.texts import log_text, verdict_text
 from han_home.installer_app.ui.controller import Controller
-from han_home.installer_app.ui.flow import FlowRow
+from han_home.installer_app.ui.flow import FlowRow, set_wrapped_text
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
 from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n.formatting import format_date_long, format_time
@@ -568,8 +568,9 @@ class PairPage(Page):
         self.near_miss.setText(_("%(listed)s never joined, but %(refused)s, one typing slip "
                                  "away, was refused. If the label says %(refused)s, correct "
                                  "it in one step:") % {"listed": listed, "refused": refused})
-        self.correct.setText(_("Use %(refused)s and open the window again") % {
-            "refused": refused})
+        margins = self.box.contentsMargins()
+        set_wrapped_text(self.correct, _("Use %(refused)s and open the window again") % {
+            "refused": refused}, self.width() - margins.left() - margins.right())
 
     def _tick(self) -> None:
         self._show_correction()

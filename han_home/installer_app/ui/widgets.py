@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QResizeEvent
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -45,14 +63,15 @@ class CardDelegate(QStyledItemDelegate):
 
     PAD = 8
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
         inner = QStyleOptionViewItem(option)
         inner.rect = option.rect.adjusted(0, 0, -2 * self.PAD, 0)
         hint = super().sizeHint(inner, index)
         return QSize(hint.width() + 2 * self.PAD, hint.height() + 2 * self.PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex) -> None:
+              index: QModelIndex | QPersistentModelIndex) -> None:
         inner = QStyleOptionViewItem(option)
         inner.rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         super().paint(painter, inner, index)
@@ -294,9 +313,9 @@ class ChannelChart(QWidget):
         while size > floor and QFontMetrics(small).horizontalAdvance("26") > slot * 0.85:
             size -= 1
             small.setPixelSize(size)
-        tick = QFontMetrics(small)
-        every = 1 if tick.horizontalAdvance("26") <= slot * 0.85 else 2
-        values = tick.horizontalAdvance("★255") <= slot
+        digits = QFontMetrics(small)
+        every = 1 if digits.horizontalAdvance("26") <= slot * 0.85 else 2
+        values = digits.horizontalAdvance("★255") <= slot
         painter.setFont(small)
         for i, channel in enumerate(CHANNELS):
             x = left + i * slot
