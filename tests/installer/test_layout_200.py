@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QS
 from pytestqt.qtbot import QtBot
 
 from han_home.installer_app.ui.controller import Controller
-from han_home.installer_app.ui.pages import DevicesPage, PairPage, VerifyPage
+from han_home.installer_app.ui.pages import DevicesPage, DiagnosticsPage, PairPage, VerifyPage
 from han_home.installer_app.ui.widgets import CardDelegate
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
@@ -153,6 +153,12 @@ async def test_every_page_fits_800x480_at_150_and_200_percent_in_english_and_wel
                     settle()
                     if problems := page_problems(window):
                         failures[(language, scale, page.key)] = problems
+                    if isinstance(page, DiagnosticsPage):  # the chart as a table too
+                        page.chart.view.toggle()
+                        settle()
+                        if problems := page_problems(window):
+                            failures[(language, scale, "channel table")] = problems
+                        page.chart.view.toggle()
         assert failures == {}, report(failures)
         # Welsh, 200 %: the wide device table shows a card per device, and is still the
         # table a screen reader knows by its name, a row per device

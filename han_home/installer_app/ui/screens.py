@@ -43,6 +43,9 @@ async def render_all(window: InstallerWindow, out: Path, text_scale: float | Non
         set_language(language)
         for theme in themes:
             window.theme = theme
+            window.contrast.blockSignals(True)  # the switch shows the theme it is in
+            window.contrast.setChecked(theme == "high-contrast")
+            window.contrast.blockSignals(False)
             window.apply_style()
             for index, page in enumerate(window.pages):
                 window.go(index)
@@ -56,6 +59,9 @@ async def render_all(window: InstallerWindow, out: Path, text_scale: float | Non
                     page.grab().save(str(out / f"{stem}-whole.png"))
     set_language(before[0])
     window.theme = before[1]
+    window.contrast.blockSignals(True)
+    window.contrast.setChecked(window.theme == "high-contrast")
+    window.contrast.blockSignals(False)
     window.apply_style()
     return paths
 
