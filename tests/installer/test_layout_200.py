@@ -151,6 +151,8 @@ async def test_every_page_fits_800x480_at_150_and_200_percent_in_english_and_wel
                 for index, page in enumerate(window.pages):
                     window.go(index)
                     settle()
+                    if not window.narrow:  # the steps as a row of numbers under the page
+                        failures[(language, scale, "steps")] = ["the wide arrangement"]
                     if problems := page_problems(window):
                         failures[(language, scale, page.key)] = problems
                     if isinstance(page, DiagnosticsPage):  # the chart as a table too
@@ -193,6 +195,8 @@ async def test_every_page_fits_800x480_at_150_and_200_percent_in_english_and_wel
 
 
 async def test_at_100_percent_on_the_laptop_tables_that_fit_stay_tables(qtbot: QtBot) -> None:
+    """The laptop's 1366x728 keeps the wide arrangement at 100 % and 200 %, and at 100 %
+    a table whose columns fit stays a table with its headers."""
     window, _clock = await commissioned_window(qtbot)
     try:
         set_language("en")
@@ -205,11 +209,15 @@ async def test_at_100_percent_on_the_laptop_tables_that_fit_stay_tables(qtbot: Q
         assert refused.horizontalHeaderItem(0).text() == "EUI-64"
         assert refused.item(0, 0).text() in {r.eui64 for r in window.ctl.job.refused}
         failures = {}
-        for index, page in enumerate(window.pages):
-            window.go(index)
-            settle()
-            if problems := page_problems(window, 1366):
-                failures[page.key] = problems
+        for scale in (1.0, 2.0):  # and at 200 % on the laptop, in the wide arrangement
+            window.text_scale = scale
+            window.apply_style()
+            for index, page in enumerate(window.pages):
+                window.go(index)
+                settle()
+                if problems := page_problems(window, 1366):
+                    failures[(scale, page.key)] = problems
+            assert window.narrow is False  # the step list beside the pages
         assert failures == {}, report(failures)
     finally:
         await window.ctl.stop()
