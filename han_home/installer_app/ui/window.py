@@ -148,8 +148,8 @@ class InstallerWindow(QWidget):
         self.next.setText(_("&Next >"))
         self.next.setAccessibleName(_("Next"))
         name_scroll_bars(self, _("Scroll this page"))
-        self._arrange(force=True)
         self._changed("radio")
+        self._arrange(force=True)
 
     def _wide_steps_width(self) -> int:
         metrics = self.steps.fontMetrics()
@@ -178,10 +178,20 @@ class InstallerWindow(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter if narrow
                                   else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if narrow:
-            self.top.addStretch(1)
+            # the radio status beside the switches when it fits on that line (150 %),
+            # else on a line of its own below them (200 %)
+            one_line = self.radio.fontMetrics().horizontalAdvance(self.radio.text()) + line
+            beside = (one_line + self.contrast.sizeHint().width()
+                      + self.language.sizeHint().width() + 4 * max(6, self.top.spacing())
+                      + self.outer.contentsMargins().left()
+                      + self.outer.contentsMargins().right()) <= self.width()
+            if beside:
+                self.top.addWidget(self.radio, 1)
+            else:
+                self.top.addStretch(1)
+                self.outer.insertWidget(1, self.radio)
             self.top.addWidget(self.contrast)
             self.top.addWidget(self.language)
-            self.outer.insertWidget(1, self.radio)
             metrics = steps.fontMetrics()
             cell = max(metrics.horizontalAdvance(p.short()) for p in self.pages) + line // 2
             steps.setFlow(QListView.Flow.LeftToRight)
@@ -227,7 +237,10 @@ class InstallerWindow(QWidget):
             text = _("Radio: reconnecting… The job is paused.")
         else:
             text = _("Radio: lost. The job is paused until it comes back.")
-        self.radio.setText(text)
+        if text != self.radio.text():
+            self.radio.setText(text)
+            if self.narrow:  # a longer status may need its own line now
+                self._arrange(force=True)
         if state in (RadioState.LOST, RadioState.RECONNECTING):
             self.announcer.announce(self.radio, text, assertive=True, key="radio")
 
