@@ -119,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="window size, default 1366x728 (a laptop's 1366x768 screen less "
                           "its task bar)")
     gui.add_argument("--screenshots", type=Path, default=None,
-                     help="render every screen to PNG files in this folder and exit")
+                     help="render every screen to PNG files in this folder and exit (at "
+                          "--text-scale, at --size)")
+    gui.add_argument("--whole-pages", action="store_true",
+                     help="with --screenshots: also each page's whole length, scrolled "
+                          "part included (NAME-whole.png)")
     return parser
 
 

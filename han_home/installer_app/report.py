@@ -152,23 +152,21 @@ def _battery(value: Any) -> str:
     return "—" if value is None else f"{value} %"
 
 
-def _eui_cell(eui64: str) -> str:
-    # an EUI-64 is compared digit by digit with a label: never broken over two lines
-    return f"<td style='white-space:nowrap'><code>{html.escape(eui64)}</code></td>"
-
-
 def identify_text(value: str) -> str:
     return {"confirmed": _("Yes"), "denied": _("No: not this meter")}.get(
         value, _("Not confirmed on site"))
 
 
-def to_html(report: dict[str, Any]) -> str:
-    """A self-contained HTML page in the current language (every value escaped)."""
+def to_html(report: dict[str, Any], cards: bool = False) -> str:
+    """A self-contained HTML page in the current language (every value escaped).
+
+    ``cards``: each table row as a card of labelled lines (the GUI's preview at large
+    text, where a 16-column table would scroll sideways); the files keep the tables."""
     e = html.escape
     lang = current_language()
     verdict = report["verdict"]
     result = level_text(Level(verdict["level"]))
-    rows = []
+    rows: list[list[Cell]] = []
     from han_home.installer_app.job import DeviceType
 
     for d in report["devices"]:
@@ -177,16 +175,16 @@ def to_html(report: dict[str, Any]) -> str:
         if d["type_mismatch"] and d["type_read"]:
             type_text = _("%(read)s (entered as: %(entered)s)") % {
                 "read": type_text, "entered": type_name(DeviceType(d["type_entered"]))}
-        rows.append("<tr>" + _eui_cell(d["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
+        rows.append([_eui(d["eui64"]), *(_text(c) for c in (
             type_text, _num(d.get("model")), _num(d["firmware"]), _num(d.get("serial")),
             _num(d.get("site_id")), _battery(d.get("battery_pct")), _num(d["lqi"]),
             _num(d["rssi"]), _verdict_text(d["link"]), _local(d["joined_at"]),
             unit_symbols(_num(d["live_reading"])), _offset(d.get("clock_offset_s")),
             identify_text(d.get("identify", "")), " ".join(d.get("certificate") or []) or "—",
-            _("Yes") if d["configured"] else _("No"))) + "</tr>")
-    refused_rows = ["<tr>" + _eui_cell(r["eui64"]) + "".join(f"<td>{e(str(c))}</td>" for c in (
+            _("Yes") if d["configured"] else _("No")))])
+    refused_rows = [[_eui(r["eui64"]), *(_text(c) for c in (
         _reason_text(r["reason"]), r["attempts"], _num(r["lqi"]), _num(r["rssi"]),
-        _local(r["first_at"]))) + "</tr>" for r in report["refused_joiners"]]
+        _local(r["first_at"])))] for r in report["refused_joiners"]]
     heads = [_("EUI-64"), _("Type (as the device reported)"), _("Model"), _("Firmware"),
              _("Serial number"), _("Premises (SiteID)"), _("Battery"), _("LQI"),
              _("RSSI (dBm)"), _("Link"), _("Joined (UK time)"), _("Live reading"),
@@ -200,12 +198,10 @@ def to_html(report: dict[str, Any]) -> str:
         "lqi_pass": t["lqi_pass"], "rssi_pass": t["rssi_pass_dbm"],
         "lqi_marginal": t["lqi_marginal"], "rssi_marginal": t["rssi_marginal_dbm"]}
 
-    def table(head: list[str], body: list[str], caption: str) -> str:
+    def table(head: list[str], body: list[list[Cell]], caption: str) -> str:
         if not body:
             return "<p>" + e(_("None.")) + "</p>"
-        return (f"<table border='1' cellpadding='4' cellspacing='0'><caption>{e(caption)}"
-                "</caption><thead><tr>" + "".join(f"<th scope='col'>{e(h)}</th>" for h in head)
-                + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+        return _table_html(head, body, caption, cards)
 
     facts = [
         (_("Site reference"), report["site_ref"] or "—"),
@@ -235,7 +231,7 @@ def to_html(report: dict[str, Any]) -> str:
         + "</dl><h2>" + e(_("Devices")) + "</h2>"
         + table(heads, rows, _("Devices on this home's network"))
         + f"<p>{e(thresholds)}</p>"
-        + _decisions_html(report.get("decisions") or [])
+        + _decisions_html(report.get("decisions") or [], cards)
         + "<h2>" + e(_("Refused joiners")) + "</h2>"
         + table(refused_heads, refused_rows, _("Devices that tried to join and were refused"))
         + "</body></html>\n")
@@ -248,7 +244,7 @@ def _applied(decision: Any, verdict: Verdict) -> bool:
                for r in verdict.reasons)
 
 
-def _decisions_html(decisions: list[dict[str, Any]]) -> str:
+def _decisions_html(decisions: list[dict[str, Any]], cards: bool = False) -> str:
     """The guards the engineer accepted on site: what, for which device, why and when."""
     decisions = [d for d in decisions if d.get("applied", True)]
     if not decisions:
@@ -257,12 +253,40 @@ def _decisions_html(decisions: list[dict[str, Any]]) -> str:
     from han_home.installer_app.verdict_texts import guard_name
 
     heads = [_("Guard"), _("EUI-64"), _("Engineer’s note"), _("Accepted (UK time)")]
-    rows = ["<tr>" + f"<td>{e(guard_name(d['code']))}</td>" + _eui_cell(d["eui64"])
-            + f"<td>{e(d['note'])}</td><td>{e(_local(d['at']))}</td></tr>" for d in decisions]
+    rows = [[_text(guard_name(d["code"])), _eui(d["eui64"]), _text(d["note"]),
+             _text(_local(d["at"]))] for d in decisions]
     return ("<h2>" + e(_("Guards accepted by the engineer")) + "</h2>"
-            "<table border='1' cellpadding='4' cellspacing='0'><thead><tr>"
-            + "".join(f"<th scope='col'>{e(h)}</th>" for h in heads)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+            + _table_html(heads, rows, "", cards))
+
+
+Cell = tuple[str, bool]  # a table cell's HTML (escaped) and whether it must not wrap
+
+
+def _text(value: Any) -> Cell:
+    return html.escape(str(value)), False
+
+
+def _eui(eui64: str) -> Cell:
+    # an EUI-64 is compared digit by digit with a label: never broken over two lines
+    return f"<code>{html.escape(eui64)}</code>", True
+
+
+def _table_html(head: list[str], rows: list[list[Cell]], caption: str, cards: bool) -> str:
+    e = html.escape
+    if cards:  # one bordered card per row: "Heading: value" lines
+        return "".join(
+            "<table border='1' cellpadding='6' cellspacing='0' width='100%'><tr><td>"
+            + "<br/>".join(f"<b>{e(h)}:</b> " + (f"<span style='white-space:nowrap'>{c}</span>"
+                                                  if nowrap else c)
+                           for h, (c, nowrap) in zip(head, row, strict=True))
+            + "</td></tr></table><p></p>" for row in rows)
+    cells = ["<tr>" + "".join(f"<td style='white-space:nowrap'>{c}</td>" if nowrap
+                              else f"<td>{c}</td>" for c, nowrap in row) + "</tr>"
+             for row in rows]
+    return ("<table border='1' cellpadding='4' cellspacing='0'>"
+            + (f"<caption>{e(caption)}</caption>" if caption else "")
+            + "<thead><tr>" + "".join(f"<th scope='col'>{e(h)}</th>" for h in head)
+            + "</tr></thead><tbody>" + "".join(cells) + "</tbody></table>")
 
 
 def secret_strings(codes_hex: list[str]) -> list[str]:

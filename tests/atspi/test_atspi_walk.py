@@ -91,6 +91,17 @@ def _installer_walk(language: str) -> dict[str, Any]:
         ["installer-app", "--lang", language], steps, first="page1"))
 
 
+@cache
+def _installer_walk_200(language: str) -> dict[str, Any]:
+    """The installer at 200 % text on the kiosk-size 800x480: steps as a row of numbers,
+    tables as cards (han_home/installer_app/ui/window.py, widgets.CardTable)."""
+    catalog = _translator().catalog(language)
+    steps = [f"page{i + 1}={catalog.gettext('Next')}" for i in range(1, INSTALLER_PAGES)]
+    return shared_walk(_folder(), f"installer-200-{language}", lambda: walk_app(
+        ["installer-app", "--lang", language, "--size", "800x480", "--text-scale", "2"],
+        steps, first="page1"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
     # under xdist each worker's basetemp is popen-gwN inside one folder for the run
@@ -108,6 +119,8 @@ def _tools(_shared_folder: None) -> Iterator[None]:
     threads = [threading.Thread(target=_quietly, args=(walk, language), daemon=True)
                for walk in (_ihd_walk, _installer_walk, _ihd_now_walk_1024)
                for language in LANGUAGES]
+    threads.append(threading.Thread(target=_quietly, args=(_installer_walk_200, "cy"),
+                                    daemon=True))
     for thread in threads:
         thread.start()
     yield
@@ -261,3 +274,31 @@ def test_ihd_home_screen_holds_every_node_inside_the_window(language: str, size:
     assert window[2:] == [int(v) for v in size.split("x")], window
     assert audit.outside_window(now, window[2], window[3]) == 0
     assert len(now) > 20  # the walk reached the screen's cards, not only the window
+
+
+def test_installer_at_200_percent_on_800x480_keeps_its_names_and_roles() -> None:
+    """Welsh, 200 % text, 800x480: the step row of numbers is still the list of steps
+    named in full ("2. Dyfeisiau", the one on view selected), the device list is still
+    the table of that name, nothing is unnamed, and nothing lies beyond the window's
+    sides (a page may scroll down, never sideways)."""
+    walk = _installer_walk_200("cy")
+    assert walk["errors"] == []
+    assert list(walk["walks"]) == [f"page{i + 1}" for i in range(INSTALLER_PAGES)]
+    assert _problems(walk) == {label: [] for label in walk["walks"]}
+    catalog = _translator().catalog("cy")
+    titles = [catalog.gettext(t) for t in ("1. Job", "2. Devices", "3. Pair", "4. Configure",
+                                           "5. Verify", "6. Report", "Diagnostics")]
+    for i, (label, screen) in enumerate(walk["walks"].items()):
+        nodes = screen["nodes"]
+        steps = [n for n in nodes if n["role"] == "list item"]
+        assert [n["name"] for n in steps] == titles, label
+        assert [n["states"].count("selected") for n in steps] == [
+            int(j == i) for j in range(INSTALLER_PAGES)], label
+        width = nodes[0]["extents"][2]
+        assert width == 800
+        for n in nodes:
+            if n.get("extents") and (audit.is_interactive(n) or n["name"]):
+                x, _y, w, _h = n["extents"]
+                assert 0 <= x and x + w <= width, (label, n["role"], n["name"], n["extents"])
+    devices = [n for n in walk["walks"]["page2"]["nodes"] if n["role"] == "table"]
+    assert [d["name"] for d in devices] == ["Rhestr dyfeisiau"]

@@ -106,7 +106,7 @@ async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbo
         entry = ctl.job.find(electricity)
         assert entry is not None and entry.stage == Stage.CONFIG_FAILED
         row = [d.eui64 for d in ctl.job.devices].index(electricity)
-        status = pair.devices.item(row, 3).text()
+        status = pair.devices.cell(row, 3)
         assert status == "Set-up failed three times: check the device, then press Retry set-up."
         assert "setting up bindings" not in status  # no longer "setting up..." forever
         assert pair.retry.isVisibleTo(window) and pair.retry.isEnabled()
@@ -114,7 +114,7 @@ async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbo
 
         configure_page = page(window, ConfigurePage)
         window.go(3)
-        assert configure_page.table.item(row, 5).text() == "Failed"
+        assert configure_page.table.cell(row, 5) == "Failed"
         assert configure_page.failures.isVisibleTo(window)
         assert "DeliveryError" in configure_page.failures.text()
         set_language("cy")
@@ -126,7 +126,7 @@ async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbo
         qtbot.mouseClick(configure_page.retry, Qt.MouseButton.LeftButton)
         await until(lambda: ctl.ok() and not ctl.retrying, 60)
         assert entry.stage == Stage.VERIFIED
-        assert configure_page.table.item(row, 5).text() == "Yes"
+        assert configure_page.table.cell(row, 5) == "Yes"
         assert not configure_page.failures.isVisibleTo(window)
         assert not pair.retry.isVisibleTo(window)
         assert window.failure.isHidden()

@@ -162,7 +162,7 @@ async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path
             if ctl.outcome is not None and not ctl.pairing:
                 break
         assert ctl.ok(), [(d.eui64, d.stage) for d in ctl.job.devices]
-        refused = {pair.refused.item(r, 0).text() for r in range(pair.refused.rowCount())}
+        refused = {pair.refused.cell(r, 0) for r in range(pair.refused.rowCount())}
         assert refused and refused <= {str(d.ieee) for d in home.neighbours}
         assert "every listed device has joined" in pair.countdown.text()
         report_page = page(window, ReportPage)

@@ -44,7 +44,8 @@ def run_gui(args: argparse.Namespace) -> int:
             from han_home.installer_app.ui.screens import demo_job, render_all
 
             await demo_job(ctl)
-            await render_all(window, Path(args.screenshots), args.text_scale)
+            await render_all(window, Path(args.screenshots), args.text_scale,
+                             whole_pages=args.whole_pages)
             done.set()
         await done.wait()
         await ctl.stop()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from han_home.installer_app.decisions import NOTE_MAX, DecisionError, acceptable, take
 from han_home.installer_app.ui.controller import Controller
+from han_home.installer_app.ui.flow import FlowRow
 from han_home.installer_app.ui.widgets import label
 from han_home.installer_app.verdict import Reason
 from han_home.installer_app.verdict_texts import guard_name
@@ -48,10 +49,7 @@ class HeldRow(QWidget):
         self.error = label("error")
         self.error.setVisible(False)
         # the note on a line of its own: beside the buttons, Welsh at 150 % cut its hint
-        row = QHBoxLayout()
-        row.addWidget(self.accept)
-        row.addWidget(self.correct)
-        row.addStretch(1)
+        row = FlowRow(self.accept, self.correct)  # one under the other when they must
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.text)

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QEvent, QStandardPaths, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -44,6 +46,7 @@ from han_home.installer_app.job import DeviceEntry, DeviceType, Stage, type_name
 from han_home.installer_app.report import unit_symbols
 from han_home.installer_app.texts import log_text, verdict_text
 from han_home.installer_app.ui.controller import Controller
+from han_home.installer_app.ui.flow import FlowRow, set_wrapped_text
 from han_home.installer_app.ui.widgets import ChannelChart, label, set_rows, table
 from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n.formatting import format_date_long, format_time
@@ -100,8 +103,25 @@ class Page(QWidget):
     def title(self) -> str:
         raise NotImplementedError
 
+    def short(self) -> str:
+        """The step's number ("2"), all a narrow window's step row has room for."""
+        return self.title().split(".", 1)[0]
+
     def retranslate(self) -> None:
         self.heading.setText(self.title())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit(self.width() / max(1, self.fontMetrics().height()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size: same width, fewer lines
+            self.fit(self.width() / max(1, self.fontMetrics().height()))
+
+    def fit(self, lines: float) -> None:
+        """Arrange the page for a width of this many lines of text (large text or a
+        small window: fields under their captions, lists under the fields)."""
 
     def refresh(self) -> None:
         """Re-render values from the job."""
@@ -113,7 +133,7 @@ class JobPage(Page):
 
     def __init__(self, ctl: Controller, announcer: Announcer) -> None:
         super().__init__(ctl, announcer)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.site = QLineEdit(ctl.job.site_ref)
         self.engineer = QLineEdit(ctl.job.engineer_id)
@@ -148,6 +168,20 @@ class JobPage(Page):
 
     def title(self) -> str:
         return _("1. Job")
+
+    def fit(self, lines: float) -> None:
+        # beside their fields a wrapped caption was cut off at 200 %: above them instead
+        policy = (QFormLayout.RowWrapPolicy.WrapLongRows if lines >= 30
+                  else QFormLayout.RowWrapPolicy.WrapAllRows)
+        if self.form.rowWrapPolicy() != policy:
+            self.form.setRowWrapPolicy(policy)
+            # above its field a caption has the page's width: on one line (the form
+            # sized a wrapping one as if it were beside the field, and cut it off)
+            wide = policy == QFormLayout.RowWrapPolicy.WrapLongRows
+            for caption in (self.site_label, self.engineer_label, self.mpan_label,
+                            self.mprn_label, self.utc_label, self.local_label, self.utc,
+                            self.local):
+                caption.setWordWrap(wide)
 
     def _premises_changed(self, write: bool = True) -> None:
         """Keep each valid id in the job; say at once what is wrong with one that is not
@@ -247,16 +281,13 @@ class DevicesPage(Page):
         entry.addWidget(self.scan_status)
         entry.addWidget(self.manual_heading)
         entry.addLayout(form)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add)
-        buttons.addWidget(self.remove)
-        buttons.addStretch(1)
-        entry.addLayout(buttons)
+        entry.addLayout(FlowRow(self.add, self.remove))
         entry.addStretch(1)
-        side = QHBoxLayout()
-        side.addLayout(entry, 2)
-        side.addWidget(self.table, 3)
-        self.box.addLayout(side, 1)
+        # side by side while both have room; else the list below the fields
+        self.side = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.side.addLayout(entry, 2)
+        self.side.addWidget(self.table, 3)
+        self.box.addLayout(self.side, 1)
         self.eui.textChanged.connect(self._check_eui)
         self.code.textChanged.connect(self._check_code)
         self.code.editingFinished.connect(lambda: self._check_code(self.code.text(), final=True))
@@ -265,6 +296,12 @@ class DevicesPage(Page):
 
     def title(self) -> str:
         return _("2. Devices")
+
+    def fit(self, lines: float) -> None:
+        direction = (QBoxLayout.Direction.LeftToRight if lines >= 40
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.side.direction() != direction:
+            self.side.setDirection(direction)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -421,7 +458,7 @@ class PairPage(Page):
 
     def __init__(self, ctl: Controller, announcer: Announcer) -> None:
         super().__init__(ctl, announcer)
-        row = QHBoxLayout()
+        self.length_row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.length_label = label(wrap=False)
         self.length = QSpinBox()
         self.length.setRange(30, 900)
@@ -438,11 +475,7 @@ class PairPage(Page):
         row.addWidget(self.length)
         row.addStretch(1)
         self.box.addLayout(row)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.close_button)
-        buttons.addStretch(1)
-        self.box.addLayout(buttons)
+        self.box.addLayout(FlowRow(self.open_button, self.close_button))
         self.countdown = label("heading")
         self.countdown_bar = QProgressBar()
         self.countdown_bar.setTextVisible(False)
@@ -451,6 +484,7 @@ class PairPage(Page):
         self.box.addWidget(self.countdown_bar)
         self.box.addWidget(self.banner)
         self.devices = table(4)
+        self.devices.mode_changed.connect(lambda _cards: self.refresh())  # the bars again
         self.retry = retry_button(self)
         # a listed EUI-64 never joined while one a typing slip away was refused: one step
         # corrects it and opens the window for that device (never done automatically)
@@ -473,6 +507,16 @@ class PairPage(Page):
 
     def title(self) -> str:
         return _("3. Pair")
+
+    def fit(self, lines: float) -> None:
+        # the caption above the box when both do not fit on one line
+        room = self.width() - self.box.contentsMargins().left() - self.box.contentsMargins().right()
+        box = max(self.length.minimumWidth(), self.length.sizeHint().width())
+        wide = self.length_label.sizeHint().width() + self.length_row.spacing() + box <= room
+        direction = (QBoxLayout.Direction.LeftToRight if wide
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.length_row.direction() != direction:
+            self.length_row.setDirection(direction)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -524,8 +568,9 @@ class PairPage(Page):
         self.near_miss.setText(_("%(listed)s never joined, but %(refused)s, one typing slip "
                                  "away, was refused. If the label says %(refused)s, correct "
                                  "it in one step:") % {"listed": listed, "refused": refused})
-        self.correct.setText(_("Use %(refused)s and open the window again") % {
-            "refused": refused})
+        margins = self.box.contentsMargins()
+        set_wrapped_text(self.correct, _("Use %(refused)s and open the window again") % {
+            "refused": refused}, self.width() - margins.left() - margins.right())
 
     def _tick(self) -> None:
         self._show_correction()
@@ -560,10 +605,11 @@ class PairPage(Page):
 
     def refresh(self) -> None:
         job = self.ctl.job
-        rows = [[d.eui64, type_name(d.read_type or d.entered_type), "",
+        # the progress as text too: what a card shows, and what the bar's cell holds
+        rows = [[d.eui64, type_name(d.read_type or d.entered_type), f"{progress_of(d)} %",
                  status_message(d, self.ctl.runner)] for d in job.devices]
         set_rows(self.devices, [_("EUI-64"), _("Type"), _("Progress"), _("Status")], rows)
-        for row, d in enumerate(job.devices):
+        for row, d in enumerate(job.devices if not self.devices.cards else ()):
             bar = self.devices.cellWidget(row, 2)
             if not isinstance(bar, QProgressBar):
                 bar = QProgressBar()
@@ -696,12 +742,8 @@ class VerifyPage(Page):
         self.identify_again.clicked.connect(self._identify_again)
         self.seen.clicked.connect(lambda: self._answer(True))
         self.not_seen.clicked.connect(lambda: self._answer(False))
-        answers = QHBoxLayout()
-        for button in (self.seen, self.not_seen, self.identify_again):
-            answers.addWidget(button)
-        answers.addStretch(1)
         self.box.addWidget(self.question)
-        self.box.addLayout(answers)
+        self.box.addLayout(FlowRow(self.seen, self.not_seen, self.identify_again))
         self.summary = label("heading")
         self.reasons = label()  # the verdict's reasons, in plain words
         self.thresholds = label("muted")
@@ -808,14 +850,13 @@ class ReportPage(Page):
         folder_row.addWidget(self.browse)
         form.addRow(self.folder_label, folder_row)
         self.box.addLayout(form)
-        row = QHBoxLayout()
+        row = FlowRow()
         self.save_json, self.save_html, self.save_pdf = QPushButton(), QPushButton(), QPushButton()
         self.save_pcap = QPushButton()  # the join window's HAN traffic, for Wireshark
         for button, kind in ((self.save_json, "json"), (self.save_html, "html"),
                              (self.save_pdf, "pdf"), (self.save_pcap, "pcap")):
             button.clicked.connect(lambda _c=False, k=kind: self.save(k))
             row.addWidget(button)
-        row.addStretch(1)
         self.box.addLayout(row)
         self.saved = label()
         self.box.addWidget(self.saved)
@@ -846,7 +887,23 @@ class ReportPage(Page):
 
     def refresh(self) -> None:
         if self.isVisible() or not self.preview.toPlainText():
-            self.preview.setHtml(report.to_html(self.ctl.report_data()))
+            self._preview()
+
+    def _preview(self) -> None:
+        """The report as saved; as cards when its tables would scroll sideways."""
+        data = self.ctl.report_data()
+        self.preview.setHtml(report.to_html(data))
+        room = self.preview.viewport().width()
+        self._preview_width = self.preview.width()
+        if self.preview.document().idealWidth() > room:
+            self.preview.setHtml(report.to_html(data, cards=True))
+
+    def fit(self, lines: float) -> None:
+        # room for the preview to be read even when the page above it scrolls (200 %)
+        self.preview.setMinimumHeight(10 * self.fontMetrics().height())
+        if self.preview.width() != getattr(self, "_preview_width", -1) \
+                and self.preview.toPlainText():
+            self._preview()
 
     def _browse(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -975,6 +1032,9 @@ class DiagnosticsPage(Page):
 
     def title(self) -> str:
         return _("Diagnostics")
+
+    def short(self) -> str:
+        return "⚙"  # not a numbered step: it is there at any time
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -29,7 +29,11 @@ async def demo_job(ctl: Controller, window_s: float = 60) -> None:
 
 async def render_all(window: InstallerWindow, out: Path, text_scale: float | None = None,
                themes: tuple[str, ...] = ("normal", "high-contrast"),
-               languages: tuple[str, ...] = ("en", "cy")) -> list[Path]:
+               languages: tuple[str, ...] = ("en", "cy"), whole_pages: bool = False,
+               ) -> list[Path]:
+    """One PNG per page, language and theme, named with the text size (``2-devices-cy-
+    normal-200.png``); ``whole_pages`` adds each page's whole length (``...-whole.png``:
+    what the window shows by scrolling down, for checking it too)."""
     out.mkdir(parents=True, exist_ok=True)
     before = (current_language(), window.theme)
     if text_scale is not None:
@@ -39,16 +43,25 @@ async def render_all(window: InstallerWindow, out: Path, text_scale: float | Non
         set_language(language)
         for theme in themes:
             window.theme = theme
+            window.contrast.blockSignals(True)  # the switch shows the theme it is in
+            window.contrast.setChecked(theme == "high-contrast")
+            window.contrast.blockSignals(False)
             window.apply_style()
             for index, page in enumerate(window.pages):
                 window.go(index)
                 # let Qt lay out and paint through the loop (processEvents would re-enter asyncio)
                 await asyncio.sleep(0.05)
-                path = out / f"{index + 1}-{page.key}-{language}-{theme}.png"
+                stem = f"{index + 1}-{page.key}-{language}-{theme}-{round(window.text_scale * 100)}"
+                path = out / f"{stem}.png"
                 window.grab().save(str(path))
                 paths.append(path)
+                if whole_pages:
+                    page.grab().save(str(out / f"{stem}-whole.png"))
     set_language(before[0])
     window.theme = before[1]
+    window.contrast.blockSignals(True)
+    window.contrast.setChecked(window.theme == "high-contrast")
+    window.contrast.blockSignals(False)
     window.apply_style()
     return paths
 

@@ -3,11 +3,12 @@ stack, Back / Next with our own texts, radio status, language and contrast switc
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QListView,
     QListWidget,
     QPushButton,
     QScrollArea,
@@ -24,6 +25,8 @@ from han_home.shared.i18n import LANGUAGES, _, current_language, get_translator,
 from han_home.shared.ui import roles
 from han_home.shared.ui.accessibility import Announcer, name_scroll_bars
 from han_home.shared.ui.theme import apply_theme
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX: no maximum
 
 
 class InstallerWindow(QWidget):
@@ -75,24 +78,22 @@ class InstallerWindow(QWidget):
         self.back.clicked.connect(lambda: self.go(self.stack.currentIndex() - 1))
         self.next.clicked.connect(lambda: self.go(self.stack.currentIndex() + 1))
 
-        top = QHBoxLayout()
-        top.addWidget(self.radio, 1)
-        top.addWidget(self.contrast)
-        top.addWidget(self.language)
-        nav = QHBoxLayout()
-        nav.addStretch(1)
-        nav.addWidget(self.back)
-        nav.addWidget(self.next)
+        # The wide arrangement: radio status, contrast and language on top, the step list
+        # on the left, Back / Next below the page. A window narrow for its text (150 % or
+        # 200 % on 800x480) gets the narrow one (``_arrange``): the status on a line of
+        # its own, the steps as a row of numbers between Back and Next.
+        self.narrow: bool | None = None
+        self.top = QHBoxLayout()
+        self.nav = QHBoxLayout()
         right = QVBoxLayout()
         right.addWidget(self.stack, 1)
-        right.addLayout(nav)
-        body = QHBoxLayout()
-        body.addWidget(self.steps)
-        body.addLayout(right, 1)
-        outer = QVBoxLayout(self)
-        outer.addLayout(top)
-        outer.addWidget(self.failure)
-        outer.addLayout(body, 1)
+        right.addLayout(self.nav)
+        self.body = QHBoxLayout()
+        self.body.addLayout(right, 1)
+        self.outer = QVBoxLayout(self)
+        self.outer.addLayout(self.top)
+        self.outer.addWidget(self.failure)
+        self.outer.addLayout(self.body, 1)
         for i in range(min(9, len(self.pages))):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.go(i))
         self._remove_listener = get_translator().add_listener(lambda _lang: self.retranslate())
@@ -103,6 +104,8 @@ class InstallerWindow(QWidget):
 
     def apply_style(self) -> None:
         apply_theme(self, self.theme, self.text_scale, kiosk=False)
+        if self.narrow is not None:  # the text size may have changed
+            self._arrange(force=True)
         for page in self.pages:
             if isinstance(page, DiagnosticsPage):
                 page.chart.theme_key = self.theme
@@ -145,9 +148,82 @@ class InstallerWindow(QWidget):
         self.next.setText(_("&Next >"))
         self.next.setAccessibleName(_("Next"))
         name_scroll_bars(self, _("Scroll this page"))
-        width = max(self.steps.sizeHintForColumn(0), 0) + 4 * self.fontMetrics().height() // 2
-        self.steps.setFixedWidth(max(160, width))
         self._changed("radio")
+        self._arrange(force=True)
+
+    def _wide_steps_width(self) -> int:
+        metrics = self.steps.fontMetrics()
+        width = max(metrics.horizontalAdvance(page.title()) for page in self.pages)
+        return max(160, width + 2 * metrics.height())
+
+    def _arrange(self, force: bool = False) -> None:
+        """The wide or the narrow arrangement, whichever leaves the page 20 lines of
+        text or more; the step list keeps its role and names in both."""
+        line = max(1, self.steps.fontMetrics().height())
+        narrow = self.width() - self._wide_steps_width() < 20 * line
+        if narrow == self.narrow and not force:
+            return
+        self.narrow = narrow
+        for layout in (self.top, self.nav):
+            while layout.count():
+                layout.takeAt(0)
+        self.outer.removeWidget(self.radio)
+        self.body.removeWidget(self.steps)
+        steps = self.steps
+        for i, page in enumerate(self.pages):
+            item = steps.item(i)
+            item.setText(page.short() if narrow else page.title())
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, page.title())
+            item.setToolTip(page.title() if narrow else "")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter if narrow
+                                  else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if narrow:
+            # the radio status beside the switches when it fits on that line (150 %),
+            # else on a line of its own below them (200 %)
+            one_line = self.radio.fontMetrics().horizontalAdvance(self.radio.text()) + line
+            beside = (one_line + self.contrast.sizeHint().width()
+                      + self.language.sizeHint().width() + 4 * max(6, self.top.spacing())
+                      + self.outer.contentsMargins().left()
+                      + self.outer.contentsMargins().right()) <= self.width()
+            if beside:
+                self.top.addWidget(self.radio, 1)
+            else:
+                self.top.addStretch(1)
+                self.outer.insertWidget(1, self.radio)
+            self.top.addWidget(self.contrast)
+            self.top.addWidget(self.language)
+            metrics = steps.fontMetrics()
+            cell = max(metrics.horizontalAdvance(p.short()) for p in self.pages) + line // 2
+            steps.setFlow(QListView.Flow.LeftToRight)
+            steps.setWrapping(False)
+            steps.setSpacing(0)
+            for i in range(steps.count()):
+                steps.item(i).setSizeHint(QSize(cell, line + line // 3))
+            frame = 2 * steps.frameWidth()
+            steps.setFixedSize(cell * len(self.pages) + frame, line + line // 3 + frame)
+            self.nav.addWidget(self.back)
+            self.nav.addStretch(1)
+            self.nav.addWidget(steps)
+            self.nav.addStretch(1)
+            self.nav.addWidget(self.next)
+        else:
+            self.top.addWidget(self.radio, 1)
+            self.top.addWidget(self.contrast)
+            self.top.addWidget(self.language)
+            steps.setFlow(QListView.Flow.TopToBottom)
+            for i in range(steps.count()):
+                steps.item(i).setSizeHint(QSize())
+            steps.setMinimumSize(0, 0)
+            steps.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
+            steps.setFixedWidth(self._wide_steps_width())
+            self.body.insertWidget(0, steps)
+            self.nav.addStretch(1)
+            self.nav.addWidget(self.back)
+            self.nav.addWidget(self.next)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     def _changed(self, what: str) -> None:
         if what != "radio":
@@ -161,7 +237,10 @@ class InstallerWindow(QWidget):
             text = _("Radio: reconnecting… The job is paused.")
         else:
             text = _("Radio: lost. The job is paused until it comes back.")
-        self.radio.setText(text)
+        if text != self.radio.text():
+            self.radio.setText(text)
+            if self.narrow:  # a longer status may need its own line now
+                self._arrange(force=True)
         if state in (RadioState.LOST, RadioState.RECONNECTING):
             self.announcer.announce(self.radio, text, assertive=True, key="radio")
 
