@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from han_home.installer_app.job import TYPE_OF_ROLE, DeviceEntry, Job, Stage
+from han_home.installer_app.report import FIRMWARE_ANSWER
 from han_home.shared.energy.readings import Reading, ReadingKind
 from han_home.shared.han.client import (
     DeviceEvent,
@@ -484,7 +485,7 @@ class JobRunner:
         if build is None:
             return None
         entry.firmware = entry.firmware or str(build)
-        return f"sw_build_id {build}", self.gw.now()
+        return f"{FIRMWARE_ANSWER}{build}", self.gw.now()
 
 
 def status_message(entry: DeviceEntry, runner: JobRunner | None = None) -> str:

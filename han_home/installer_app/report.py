@@ -138,8 +138,17 @@ def _num(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+# a device with no register to read (the in-home display) proves it answers with its Basic
+# cluster's software build; the job keeps it language-neutral, as "sw_build_id 3.0.2"
+FIRMWARE_ANSWER = "sw_build_id "
+
+
 def unit_symbols(text: str) -> str:
-    """Units as their symbols (readings travel as 'm3', a report shows m³)."""
+    """A live reading as the engineer reads it: units as their symbols (readings travel as
+    'm3', a report shows m³), a software build answer as the firmware version."""
+    if text.startswith(FIRMWARE_ANSWER):
+        # TRANSLATORS: a device's live answer during verification: its firmware version
+        return _("Firmware %(version)s") % {"version": text[len(FIRMWARE_ANSWER):]}
     return text.replace(" m3", " m\u00b3")
 
 
