@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from han_home.ihd_app.model import Message
 from han_home.ihd_app.settings import SCREENS
 from han_home.ihd_app.ui.live import LiveHome
+from han_home.ihd_app.ui.screens.tariff import TariffScreen
 from han_home.ihd_app.ui.screens.usage import SPANS, UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
 from han_home.ihd_app.ui.window import MainWindow
@@ -117,6 +118,24 @@ def chart_problems(screen: UsageScreen) -> list[str]:
     return problems
 
 
+# a tile per figure scrolled 4.1 screenfuls at 200 %; a card per fuel takes 2.7 (English)
+# and 3.0 (Welsh, UTC shown): a quarter screen of room for the kiosk's fonts
+TARIFF_SCREENS = 3.25
+
+
+def tariff_problems(screen: TariffScreen) -> list[str]:
+    """Tariff at 200 %: at most TARIFF_SCREENS screenfuls, each value on its caption's line
+    (the standing charge on one line, not a caption over a large figure)."""
+    problems = []
+    screenfuls = screen.body.height() / screen.viewport().height()
+    if screenfuls > TARIFF_SCREENS:
+        problems.append(f"Tariff scrolls {screenfuls:.1f} screens")
+    for row in screen.elec.rows + screen.gas.rows:
+        if row.figure.y() != row.caption.y() or row.figure.x() <= row.caption.x():
+            problems.append(f"{row.accessibleName()}: the value is not beside its caption")
+    return problems
+
+
 def outside(window: MainWindow, root: QWidget) -> list[str]:
     """Showing widgets under ``root`` that stick out of the window sideways, and texts
     narrower than they need (cut off) or with a word wider than the label (broken)."""
@@ -179,6 +198,8 @@ async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
                 problems.append("a sideways scroll bar")
             if isinstance(screen, UsageScreen):
                 problems += chart_problems(screen)
+            if isinstance(screen, TariffScreen):
+                problems += tariff_problems(screen)
             # icons only, but every tab keeps its name, also as its tooltip
             if getattr(nav, "mode", None) != "icon":
                 problems.append("navigation not collapsed to icons")

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from han_home.ihd_app.model import DisplayModel
 from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.live import LiveHome, LiveOptions
+from han_home.ihd_app.ui.screens.tariff import TariffScreen
 from han_home.ihd_app.ui.screens.usage import UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
 from han_home.shared.energy.readings import Fuel
@@ -136,13 +137,30 @@ async def test_tariff_screen(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     window.show_screen("tariff")
     tariff = window.screens["tariff"]
-    shown = tiles(tariff)
-    rate = shown["Electricity rate now"]
-    assert rate.figure.text().endswith("p/kWh")
+    assert isinstance(tariff, TariffScreen)
+    # one card per fuel, a row per figure: its caption, the value, its source
+    rows = {row.accessibleName(): row for card in (tariff.elec, tariff.gas)
+            for row in card.rows}
+    assert set(rows) == {"Electricity rate now", "Electricity standing charge",
+                         "Gas rate now", "Gas standing charge", "Gas calorific value"}
+    assert [tariff.elec.title.text(), tariff.gas.title.text()] == ["Electricity", "Gas"]
+    rate = rows["Electricity rate now"]
+    assert rate.caption.text() == "Rate now" and rate.figure.text().endswith("p/kWh")
     assert rate.detail.text().startswith("Next rate: 13.50p/kWh from 00:30 tomorrow")
-    assert shown["Electricity standing charge"].figure.text().endswith("a day")
-    assert shown["Gas standing charge"].source.text() == "Estimated by this display"
-    assert shown["Gas calorific value"].figure.text() == "39.5 MJ/m³"
+    standing = rows["Electricity standing charge"]
+    assert standing.caption.text() == "Standing charge"
+    assert standing.figure.text().endswith("a day")
+    # its own source, spoken, though the card shows the shared one once
+    assert standing.accessibleDescription() == f"{standing.figure.text()}. " \
+        f"{rate.source.text()}." and rate.source.text().startswith("Meter reading")
+    assert rows["Gas calorific value"].figure.text() == "39.5 MJ/m³"
+    # gas's rate and standing charge are both the display's estimate: said once, below both
+    gas_rate, gas_standing = rows["Gas rate now"], rows["Gas standing charge"]
+    assert gas_standing.source.text() == "Estimated by this display"
+    assert gas_standing.source.isVisibleTo(window) and not gas_rate.source.isVisibleTo(window)
+    assert gas_rate.accessibleDescription().endswith("Estimated by this display.")
+    assert rows["Gas calorific value"].source.text().startswith("Meter reading")
+    assert rows["Gas calorific value"].source.isVisibleTo(window)
     bands = tariff.bands.text().splitlines()
     # 25 October: local midnight is 23:00 UTC the day before; bands shown in UK time
     assert bands[0].startswith("00:00 to ")
