@@ -244,10 +244,15 @@ async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
     assert not step.more.isEnabled() and step.less.isEnabled()
 
 
-async def test_navigation_is_one_row_at_every_text_size(qtbot: QtBot, live: LiveHome) -> None:
+async def test_navigation_and_usage_chart_fit_at_every_text_size(
+        qtbot: QtBot, live: LiveHome) -> None:
     """At 100 % the row shows the screen names (it collapses only when it must), and at
-    every step up to 200 % it stays one row with no tab cut off."""
+    every step up to 200 % it stays one row with no tab cut off; the Usage chart's painted
+    texts fit at every step too (at 100 % the Welsh hint ran under the table button)."""
     window, _ = await open_window(qtbot, live)
+    window.show_screen("usage")
+    usage = window.screens["usage"]
+    assert isinstance(usage, UsageScreen)
     for language in ("en", "cy"):
         window.apply_settings(window.ctx.settings.changed(language=language, text_scale=1.0))
         settle()
@@ -256,6 +261,7 @@ async def test_navigation_is_one_row_at_every_text_size(qtbot: QtBot, live: Live
         rows = {b.y() for b in window.nav.buttons.values()}
         assert len(rows) == 1
         assert outside(window, window.nav) == []
+        assert chart_problems(usage) == []
     # each Larger text step (Settings) in both languages: one row, no tab cut off
     failures = {}
     for language in ("en", "cy"):
@@ -266,6 +272,8 @@ async def test_navigation_is_one_row_at_every_text_size(qtbot: QtBot, live: Live
             rows = {b.y() for b in window.nav.buttons.values()}
             problems = outside(window, window.nav) + (
                 [f"{len(rows)} rows"] if len(rows) > 1 else [])
+            if scale == 1.5:  # the chart between 100 % and 200 % (each span costs a render)
+                problems += chart_problems(usage)
             if problems:
                 failures[(language, scale, window.nav.mode)] = problems
-    assert failures == {}
+    assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())

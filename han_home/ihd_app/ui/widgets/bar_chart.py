@@ -43,6 +43,8 @@ class Bar:
 KEY_LEFT, KEY_RIGHT = 0x01000012, 0x01000014  # Qt.Key values (see qt_values.py)
 TOP_TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
                      | Qt.TextFlag.TextWordWrap)
+BESIDE_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                   | Qt.TextFlag.TextWordWrap)  # level with the button
 
 
 @dataclass(frozen=True)
@@ -176,25 +178,31 @@ class BarChart(QWidget):
     def _slot_width(self) -> float:
         return (self.width() - self._left() - PAD) / max(1, len(self.bars))
 
-    def top_text_box(self) -> QRectF:
-        """Where the hint or a picked bar's value goes: beside the "Show as table" button
-        when every text it can show fits there on one line, else wrapped on lines of their
-        own below the button, across the chart (Welsh, 200 % text). The box fits the
-        longest of them, so the bars do not move when a tap changes the text."""
+    def top_text_box(self) -> tuple[QRectF, int]:
+        """Where the hint or a picked bar's value goes, and how it is aligned: beside the
+        "Show as table" button when every text it can show fits there within the button's
+        height (two lines at 100 %), else wrapped on lines of their own below the button,
+        across the chart (Welsh; 200 % text). The box fits the longest of them, so the
+        bars do not move when a tap changes the text."""
         metrics = self.fontMetrics()
         button = self.view.button.geometry()
         texts = [self.scale_text, *(b.spoken for b in self.bars if b.spoken)]
-        beside = button.left() - 2 * PAD
-        if all(metrics.horizontalAdvance(text) <= beside for text in texts):
-            return QRectF(PAD, PAD, max(1, beside), max(metrics.height(), button.height()))
+
+        def needed(text: str, width: int) -> QRect:
+            return metrics.boundingRect(QRect(0, 0, width, 100000), TOP_TEXT_FLAGS, text)
+
+        beside = max(1, button.left() - 2 * PAD)
+        room = max(metrics.height(), button.height())
+        if all(needed(t, beside).height() <= room and needed(t, beside).width() <= beside
+               for t in texts):
+            return QRectF(PAD, PAD, beside, room), BESIDE_FLAGS
         width = max(1, self.width() - 2 * PAD)
-        height = max(metrics.boundingRect(QRect(0, 0, width, 100000), TOP_TEXT_FLAGS,
-                                          text).height() for text in texts)
-        return QRectF(PAD, button.bottom() + 1 + PAD, width, height)
+        height = max(needed(text, width).height() for text in texts)
+        return QRectF(PAD, button.bottom() + 1 + PAD, width, height), TOP_TEXT_FLAGS
 
     def header_height(self) -> int:
         """The chart's top: the table button and the hint (or picked value)."""
-        return max(self.view.reserved_height(), int(self.top_text_box().bottom()) + PAD)
+        return max(self.view.reserved_height(), int(self.top_text_box()[0].bottom()) + PAD)
 
     def _refit(self) -> None:
         # the hint's lines depend on the width and the texts: a new height for the layout
@@ -223,12 +231,12 @@ class BarChart(QWidget):
         line = QFontMetrics(font).height()
         rows = max((len(bar) for bar in lines), default=1)
         # room for the top line (the hint, or the picked value), then the axis's top label
-        box = self.top_text_box()
+        box, flags = self.top_text_box()
         top = box.bottom() + PAD + (scale_line // 2 if self.axis_top else 0)
         bottom = self.height() - PAD - rows * line - PAD
         left = self._left()
         painter.setPen(self.text_colour)
-        self._draw_text(painter, box, TOP_TEXT_FLAGS, self.selected_text() or self.scale_text)
+        self._draw_text(painter, box, flags, self.selected_text() or self.scale_text)
         highest = max((b.value for b in self.bars), default=Decimal(0))
         if self.axis_top is not None:
             highest = max(highest, self.axis_top[0])
