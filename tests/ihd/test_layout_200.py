@@ -17,9 +17,11 @@ from pytestqt.qtbot import QtBot
 from han_home.ihd_app.model import Message
 from han_home.ihd_app.settings import SCREENS
 from han_home.ihd_app.ui.live import LiveHome
+from han_home.ihd_app.ui.screens.credit import CreditScreen
 from han_home.ihd_app.ui.screens.tariff import TariffScreen
 from han_home.ihd_app.ui.screens.usage import SPANS, UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
+from han_home.ihd_app.ui.widgets.figure_rows import FigureRow
 from han_home.ihd_app.ui.window import MainWindow
 from han_home.shared.energy.message_language import message_language
 from han_home.shared.i18n.ihd_strings import screen_title
@@ -130,10 +132,13 @@ def tariff_problems(screen: TariffScreen) -> list[str]:
     screenfuls = screen.body.height() / screen.viewport().height()
     if screenfuls > TARIFF_SCREENS:
         problems.append(f"Tariff scrolls {screenfuls:.1f} screens")
-    for row in screen.elec.rows + screen.gas.rows:
-        if row.figure.y() != row.caption.y() or row.figure.x() <= row.caption.x():
-            problems.append(f"{row.accessibleName()}: the value is not beside its caption")
-    return problems
+    return problems + beside_captions(screen.elec.rows + screen.gas.rows)
+
+
+def beside_captions(rows: list[FigureRow]) -> list[str]:
+    """Table-like rows (Tariff, Credit) keep each value on its caption's line."""
+    return [f"{row.accessibleName()}: the value is not beside its caption" for row in rows
+            if row.figure.y() != row.caption.y() or row.figure.x() <= row.caption.x()]
 
 
 def outside(window: MainWindow, root: QWidget) -> list[str]:
@@ -200,6 +205,8 @@ async def test_200_percent_on_800x480_fits_in_one_row_and_sideways(
                 problems += chart_problems(screen)
             if isinstance(screen, TariffScreen):
                 problems += tariff_problems(screen)
+            if isinstance(screen, CreditScreen):  # balance, emergency credit, debt
+                problems += beside_captions(screen.grid.rows)
             # icons only, but every tab keeps its name, also as its tooltip
             if getattr(nav, "mode", None) != "icon":
                 problems.append("navigation not collapsed to icons")

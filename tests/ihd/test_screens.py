@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from han_home.ihd_app.model import DisplayModel
 from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.live import LiveHome, LiveOptions
+from han_home.ihd_app.ui.screens.credit import CreditScreen
 from han_home.ihd_app.ui.screens.tariff import TariffScreen
 from han_home.ihd_app.ui.screens.usage import UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
@@ -172,10 +173,18 @@ async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     window.show_screen("credit")
     credit = window.screens["credit"]
-    shown = tiles(credit)
-    assert shown["Credit balance"].figure.text().startswith("£")
-    assert shown["Credit balance"].source.text().startswith("Meter reading")
-    assert "Debt recovery: £0.50 a day" in shown["Debt"].detail.text()
+    assert isinstance(credit, CreditScreen)
+    # balance, emergency credit and debt: one card, a row each, the meter's reading
+    rows = {row.accessibleName(): row for row in credit.grid.rows}
+    assert list(rows) == ["Credit balance", "Emergency credit", "Debt"]
+    balance = rows["Credit balance"]
+    assert balance.figure.text().startswith("£")
+    assert balance.accessibleDescription().startswith(balance.figure.text())
+    assert "Meter reading" in balance.accessibleDescription()
+    assert "Debt recovery: £0.50 a day" in rows["Debt"].detail.text()
+    # the same meter reading for all three: said once, under the debt
+    assert [row.source.isVisibleTo(window) for row in rows.values()] == [False, False, True]
+    assert rows["Debt"].source.text().startswith("Meter reading")
     # days left leads, fuel named, from the household's own complete days of spending
     days = credit.days
     assert days.title.text() == "Electricity credit"
@@ -184,8 +193,8 @@ async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
     assert days.figure.text().endswith("days of credit left")
     assert days.figure.property("role") == "figure"
     assert "spending over the last 7 days" in days.source.text()
-    assert days.mapTo(credit.body, days.rect().topLeft()).y() < shown["Credit balance"].mapTo(
-        credit.body, shown["Credit balance"].rect().topLeft()).y()
+    assert days.mapTo(credit.body, days.rect().topLeft()).y() < balance.mapTo(
+        credit.body, balance.rect().topLeft()).y()
     assert not credit.alert.isVisibleTo(window)
     assert not credit.activate.isVisibleTo(window)
 

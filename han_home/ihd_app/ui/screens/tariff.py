@@ -10,24 +10,15 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QWidget
 
-from han_home.ihd_app.model import Shown
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
 from han_home.ihd_app.ui.widgets.common import label
-from han_home.ihd_app.ui.widgets.figure_rows import FigureCard, FigureRow
+from han_home.ihd_app.ui.widgets.figure_rows import RowCard, show_row
 from han_home.shared.energy.readings import Fuel
 from han_home.shared.i18n import _
 from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.i18n.formatting import format_decimal, format_kwh
-
-
-def show_row(row: FigureRow, name: str, caption: str, shown: Shown, fmt: t.Formatter,
-             detail: str = "") -> None:
-    """One figure in a row, with its source and age (as ``now.show`` does for a tile)."""
-    row.set_content(name, caption, t.value_text(shown, fmt), t.source_text(shown),
-                    detail=detail if not shown.missing else "", stale=shown.stale,
-                    missing=shown.missing)
 
 
 class TariffScreen(Screen):
@@ -37,7 +28,7 @@ class TariffScreen(Screen):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.grid = self.tile_grid(max_columns=2)
-        self.elec, self.gas = FigureCard(), FigureCard()
+        self.elec, self.gas = RowCard(), RowCard()
         self.elec.setObjectName("tariff-electricity")
         self.gas.setObjectName("tariff-gas")
         self.elec_rate, self.elec_standing = self.elec.add_row(), self.elec.add_row()

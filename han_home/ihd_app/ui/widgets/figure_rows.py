@@ -3,10 +3,11 @@ right of one line, then an optional detail line and the value's source.
 
 A tile per figure (caption, large figure, source) stacks four lines for one number; at
 200 % text on 800x480 the Tariff screen's five tiles scrolled four screens. Here a fuel's
-rate and standing charge share one card, and a source the next row repeats word for word
-is said once, under the last row it covers. Nothing is dropped: each row's accessible
-description still carries its own value, detail and source, so a screen reader (and Read
-aloud) hears "Gas standing charge: £0.31 a day. Estimated by this display."
+rate and standing charge share one card (on Credit: balance, emergency credit and debt),
+and a source the next row repeats word for word is said once, under the last row it covers.
+Nothing is dropped: each row's accessible description still carries its own value, detail
+and source, so a screen reader (and Read aloud) hears "Gas standing charge: £0.31 a day.
+Estimated by this display."
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
+from han_home.ihd_app.model import Shown
+from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.widgets.common import label, set_role
 
 W = TypeVar("W", bound=QWidget)
@@ -60,13 +63,14 @@ class FigureRow(QWidget):
         self.setAccessibleDescription(". ".join(p.rstrip(".") for p in parts if p) + ".")
 
 
-class FigureCard(QFrame):
+class RowCard(QFrame):
     """A titled card of ``FigureRow``s (one fuel's tariff)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "card")
         self.title = label("value")
+        self.title.hide()  # until set_title gives it one
         self.rows: list[FigureRow] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(12, 8, 12, 8)
@@ -86,6 +90,7 @@ class FigureCard(QFrame):
 
     def set_title(self, title: str) -> None:
         self.title.setText(title)
+        self.title.setVisible(bool(title))
         self.setAccessibleName(title)
 
     def settle_sources(self) -> None:
@@ -94,3 +99,11 @@ class FigureCard(QFrame):
         for row, after in zip(self.rows, [*self.rows[1:], None], strict=True):
             said_below = after is not None and after.source_key == row.source_key
             row.source.setVisible(bool(row.source_key[0]) and not said_below)
+
+
+def show_row(row: FigureRow, name: str, caption: str, shown: Shown, fmt: t.Formatter,
+             detail: str = "") -> None:
+    """One figure in a row, with its source and age (as ``now.show`` does for a tile)."""
+    row.set_content(name, caption, t.value_text(shown, fmt), t.source_text(shown),
+                    detail=detail if not shown.missing else "", stale=shown.stale,
+                    missing=shown.missing)
