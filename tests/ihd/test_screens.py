@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from han_home.ihd_app.model import DisplayModel
 from han_home.ihd_app.settings import Settings
 from han_home.ihd_app.ui.live import LiveHome, LiveOptions
+from han_home.ihd_app.ui.screens.credit import CreditScreen
+from han_home.ihd_app.ui.screens.tariff import TariffScreen
 from han_home.ihd_app.ui.screens.usage import UsageScreen
 from han_home.ihd_app.ui.widgets.bar_chart import BarChart
 from han_home.shared.energy.readings import Fuel
@@ -136,13 +138,30 @@ async def test_tariff_screen(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     window.show_screen("tariff")
     tariff = window.screens["tariff"]
-    shown = tiles(tariff)
-    rate = shown["Electricity rate now"]
-    assert rate.figure.text().endswith("p/kWh")
+    assert isinstance(tariff, TariffScreen)
+    # one card per fuel, a row per figure: its caption, the value, its source
+    rows = {row.accessibleName(): row for card in (tariff.elec, tariff.gas)
+            for row in card.rows}
+    assert set(rows) == {"Electricity rate now", "Electricity standing charge",
+                         "Gas rate now", "Gas standing charge", "Gas calorific value"}
+    assert [tariff.elec.title.text(), tariff.gas.title.text()] == ["Electricity", "Gas"]
+    rate = rows["Electricity rate now"]
+    assert rate.caption.text() == "Rate now" and rate.figure.text().endswith("p/kWh")
     assert rate.detail.text().startswith("Next rate: 13.50p/kWh from 00:30 tomorrow")
-    assert shown["Electricity standing charge"].figure.text().endswith("a day")
-    assert shown["Gas standing charge"].source.text() == "Estimated by this display"
-    assert shown["Gas calorific value"].figure.text() == "39.5 MJ/m³"
+    standing = rows["Electricity standing charge"]
+    assert standing.caption.text() == "Standing charge"
+    assert standing.figure.text().endswith("a day")
+    # its own source, spoken, though the card shows the shared one once
+    assert standing.accessibleDescription() == f"{standing.figure.text()}. " \
+        f"{rate.source.text()}." and rate.source.text().startswith("Meter reading")
+    assert rows["Gas calorific value"].figure.text() == "39.5 MJ/m³"
+    # gas's rate and standing charge are both the display's estimate: said once, below both
+    gas_rate, gas_standing = rows["Gas rate now"], rows["Gas standing charge"]
+    assert gas_standing.source.text() == "Estimated by this display"
+    assert gas_standing.source.isVisibleTo(window) and not gas_rate.source.isVisibleTo(window)
+    assert gas_rate.accessibleDescription().endswith("Estimated by this display.")
+    assert rows["Gas calorific value"].source.text().startswith("Meter reading")
+    assert rows["Gas calorific value"].source.isVisibleTo(window)
     bands = tariff.bands.text().splitlines()
     # 25 October: local midnight is 23:00 UTC the day before; bands shown in UK time
     assert bands[0].startswith("00:00 to ")
@@ -154,10 +173,18 @@ async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
     window, _ = await open_window(qtbot, live)
     window.show_screen("credit")
     credit = window.screens["credit"]
-    shown = tiles(credit)
-    assert shown["Credit balance"].figure.text().startswith("£")
-    assert shown["Credit balance"].source.text().startswith("Meter reading")
-    assert "Debt recovery: £0.50 a day" in shown["Debt"].detail.text()
+    assert isinstance(credit, CreditScreen)
+    # balance, emergency credit and debt: one card, a row each, the meter's reading
+    rows = {row.accessibleName(): row for row in credit.grid.rows}
+    assert list(rows) == ["Credit balance", "Emergency credit", "Debt"]
+    balance = rows["Credit balance"]
+    assert balance.figure.text().startswith("£")
+    assert balance.accessibleDescription().startswith(balance.figure.text())
+    assert "Meter reading" in balance.accessibleDescription()
+    assert "Debt recovery: £0.50 a day" in rows["Debt"].detail.text()
+    # the same meter reading for all three: said once, under the debt
+    assert [row.source.isVisibleTo(window) for row in rows.values()] == [False, False, True]
+    assert rows["Debt"].source.text().startswith("Meter reading")
     # days left leads, fuel named, from the household's own complete days of spending
     days = credit.days
     assert days.title.text() == "Electricity credit"
@@ -166,8 +193,8 @@ async def test_credit_screen_prepayment(qtbot: QtBot, live: LiveHome) -> None:
     assert days.figure.text().endswith("days of credit left")
     assert days.figure.property("role") == "figure"
     assert "spending over the last 7 days" in days.source.text()
-    assert days.mapTo(credit.body, days.rect().topLeft()).y() < shown["Credit balance"].mapTo(
-        credit.body, shown["Credit balance"].rect().topLeft()).y()
+    assert days.mapTo(credit.body, days.rect().topLeft()).y() < balance.mapTo(
+        credit.body, balance.rect().topLeft()).y()
     assert not credit.alert.isVisibleTo(window)
     assert not credit.activate.isVisibleTo(window)
 

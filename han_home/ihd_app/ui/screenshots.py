@@ -2,6 +2,7 @@
 text, 800x480 and 1024x600, with live values from the virtual home.
 
     python -m han_home.ihd_app.ui.screenshots OUTDIR [--screens now,usage] [--quick]
+        [--size 800x480]
 """
 
 from __future__ import annotations
@@ -36,25 +37,26 @@ async def shoot(window: MainWindow, path: Path) -> None:
     window.grab().save(str(path))
 
 
-async def render_all(outdir: Path, screens: list[str], quick: bool) -> list[Path]:
+async def render_all(outdir: Path, screens: list[str], quick: bool,
+                     sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         live = await start_live_home(Path(tmp) / "history.db", LiveOptions())
         await live.run_for(4.0, QApplication.processEvents)
         try:
-            return await shoot_all(live.model, outdir, screens, quick)
+            return await shoot_all(live.model, outdir, screens, quick, sizes)
         finally:
             set_language("en")
             await live.close()
 
 
 async def shoot_all(model: DisplayModel, outdir: Path, screens: list[str],
-                    quick: bool) -> list[Path]:
+                    quick: bool, sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Path]:
     settings = Settings()
     window = MainWindow(model, settings, lambda _s: None)
     window.show()
     written: list[Path] = []
-    for language, theme, scale, size in product(LANGUAGES, THEMES, SCALES, SIZES):
+    for language, theme, scale, size in product(LANGUAGES, THEMES, SCALES, sizes):
         if quick and (theme, size) != ("normal", (800, 480)):
             continue
         window.apply_settings(settings.changed(language=language, theme=theme,
@@ -77,9 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--screens", default=",".join(SCREENS))
     parser.add_argument("--quick", action="store_true", help="normal theme at 800x480 only")
+    parser.add_argument("--size", choices=[f"{w}x{h}" for w, h in SIZES],
+                        help="one window size only (default: each of them)")
     args = parser.parse_args(argv)
+    sizes = tuple(s for s in SIZES if args.size in (None, f"{s[0]}x{s[1]}"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    written = asyncio.run(render_all(args.outdir, args.screens.split(","), args.quick))
+    written = asyncio.run(render_all(args.outdir, args.screens.split(","), args.quick, sizes))
     print(f"wrote {len(written)} screenshots to {args.outdir}")
     del app
     return 0

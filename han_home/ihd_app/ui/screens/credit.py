@@ -12,10 +12,10 @@ from han_home.ihd_app.model import MIN_SPEND_DAYS, MISSING, CreditView, Shown
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
-from han_home.ihd_app.ui.screens.now import FigureCard, show
+from han_home.ihd_app.ui.screens.now import FigureCard
 from han_home.ihd_app.ui.widgets.common import label
+from han_home.ihd_app.ui.widgets.figure_rows import RowCard, show_row
 from han_home.ihd_app.ui.widgets.top_up_list import TopUpList
-from han_home.ihd_app.ui.widgets.value_tile import ValueTile
 from han_home.shared.energy.readings import Fuel, Source
 from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n import ihd_strings as s
@@ -37,10 +37,11 @@ class CreditScreen(Screen):
         # the figure a prepayment household lives by leads: days of credit left, per fuel
         self.days = FigureCard(None, lines=1)
         self.days.setObjectName("days-left")
-        self.grid = self.tile_grid(max_columns=3)
-        self.balance, self.emergency, self.debt = (ValueTile() for _ in range(3))
-        for tile in (self.balance, self.emergency, self.debt):
-            self.grid.add(tile)
+        # balance, emergency credit and debt: one card of one-line rows, not three tiles
+        # (at 200 % on 800x480 the tiles took two and a half screenfuls)
+        self.grid = RowCard()
+        self.grid.setObjectName("credit-figures")
+        self.balance, self.emergency, self.debt = (self.grid.add_row() for _ in range(3))
         self.activate = QPushButton()
         self.activate.setObjectName("activate-emergency")
         self.activate.setProperty("role", "primary")
@@ -76,11 +77,13 @@ class CreditScreen(Screen):
         self.alert.setText(" ".join([_(s.LOW_CREDIT_ALERT), _(
             "Your supplier warns you when credit is below %(amount)s.") % {
             "amount": t.money(credit.low_level_gbp)}]))
-        show(self.balance, _(s.CREDIT_BALANCE), credit.balance, t.money)
+        show_row(self.balance, _(s.CREDIT_BALANCE), _(s.CREDIT_BALANCE), credit.balance,
+                 t.money)
         self._render_emergency(credit)
-        show(self.debt, _(s.DEBT), credit.debt, t.money,
-             s.debt_recovery_per_day(t.money(credit.recovery_gbp_per_day))
-             if (credit.debt.value or 0) > 0 else "")
+        show_row(self.debt, _(s.DEBT), _(s.DEBT), credit.debt, t.money,
+                 s.debt_recovery_per_day(t.money(credit.recovery_gbp_per_day))
+                 if (credit.debt.value or 0) > 0 else "")
+        self.grid.settle_sources()
         self._render_days(credit)
         self.result.setVisible(bool(self._result_key))
         self.result.setText(self._result_text())
@@ -94,7 +97,8 @@ class CreditScreen(Screen):
         else:
             detail = _("Emergency credit of %(amount)s becomes available when your credit "
                        "runs low.") % {"amount": limit}
-        show(self.emergency, _(s.EMERGENCY_CREDIT), credit.emergency_remaining, t.money, detail)
+        show_row(self.emergency, _(s.EMERGENCY_CREDIT), _(s.EMERGENCY_CREDIT),
+                 credit.emergency_remaining, t.money, detail)
         can_activate = credit.emergency_available and not credit.emergency_in_use
         if self._result_key == "no_answer" and credit.emergency_in_use:
             self._result_key = "ok"  # the answer was lost, but the meter did it

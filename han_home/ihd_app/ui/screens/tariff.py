@@ -1,5 +1,8 @@
-"""Tariff: the rate now and the next rate with when it starts, today's time-of-use bands,
-standing charges, and the gas calorific value."""
+"""Tariff: per fuel, the rate now (electricity: the next rate and when it starts, and today's
+time-of-use bands) and the standing charge, gas with its calorific value.
+
+Each fuel is one card of table-like rows (caption left, value right, on one line), not a
+tile per figure: at 200 % text on 800x480 five tiles scrolled about four screens."""
 
 from __future__ import annotations
 
@@ -10,9 +13,8 @@ from PySide6.QtWidgets import QWidget
 from han_home.ihd_app.ui import text as t
 from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
-from han_home.ihd_app.ui.screens.now import show
 from han_home.ihd_app.ui.widgets.common import label
-from han_home.ihd_app.ui.widgets.value_tile import ValueTile
+from han_home.ihd_app.ui.widgets.figure_rows import RowCard, show_row
 from han_home.shared.energy.readings import Fuel
 from han_home.shared.i18n import _
 from han_home.shared.i18n import ihd_strings as s
@@ -25,37 +27,43 @@ class TariffScreen(Screen):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.grid = self.tile_grid(max_columns=3)
-        self.elec_rate, self.gas_rate = ValueTile(), ValueTile()
-        self.elec_standing, self.gas_standing = ValueTile(), ValueTile()
-        self.cv = ValueTile()
-        for tile in (self.elec_rate, self.gas_rate, self.elec_standing, self.gas_standing,
-                     self.cv):
-            self.grid.add(tile)
-        self.bands_heading = label("heading")
-        self.bands = label()
+        self.grid = self.tile_grid(max_columns=2)
+        self.elec, self.gas = RowCard(), RowCard()
+        self.elec.setObjectName("tariff-electricity")
+        self.gas.setObjectName("tariff-gas")
+        self.elec_rate, self.elec_standing = self.elec.add_row(), self.elec.add_row()
+        self.gas_rate, self.gas_standing = self.gas.add_row(), self.gas.add_row()
+        self.cv = self.gas.add_row()
+        # today's bands in the electricity card, under its own line, not a page heading
+        self.bands_heading = self.elec.add(label("value"))
+        self.bands = self.elec.add(label())
         self.bands.setObjectName("bands")
-        for widget in (self.grid, self.bands_heading, self.bands):
-            self.column.addWidget(widget)
+        self.grid.extend([self.elec, self.gas])
+        self.column.addWidget(self.grid)
         self.finish()
 
     def render_view(self) -> None:
         model, settings = self.ctx.model, self.ctx.settings
+        self.elec.set_title(_(s.ELECTRICITY))
+        self.gas.set_title(_(s.GAS))
         nxt = model.next_rate(Fuel.ELECTRICITY)
         detail = s.next_rate_from(t.rate(nxt[1]), t.when(nxt[0], model.now(), settings)) \
             if nxt else _("No rate change is due.")
-        show(self.elec_rate, _("Electricity rate now"), model.rate_now(Fuel.ELECTRICITY),
-             t.rate, detail)
-        show(self.gas_rate, _("Gas rate now"), model.rate_now(Fuel.GAS), t.rate)
-        show(self.elec_standing, _("Electricity standing charge"),
-             model.standing_charge(Fuel.ELECTRICITY), t.per_day)
-        show(self.gas_standing, _("Gas standing charge"), model.standing_charge(Fuel.GAS),
-             t.per_day)
+        show_row(self.elec_rate, _("Electricity rate now"), _(s.RATE_NOW),
+                 model.rate_now(Fuel.ELECTRICITY), t.rate, detail)
+        show_row(self.elec_standing, _("Electricity standing charge"), _(s.STANDING_CHARGE),
+                 model.standing_charge(Fuel.ELECTRICITY), t.per_day)
+        show_row(self.gas_rate, _("Gas rate now"), _(s.RATE_NOW), model.rate_now(Fuel.GAS),
+                 t.rate)
+        show_row(self.gas_standing, _("Gas standing charge"), _(s.STANDING_CHARGE),
+                 model.standing_charge(Fuel.GAS), t.per_day)
         cv = model.calorific_value()
-        show(self.cv, _(s.GAS_CALORIFIC_VALUE), cv,
-             lambda v: _("%(value)s MJ/m³") % {"value": format_decimal(v, 1)},
-             _("1 m³ of gas gives about %(energy)s.") % {
-                 "energy": format_kwh(model.gas_kwh_per_m3().quantize(Decimal("0.01")))})
+        show_row(self.cv, _(s.GAS_CALORIFIC_VALUE), _("Calorific value"), cv,
+                 lambda v: _("%(value)s MJ/m³") % {"value": format_decimal(v, 1)},
+                 _("1 m³ of gas gives about %(energy)s.") % {
+                     "energy": format_kwh(model.gas_kwh_per_m3().quantize(Decimal("0.01")))})
+        for card in (self.elec, self.gas):
+            card.settle_sources()
         self.bands_heading.setText(_("Electricity rates today"))
         lines = [s.time_band(t.clock_time(b.start_utc, settings),
                              t.clock_time(b.end_utc, settings), t.rate(b.rate_gbp_per_kwh))

@@ -248,7 +248,8 @@ class UsageScreen(Screen):
         else:
             spoken = _("%(period)s: %(value)s.") % {"period": period, "value": text}
         if row.cheap and kind != "future":
-            spoken = f"{spoken} {_('Cheaper rate.')}"
+            cheaper = _("Cheaper rate.")  # not inside the f-string: extraction missed it there
+            spoken = f"{spoken} {cheaper}"
         if kind in ("none", "future"):
             text = _(s.NO_DATA_YET)  # the table reads "no data", never "0.00 kWh"
         return Bar(label_text, note, value, spoken, text, kind=kind, shaded=row.cheap,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -41,6 +41,19 @@ class Bar:
 
 
 KEY_LEFT, KEY_RIGHT = 0x01000012, 0x01000014  # Qt.Key values (see qt_values.py)
+TOP_TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                     | Qt.TextFlag.TextWordWrap)
+BESIDE_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                   | Qt.TextFlag.TextWordWrap)  # level with the button
+
+
+@dataclass(frozen=True)
+class PaintedText:
+    """A text the last paint drew: the box it was given and the box its glyphs need. Painted
+    text is no widget a layout check can see, so the chart keeps these for tests."""
+    text: str
+    box: QRectF
+    needed: QRectF
 
 
 class BarChart(QWidget):
@@ -56,6 +69,8 @@ class BarChart(QWidget):
         self.shade_colour = QColor(NORMAL.palette.control_border)
         self.selected: int | None = None
         self.description_head = ""
+        self.painted: list[PaintedText] = []  # filled by each paint
+        self._header_px = 0  # the header height the layout last heard of
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # values on keyboard focus
         roles.mark(self, "chart")
         # "Show as table": the bars as a table of period and value a screen reader can walk
@@ -66,6 +81,7 @@ class BarChart(QWidget):
 
     def resizeEvent(self, event: object) -> None:
         self.view.place()
+        self._refit()
 
     def set_bars(self, name: str, bars: list[Bar], scale_text: str, description_head: str,
                  bar_colour: str, text_colour: str, axis_colour: str) -> None:
@@ -79,6 +95,7 @@ class BarChart(QWidget):
         self._describe()
         self.view.set_rows(name, (_("Period"), _("Value")),
                            [(b.period or b.label, b.value_text) for b in bars])
+        self._header_px = self.header_height()
         self.updateGeometry()
         self.update()
 
@@ -161,42 +178,74 @@ class BarChart(QWidget):
     def _slot_width(self) -> float:
         return (self.width() - self._left() - PAD) / max(1, len(self.bars))
 
+    def top_text_box(self) -> tuple[QRectF, int]:
+        """Where the hint or a picked bar's value goes, and how it is aligned: beside the
+        "Show as table" button when every text it can show fits there within the button's
+        height (two lines at 100 %), else wrapped on lines of their own below the button,
+        across the chart (Welsh; 200 % text). The box fits the longest of them, so the
+        bars do not move when a tap changes the text."""
+        metrics = self.fontMetrics()
+        button = self.view.button.geometry()
+        texts = [self.scale_text, *(b.spoken for b in self.bars if b.spoken)]
+
+        def needed(text: str, width: int) -> QRect:
+            return metrics.boundingRect(QRect(0, 0, width, 100000), TOP_TEXT_FLAGS, text)
+
+        beside = max(1, button.left() - 2 * PAD)
+        room = max(metrics.height(), button.height())
+        if all(needed(t, beside).height() <= room and needed(t, beside).width() <= beside
+               for t in texts):
+            return QRectF(PAD, PAD, beside, room), BESIDE_FLAGS
+        width = max(1, self.width() - 2 * PAD)
+        height = max(needed(text, width).height() for text in texts)
+        return QRectF(PAD, button.bottom() + 1 + PAD, width, height), TOP_TEXT_FLAGS
+
+    def header_height(self) -> int:
+        """The chart's top: the table button and the hint (or picked value)."""
+        return max(self.view.reserved_height(), int(self.top_text_box()[0].bottom()) + PAD)
+
+    def _refit(self) -> None:
+        # the hint's lines depend on the width and the texts: a new height for the layout
+        height = self.header_height()
+        if height != self._header_px:
+            self._header_px = height
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(400, line * 12 + self.view.reserved_height())
+        return QSize(400, line * 12 + self.header_height())
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(200, line * 7 + self.view.reserved_height())
+        return QSize(200, line * 7 + self.header_height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.showing_table():
             return  # the table covers the chart
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.painted = []
         scale_line = self.fontMetrics().height()
         lines = self.label_lines()
         font = self.label_font(lines)
         line = QFontMetrics(font).height()
         rows = max((len(bar) for bar in lines), default=1)
         # room for the top line (the hint, or the picked value), then the axis's top label
-        # (beside the table button, below it if the button is taller)
-        button = self.view.button.geometry()
-        top = PAD + max(scale_line, button.height()) + PAD \
-            + (scale_line // 2 if self.axis_top else 0)
+        box, flags = self.top_text_box()
+        top = box.bottom() + PAD + (scale_line // 2 if self.axis_top else 0)
         bottom = self.height() - PAD - rows * line - PAD
         left = self._left()
         painter.setPen(self.text_colour)
-        painter.drawText(QRectF(PAD, PAD, max(1, button.left() - 2 * PAD), scale_line),
-                         int(Qt.AlignmentFlag.AlignLeft),
-                         self.selected_text() or self.scale_text)
+        self._draw_text(painter, box, flags, self.selected_text() or self.scale_text)
         highest = max((b.value for b in self.bars), default=Decimal(0))
         if self.axis_top is not None:
             highest = max(highest, self.axis_top[0])
-            painter.drawText(QRectF(PAD, top - scale_line / 2, left - 2 * PAD, scale_line),
-                             int(Qt.AlignmentFlag.AlignRight), self.axis_top[1])
-            painter.drawText(QRectF(PAD, bottom - scale_line / 2, left - 2 * PAD, scale_line),
-                             int(Qt.AlignmentFlag.AlignRight), "0")
+            self._draw_text(painter, QRectF(PAD, top - scale_line / 2, left - 2 * PAD,
+                                            scale_line),
+                            int(Qt.AlignmentFlag.AlignRight), self.axis_top[1])
+            self._draw_text(painter, QRectF(PAD, bottom - scale_line / 2, left - 2 * PAD,
+                                            scale_line),
+                            int(Qt.AlignmentFlag.AlignRight), "0")
             painter.setPen(QPen(self.axis_colour, 1, Qt.PenStyle.DotLine))
             painter.drawLine(int(left), int(top), self.width() - PAD, int(top))
         slot = self._slot_width()
@@ -238,6 +287,12 @@ class BarChart(QWidget):
                     continue
                 align = Qt.AlignmentFlag.AlignHCenter if bar.label_span == 1 else \
                     Qt.AlignmentFlag.AlignLeft
-                painter.drawText(QRectF(x, bottom + PAD + row * line, width, line),
-                                 int(align), text)
+                self._draw_text(painter, QRectF(x, bottom + PAD + row * line, width, line),
+                                int(align), text)
         painter.end()
+
+    def _draw_text(self, painter: QPainter, box: QRectF, flags: int, text: str) -> None:
+        """Draw ``text`` in ``box`` and keep what it needed (Qt draws past a box too small)."""
+        needed = painter.boundingRect(box, flags, text)
+        painter.drawText(box, flags, text)
+        self.painted.append(PaintedText(text, box, needed))
