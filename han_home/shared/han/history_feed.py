@@ -64,6 +64,9 @@ ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInter
 BACKFILL = timedelta(days=396)
 BACKFILL_WINDOW = timedelta(days=7)  # read, priced and written at a time
 CONFIRM_AT_MOST = 96  # two days of half-hours waiting for the meter's confirmation
+# measured half-hours remembered for their rewrite (the meter's figure replacing them): all
+# those waiting for confirmation, both fuels, and a few a gap's fill may rewrite
+RECENT_KEPT = 2 * CONFIRM_AT_MOST + 8
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
 SAVE_EVERY = timedelta(minutes=5)
@@ -369,6 +372,13 @@ class HistoryFeed:
         for fuel in Fuel:
             self._write(fuel, [])
 
+    def _since_start(self, slot: datetime) -> bool:
+        """Whether a half-hour is part of the running estimate: from the one this run's
+        first reading fell in. The meter's own history read back (a first start's 13
+        months, the last run's half-hours confirmed now) is before that, and the meter's
+        bill to date since this run's start does not include it."""
+        return self._started is not None and slot >= half_hour_start(self._started)
+
     def cost_since_start(self, fuel: Fuel, rate_now: Decimal) -> Decimal:
         """Energy priced since the first reading, plus standing charges for each local day
         begun since then, plus energy not yet closed into a half-hour at today's rate."""
@@ -647,14 +657,19 @@ class HistoryFeed:
             self._month_kwh[month] = month_to_date + kwh
             rows.append(HalfHourRow(usage.start_utc, kwh, cost, m3, cv,
                                     MEASURED if usage.start_utc in measured else source))
-            priced = self._priced.get(fuel, Decimal(0)) - (old_cost or Decimal(0))
-            self._priced[fuel] = priced + (cost or Decimal(0))
-            self._recent[(fuel, usage.start_utc)] = (kwh, cost)
-            if len(self._recent) > 64:
-                self._recent.pop(next(iter(self._recent)))
+            if self._since_start(usage.start_utc):
+                priced = self._priced.get(fuel, Decimal(0)) - (old_cost or Decimal(0))
+                self._priced[fuel] = priced + (cost or Decimal(0))
+            if rows[-1].source == MEASURED:  # only the display's own are ever rewritten
+                self._recent[(fuel, usage.start_utc)] = (kwh, cost)
+                if len(self._recent) > RECENT_KEPT:
+                    self._recent.pop(next(iter(self._recent)))
             self._charge_day(fuel, day)
         for gap in gaps or []:
             self._charge_day(fuel, local_date(gap.end_utc))
+            if gap.cost_gbp is not None and self._started is not None \
+                    and gap.start_utc >= self._started:  # a gap while this run was up
+                self._priced[fuel] = self._priced.get(fuel, Decimal(0)) + gap.cost_gbp
         self.half_hours_written += len(rows)
         accounts = self.accumulator.export_state(fuel)
         state = None if accounts is None else {
