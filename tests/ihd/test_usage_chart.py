@@ -61,3 +61,23 @@ def test_the_axis_top_is_a_round_number_above_the_tallest_bar() -> None:
     assert nice_ceiling(Decimal("12.3")) == Decimal("20")
     assert nice_ceiling(Decimal("2")) == Decimal("2")
     assert nice_ceiling(Decimal("0")) == Decimal("1")
+
+
+def test_the_repeated_hour_when_the_clocks_go_back_is_told_apart() -> None:
+    """25 October 2026: 01:00 to 02:00 happens twice; the chart's table and its spoken
+    values say which one each half-hour is, in English and Welsh."""
+    from datetime import UTC, datetime
+
+    from han_home.ihd_app.ui.screens.usage import half_hour_period
+    from han_home.shared.i18n.catalog import set_language
+
+    first, second = (datetime(2026, 10, 25, h, 0, tzinfo=UTC) for h in (0, 1))
+    try:
+        assert half_hour_period(first) == "01:00 to 01:30, before the clocks went back"
+        assert half_hour_period(second) == "01:00 to 01:30, after the clocks went back"
+        assert half_hour_period(datetime(2026, 10, 25, 3, 0, tzinfo=UTC)) == "03:00 to 03:30"
+        assert half_hour_period(datetime(2026, 10, 24, 0, 0, tzinfo=UTC)) == "01:00 to 01:30"
+        set_language("cy")
+        assert half_hour_period(second) == "01:00 i 01:30, ar ôl i'r clociau fynd yn ôl"
+    finally:
+        set_language("en")

@@ -3,7 +3,7 @@ energy, cost, carbon or (gas) volume. Days of 23 or 25 hours say so."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from babel import dates as babel_dates
@@ -17,7 +17,7 @@ from han_home.ihd_app.ui.widgets.bar_chart import Bar, BarChart
 from han_home.ihd_app.ui.widgets.common import label
 from han_home.ihd_app.ui.widgets.segmented import Segmented
 from han_home.ihd_app.ui.widgets.value_tile import ValueTile
-from han_home.shared.energy.calendar import HALF_HOUR
+from han_home.shared.energy.calendar import HALF_HOUR, LONDON
 from han_home.shared.energy.readings import Fuel
 from han_home.shared.i18n import N_, _, get_translator, ngettext
 from han_home.shared.i18n import ihd_strings as s
@@ -208,9 +208,7 @@ class UsageScreen(Screen):
             labelled = index % LABEL_EVERY == 0 and rows_left >= LABEL_EVERY // 2
             label_text = format_time(start) if start and labelled else ""
             label_span = LABEL_EVERY
-            period = _("%(time)s to %(end)s") % {
-                "time": format_time(start), "end": format_time(start + HALF_HOUR)} \
-                if start else ""
+            period = half_hour_period(start) if start else ""
         elif span == "8d":
             label_text, period = short_date(row.start, "EEE d"), format_weekday_date(row.start)
             note = "" if row.hours == 24 else hours_text(row.hours)
@@ -307,3 +305,15 @@ def measure_text(measure: str, value: Decimal) -> str:
     if measure == VOLUME:
         return t.m3(value)
     return t.kwh(value)
+
+
+def half_hour_period(start: datetime) -> str:
+    """A half-hour as a listener tells it apart: "01:00 to 01:30". On the day the clocks go
+    back, 01:00 to 02:00 happens twice, so those say which of the two they are."""
+    wall = start.astimezone(LONDON).replace(tzinfo=None)
+    values = {"time": format_time(start), "end": format_time(start + HALF_HOUR)}
+    if (start + timedelta(hours=1)).astimezone(LONDON).replace(tzinfo=None) == wall:
+        return _("%(time)s to %(end)s, before the clocks went back") % values
+    if (start - timedelta(hours=1)).astimezone(LONDON).replace(tzinfo=None) == wall:
+        return _("%(time)s to %(end)s, after the clocks went back") % values
+    return _("%(time)s to %(end)s") % values
