@@ -81,3 +81,28 @@ def test_the_repeated_hour_when_the_clocks_go_back_is_told_apart() -> None:
         assert half_hour_period(second) == "01:00 i 01:30, ar ôl i'r clociau fynd yn ôl"
     finally:
         set_language("en")
+
+
+async def test_the_whole_chart_is_on_the_first_screenful(qtbot: QtBot, live: LiveHome) -> None:
+    """At 100 % on the kiosk's 800x480 the chart, its time labels included, is on screen
+    without scrolling, in English and in Welsh (whose two-line hint pushed the labels below
+    the fold)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    window, _ = await open_window(qtbot, live)
+    window.show_screen("usage")
+    usage = window.screens["usage"]
+    assert isinstance(usage, UsageScreen)
+    for language in ("en", "cy"):
+        window.apply_settings(window.ctx.settings.changed(language=language))
+        for _pass in range(3):
+            QApplication.processEvents()
+        usage.chart.grab()  # a paint: the chart records where it drew its texts
+        labels = [p for p in usage.chart.painted if p.text.endswith(":00")]
+        assert labels, language
+        bottom = max(usage.chart.mapTo(usage.viewport(),
+                                       QPointF(0, p.needed.bottom()).toPoint()).y()
+                     for p in labels)
+        assert bottom <= usage.viewport().height(), (language, bottom)
+        assert usage.verticalScrollBar().value() == 0

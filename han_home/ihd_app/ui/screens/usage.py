@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from babel import dates as babel_dates
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from han_home.ihd_app.model import ChartBar, Shown
@@ -61,8 +63,10 @@ class UsageScreen(Screen):
         self.empty = label("muted")
         self.chart = BarChart()
         self.chart.setObjectName("usage-chart")
-        # the chart fills the first screenful at 800x480 under its heading
+        # the chart fills the first screenful under its heading, its time labels included
+        # (see resizeEvent); never shorter than its minimum (it scrolls at 200 %)
         self.chart.setMinimumHeight(int(self.chart.fontMetrics().height() * 11))
+        self.chart.installEventFilter(self)
         self.legend = label("muted")
         self.legend.setObjectName("chart-legend")
         self.compare = label()
@@ -81,6 +85,27 @@ class UsageScreen(Screen):
                        self.note):
             self.column.addWidget(widget)
         self.finish()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_chart()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the chart moves when the heading above it wraps (language, text size)
+        if watched is getattr(self, "chart", None) and event.type() == QEvent.Type.Move:
+            self.fit_chart()
+        return super().eventFilter(watched, event)
+
+    def fit_chart(self) -> None:
+        """The chart's height: what is left of the first screenful below its top (its
+        heading above it), so its time labels are on screen without scrolling."""
+        room = self.viewport().height() - self.chart.y() - self.column.spacing()
+        least = max(self.chart.minimumSizeHint().height(),
+                    int(self.chart.fontMetrics().height() * 9))
+        height = max(least, room)
+        if self.chart.minimumHeight() != height:
+            self.chart.setMinimumHeight(height)
+            self.chart.setMaximumHeight(height)
 
     def _changed(self, _key: str) -> None:
         self.render_view()
