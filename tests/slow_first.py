@@ -21,27 +21,30 @@ from typing import Protocol, TypeVar
 # node id (a module: the whole module stays together; a test: each of its parameters) ->
 # seconds. Modules are kept whole where their tests share one expensive set-up.
 SLOW: dict[str, float] = {
-    # four app starts under Xvfb walked over AT-SPI, shared by all the module's tests
+    # six app starts under Xvfb walked over AT-SPI, shared by all the module's tests
     "tests/atspi/test_atspi_walk.py": 9.0,
-    "tests/integration/test_restarts.py::test_restarts_keep_history_equal_to_the_meter": 8.5,
     "tests/integration/test_history_on_virtual_home.py::test_clock_change_day_totals": 8.0,
     "tests/integration/test_killed_gateway.py": 6.0,
-    "tests/tunnel/test_attack_matrix.py": 6.0,
+    "tests/tunnel/test_attack_matrix.py": 5.0,
     "tests/integration/test_gateway_cli.py::test_a_fast_virtual_home_carries_on": 5.0,
-    "tests/integration/test_meter_profile.py::test_gas_gap_is_filled": 5.0,
-    "tests/integration/test_history_on_virtual_home.py::test_radio_outage": 4.0,
-    "tests/integration/test_spoofed_registers.py": 4.0,
+    "tests/integration/test_gateway_cli.py::test_config_file_chooses_the_radio": 4.0,
     "tests/ihd_model/test_display_model.py::test_meter_discrepancy": 4.0,
     "tests/cli/test_household_files.py::test_a_failed_join_window": 4.0,
-    "tests/integration/test_restarts.py::test_a_backfill_cut_short": 3.5,
+    "tests/tunnel/test_headend_cli.py::test_han_gateway_run_with_wan_and_han_headend": 4.0,
+    "tests/integration/test_restarts.py::test_restarts_keep_history_equal_to_the_meter": 3.5,
+    "tests/installer/test_pcap.py": 3.5,
+    "tests/installer/test_premises_guard.py::test_the_mistakes_matrix": 3.5,
+    "tests/integration/test_restarts.py::test_a_backfill_cut_short": 3.0,
     "tests/integration/test_gateway_cli.py::test_run_prints_one_json_object": 3.0,
-    "tests/integration/test_gateway_cli.py::test_config_file_chooses_the_radio": 3.0,
+    "tests/integration/test_history_on_virtual_home.py::test_radio_outage": 3.0,
     "tests/cli/test_household_files.py::test_the_display_reads_a_gateways_database": 3.0,
+    "tests/cli/test_household_files.py::test_the_kiosk_starts_with_a_bad_settings_file": 3.0,
+    "tests/ihd_model/test_first_start.py": 3.0,
     "tests/tunnel/test_revocation.py": 3.0,
     "tests/tunnel/test_block_prices.py": 3.0,
-    "tests/ihd_model/test_first_start.py": 3.0,
     "tests/installer/test_ui.py::test_the_whole_job_through_the_gui": 3.0,
     "tests/tunnel/test_sleepy_gas_meter.py::test_han_headend_held_result_and_wait": 3.0,
+    "tests/integration/test_spoofed_registers.py": 2.5,
 }
 
 

@@ -37,7 +37,7 @@ def test_each_share_starts_with_its_slow_tests_and_every_test_runs_once() -> Non
     ordered = slow_first.slow_first(items, 2)
     assert sorted(i.nodeid for i in ordered) == sorted(i.nodeid for i in items)
     first, second = ordered[: len(items) // 2], ordered[len(items) // 2:]
-    # the AT-SPI module (9 s) leads one share, whole, and the other slow tests balance it
+    # the AT-SPI module (the slowest) leads one share, whole; the other slow tests balance it
     assert [i.nodeid.split("::")[0] for i in first[:2]] == ["tests/atspi/test_atspi_walk.py"] * 2
 
     def slow_front(share: list[Item]) -> list[str]:
@@ -51,12 +51,14 @@ def test_each_share_starts_with_its_slow_tests_and_every_test_runs_once() -> Non
     fronts = [slow_front(first), slow_front(second)]
     assert sorted(n for f in fronts for n in f) == sorted(
         i.nodeid for i in items if not i.nodeid.startswith("tests/unit/"))
-    weight = {"atspi": 9.0 / 2, "restarts": 8.5, "killed": 6.0}
 
-    def seconds(front: list[str]) -> float:
-        return sum(w for n in front for k, w in weight.items() if k in n)
+    def seconds(front: list[str]) -> float:  # a module counts once, a test per parameter
+        keys = [slow_first._weight_key(n) for n in front]
+        units = {k if "::" not in k else n for k, n in zip(keys, front, strict=True) if k}
+        return sum(SLOW[slow_first._weight_key(u) or u] for u in units)
 
-    assert abs(seconds(fronts[0]) - seconds(fronts[1])) <= 8.5  # no better split exists
+    heaviest = max(SLOW.values())
+    assert abs(seconds(fronts[0]) - seconds(fronts[1])) <= heaviest  # balanced
     assert seconds(fronts[0]) > 0 and seconds(fronts[1]) > 0
     # the fast tests keep their order behind the slow ones
     fast = [i.nodeid for i in ordered if i.nodeid.startswith("tests/unit/test_a.py")]
