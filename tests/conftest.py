@@ -5,3 +5,13 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, the slowest known tests start first on every worker
+    (tests/slow_first.py): a long test left for the end would make the run's tail long."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 0)
+    if workers >= 2:
+        from tests.slow_first import slow_first
+
+        items[:] = slow_first(items, workers)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from han_home.installer_app.codes import (
     CodeError,
@@ -25,9 +25,12 @@ from han_home.installer_app.codes import (
     normalise_eui64,
     parse_qr,
 )
-from han_home.shared.han.gateway import ExpectedDevice
 from han_home.shared.han.registry import Role
 from han_home.shared.i18n import N_, _
+
+if TYPE_CHECKING:  # the gateway (zigpy) loads only when a job runs: bad input is refused
+    # in a fraction of a second (tests/cli/test_bad_input.py runs ~50 such starts)
+    from han_home.shared.han.gateway import ExpectedDevice
 
 
 class DeviceType(StrEnum):
@@ -189,6 +192,8 @@ class DeviceEntry:
         return link_verdict(self.lqi, self.rssi)
 
     def expected(self) -> ExpectedDevice:
+        from han_home.shared.han.gateway import ExpectedDevice
+
         return ExpectedDevice(self.eui64, self.link_key.reveal(), ROLE_OF_TYPE[self.entered_type])
 
     def wipe(self) -> None:

@@ -69,8 +69,25 @@ def _ihd_walk(language: str) -> dict[str, Any]:
         if key == "usage":  # the chart's table alternative, then on to the next screen
             steps.append(f"{TABLE_VIEW}={_translator().catalog(language).gettext('Show as table')}")
     return shared_walk(_folder(), f"ihd-{language}", lambda: walk_app(
-        ["ihd-app", "--lang", language, "--size", "800x480", "--screen", "now"],
-        steps, first="now"))
+        ["ihd-app", "--lang", language, "--size", "800x480", "--screen", "now",
+         "--db", str(_gateway_history(language))], steps, first="now"))
+
+
+def _gateway_history(language: str) -> Path:
+    """An empty history database of a gateway, which the display shows read-only: today's
+    half-hours before the display started have nothing stored, whatever the host's speed
+    (a display's own first start reads the meter's 13 months back, and on a quick host it
+    had filled today before the walk reached the chart: no half-hour said "no data")."""
+    import tempfile
+
+    from han_home.shared.store.history import APP_ID_GATEWAY, HistoryStore
+
+    folder = _folder() or Path(tempfile.mkdtemp(prefix="atspi-"))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"gateway-{language}.db"  # one per walk: the walks start at once
+    path.unlink(missing_ok=True)
+    HistoryStore(path, owner=APP_ID_GATEWAY).close()
+    return path
 
 
 @cache

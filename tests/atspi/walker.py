@@ -164,16 +164,29 @@ def _signature(nodes: list[dict[str, object]]) -> list[tuple[object, ...]]:
             for n in nodes]
 
 
+def _shape(nodes: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    """The tree's structure (paths and roles), not the text that ticks (the clock)."""
+    return [(n["path"], n["role"]) for n in nodes]
+
+
 def settled_walk(window: object, before: list[tuple[object, ...]] | None, pause: float,
                  tries: int = 20) -> list[dict[str, object]]:
     """Walk ``pause`` seconds after a press, again (up to ``tries`` times, 5 s and more on
-    a loaded machine) while the tree is still the one from before the press: a walk costs
-    ~0.4 s of D-Bus round trips, so it is not repeated once the app has visibly reacted."""
+    a loaded machine) while the tree is still the one from before the press, then once
+    more, until two walks in a row have the same structure: on a busy host the first walk
+    that differs could catch a screen half built (a table with some of its cells)."""
     nodes: list[dict[str, object]] = []
     for _ in range(tries):
         time.sleep(pause)
         nodes = walk(window)
         if before is None or _signature(nodes) != before:
+            break
+    for _ in range(tries):
+        time.sleep(pause)
+        again = walk(window)
+        settled = _shape(again) == _shape(nodes)
+        nodes = again
+        if settled:
             break
     return nodes
 

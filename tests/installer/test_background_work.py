@@ -70,6 +70,7 @@ def offline_window(qtbot: Any) -> InstallerWindow:
 
 async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbot) -> None:
     gw = build_gateway(RadioOptions(sim_seed=7, sim_speed=60), commission_home=False)
+    gw.config.gas_profile_prime_periods = 0  # as installer-app's gateway (installer_app/ui/app.py)
     ctl = Controller(gw)
     window = InstallerWindow(ctl, "normal", 1.0)
     qtbot.addWidget(window)

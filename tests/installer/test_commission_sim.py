@@ -27,6 +27,7 @@ START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 async def _started():
     gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=ManualClock(START)),
                        commission_home=False)
+    gw.config.gas_profile_prime_periods = 0  # as installer-app's gateway (installer_app/cli.py)
     await gw.start()
     return gw
 

@@ -133,6 +133,7 @@ async def pump(clock: ManualClock, seconds: float) -> None:
 async def test_the_whole_job_through_the_gui_on_the_virtual_home(qtbot, tmp_path):
     clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock), commission_home=False)
+    gw.config.gas_profile_prime_periods = 0  # as installer-app's gateway (installer_app/ui/app.py)
     ctl = Controller(gw)
     window = InstallerWindow(ctl, "normal", 1.0)
     qtbot.addWidget(window)

@@ -10,6 +10,7 @@ from typing import Any
 import zigpy.types as t
 
 from han_home.shared.han.client import DeviceEvent, DeviceEventKind
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
 
 START = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
@@ -39,12 +40,14 @@ async def test_stop_awaits_a_configuration_in_progress() -> None:
 
 
 async def test_a_device_that_cannot_be_configured_is_reported_with_the_reason() -> None:
-    gw = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_speed=60))
+    # on a ManualClock: the second between attempts is the clock's, not the host's
+    clock = ManualClock(START)
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock))
     events: list[DeviceEvent] = []
     gw.subscribe(lambda e: events.append(e) if isinstance(e, DeviceEvent) else None)
     await gw.start()
     try:
-        assert await gw.commission_expected()
+        assert await clock.run(gw.commission_expected(), within=300)
         attempts: list[int] = []
 
         async def failing(device: Any) -> None:
@@ -55,7 +58,9 @@ async def test_a_device_that_cannot_be_configured_is_reported_with_the_reason() 
         home = gw.config.sim_home
         device = gw.app.devices[t.EUI64.convert(str(home.ihd.ieee))]
         gw.device_initialized(device)
-        await asyncio.wait_for(gw._configuring[str(home.ihd.ieee)], 10)
+        began = clock.now()
+        await clock.run(gw._configuring[str(home.ihd.ieee)], within=10)
+        assert (clock.now() - began).total_seconds() == 2  # a second between attempts
         failed = [e for e in events if e.kind == DeviceEventKind.CONFIG_FAILED]
         assert len(attempts) == 3
         assert [(e.eui64, e.detail) for e in failed] == [(str(home.ihd.ieee), "TimeoutError")]

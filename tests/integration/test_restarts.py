@@ -20,7 +20,7 @@ from han_home.shared.energy.calendar import (
     local_midnight_utc,
 )
 from han_home.shared.han.clock import ManualClock
-from han_home.shared.han.history_feed import HistoryFeed
+from han_home.shared.han.history_feed import BACKFILL, HistoryFeed
 from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.store.async_history import AsyncHistory
 
@@ -33,12 +33,14 @@ SLOT_TOLERANCE = Decimal("0.001")
 
 
 async def run_segment(db: Path, start: datetime, stop: datetime, *, kill: bool,
-                      meter_answers: bool = True):
+                      meter_answers: bool = True, backfill: timedelta = timedelta(days=2)):
     clock = ManualClock(start)
     gateway = build_gateway(RadioOptions(sim_seed=SEED, sim_clock=clock))
     history = AsyncHistory(db)
     await history.ready()
-    feed = HistoryFeed(history, gateway.tariffs)
+    # the first start reads two days of the meter's history, not 13 months: the restarts
+    # are checked from the first run on (the backfill test below reads all 13)
+    feed = HistoryFeed(history, gateway.tariffs, backfill=backfill)
     await feed.resume()
     feed.connect(gateway)
     if not meter_answers:
@@ -132,7 +134,8 @@ async def test_a_backfill_cut_short_is_finished_by_the_next_start(tmp_path: Path
     """A display stopped while it was still reading the meter's 13 months (a screenshot run,
     a power cut) reads them at its next start instead of showing "no data yet" for good."""
     db = tmp_path / "home.db"
-    await run_segment(db, START, START + timedelta(minutes=1), kill=False, meter_answers=False)
+    await run_segment(db, START, START + timedelta(minutes=1), kill=False, meter_answers=False,
+                      backfill=BACKFILL)
     history = AsyncHistory(db)
     try:
         assert await history.aggregate("electricity", Period.DAY, date(2025, 1, 1),
@@ -141,7 +144,7 @@ async def test_a_backfill_cut_short_is_finished_by_the_next_start(tmp_path: Path
         await history.close()
 
     await run_segment(db, START + timedelta(hours=1), START + timedelta(hours=1, minutes=20),
-                      kill=False)
+                      kill=False, backfill=BACKFILL)
     history = AsyncHistory(db)
     try:
         days = await history.aggregate("electricity", Period.DAY)

@@ -142,6 +142,7 @@ async def shared_gateway():
 
     clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     gw = build_gateway(RadioOptions(sim_seed=5, sim_clock=clock))
+    gw.config.gas_profile_prime_periods = 0  # frames are the point here, not gas history
     await gw.start()
     assert await clock.run(gw.commission_expected(), within=300)
     yield gw

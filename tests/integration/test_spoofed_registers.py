@@ -37,7 +37,7 @@ async def test_spoofed_replayed_and_fuzzed_registers_are_not_billed(tmp_path) ->
     gateway = build_gateway(RadioOptions(sim_seed=5, sim_clock=clock))
     history = AsyncHistory(tmp_path / "home.db")
     await history.ready()
-    feed = HistoryFeed(history, gateway.tariffs)
+    feed = HistoryFeed(history, gateway.tariffs, backfill=timedelta(days=1))  # not 13 months
     await feed.resume()
     feed.connect(gateway)  # readings, gap profiles, first-start backfill
     await gateway.start()

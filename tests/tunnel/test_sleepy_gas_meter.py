@@ -19,7 +19,7 @@ from .wan_world import eui_of, wan_world
 START = dt.datetime(2026, 10, 24, 12, 3, tzinfo=dt.UTC)
 
 
-async def real_until(predicate: Callable[[], bool], within_s: float = 5.0) -> None:
+async def real_until(predicate: Callable[[], bool], within_s: float = 30.0) -> None:
     """The tunnel's frames are real asyncio I/O: let them run (the clock stays put)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within_s

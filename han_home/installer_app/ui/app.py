@@ -29,6 +29,9 @@ def run_gui(args: argparse.Namespace) -> int:
     gateway = build_gateway(RadioOptions(args.radio, args.device, args.sim_seed, None, speed,
                                          sim_layout=args.sim_home),
                             commission_home=False)
+    # a job never reads the gas meter's 13 months: its mirror is not primed (each 24
+    # half-hours is a GetProfile exchange while the meter is awake)
+    gateway.config.gas_profile_prime_periods = 0
     ctl = Controller(gateway, radio=args.radio)
     window = InstallerWindow(ctl, args.theme, args.text_scale)
     window.resize(*args.size)

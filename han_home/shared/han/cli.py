@@ -97,10 +97,8 @@ def reading_json(reading: Any) -> str:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from han_home.shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
     from han_home.shared.han.history_feed import HistoryFeed, open_history, virtual_home_start
     from han_home.shared.han.radio_names import missing_library_message
-    from han_home.shared.han.setup import RadioOptions, build_gateway
     from han_home.shared.store.async_history import AsyncHistory
     from han_home.shared.store.history import APP_ID_GATEWAY
 
@@ -129,6 +127,11 @@ async def _run(args: argparse.Namespace) -> int:
         await history.ready()
     if history is not None and args.radio == "sim":
         args.sim_start = await virtual_home_start(history, args.sim_start)
+    # the gateway and zigpy load only once the input is known good: a refusal takes a
+    # fraction of a second
+    from han_home.shared.han.client import DeviceEvent, RadioEvent, ReadingEvent, StaleEvent
+    from han_home.shared.han.setup import RadioOptions, build_gateway
+
     gateway = build_gateway(
         RadioOptions(args.radio, args.device, args.sim_seed, args.sim_start, args.sim_speed,
                      tariffs=args.tariffs)

@@ -120,6 +120,23 @@ class GatewayConfig:
     # half-hours of a gas meter's profile read into the gateway's mirror while it is still
     # awake at commissioning (13 months; 0: none, its history starts with its pushes)
     gas_profile_prime_periods: int = PROFILE_CAPACITY
+    # the oldest half-hour anyone will ask the mirror for (a history feed sets it: 13
+    # months at a first start, the time since its last run after): the mirror is read no
+    # further back. 24 half-hours are one GetProfile exchange with the meter, so a restart
+    # costs a few instead of ~800. None: gas_profile_prime_periods.
+    gas_profile_prime_from: datetime | None = None
+
+
+def prime_periods(config: GatewayConfig, now: datetime) -> int:
+    """How many half-hours of the gas meter's profile to read into the mirror at `now`:
+    back to the half-hour holding `gas_profile_prime_from`, within the configured count."""
+    periods = config.gas_profile_prime_periods
+    since = config.gas_profile_prime_from
+    if since is None:
+        return periods
+    newest_end = int(now.timestamp()) // HALF_HOUR_S * HALF_HOUR_S
+    oldest = int(since.timestamp()) // HALF_HOUR_S * HALF_HOUR_S
+    return max(0, min(periods, (newest_end - oldest) // HALF_HOUR_S))
 
 
 class Gateway:
@@ -864,7 +881,7 @@ class Gateway:
         """Read a gas meter's profile into the mirror while it is still awake, and keep the
         mirror with its half-hourly pushes (what GB's gas proxy function does)."""
         mirror = self._gas_profiles.get(eui) or ProfileMirror()
-        periods = self.config.gas_profile_prime_periods
+        periods = prime_periods(self.config, self.now())
         if periods > 0:
             try:
                 for start, raw in await self._profile_pages(metering, None, periods):

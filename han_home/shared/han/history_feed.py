@@ -195,6 +195,7 @@ class HistoryFeed:
         gateway.reading_hooks.append(self.on_reading)
         self.profile_source = gateway.fuel_profile
         self._ready = set()
+        self._tell_gas_mirror(gateway)
 
         def on_event(event: HanEvent) -> None:
             if isinstance(event, ChangeEvent):
@@ -217,6 +218,34 @@ class HistoryFeed:
             self._confirm_soon(fuel)  # what a stopped (or killed) run left unconfirmed
 
         gateway.subscribe(on_event)
+
+    def oldest_wanted(self, fuel: Fuel, now: datetime) -> datetime:
+        """The oldest half-hour this run may ask the meter's profile for: the first-start
+        backfill's, else the last run's open half-hour, open gaps and unconfirmed
+        half-hours (a day earlier, to spare)."""
+        oldest = now
+        last = self.accumulator.last(fuel)
+        if fuel not in self._backfill_done:  # as _backfill will ask, from its end back
+            began = self.accumulator.counting_began(fuel)
+            oldest = half_hour_start(began or (last[0] if last is not None else now))
+            oldest -= self.backfill
+        if last is not None:
+            oldest = min(oldest, last[0])
+        for gap in self.accumulator.open_gaps(fuel):
+            oldest = min(oldest, gap.begin_slot)
+        if self._unconfirmed[fuel]:
+            oldest = min(oldest, min(self._unconfirmed[fuel]))
+        return oldest - timedelta(days=1)
+
+    def _tell_gas_mirror(self, gateway: Any) -> None:
+        """The gateway reads the sleeping gas meter's profile into its mirror only as far
+        back as a history will ask it (GatewayConfig.gas_profile_prime_from)."""
+        config = getattr(gateway, "config", None)
+        if config is None or not hasattr(config, "gas_profile_prime_from"):
+            return
+        wanted = self.oldest_wanted(Fuel.GAS, gateway.now())
+        told = config.gas_profile_prime_from
+        config.gas_profile_prime_from = wanted if told is None else min(told, wanted)
 
     def on_change(self, event: ChangeEvent) -> None:
         """Keep every top-up the meter applied (the gateway emits the event only after the

@@ -61,24 +61,43 @@ def report_attributes(
     return bytes(out)
 
 
+@cache
+def _cluster_control(from_server: bool) -> int:
+    """The frame control byte zigpy gives a cluster-specific command (default response
+    disabled) in that direction."""
+    direction = (
+        foundation.Direction.Server_to_Client
+        if from_server
+        else foundation.Direction.Client_to_Server
+    )
+    hdr = foundation.ZCLHeader.cluster(0, 0, direction=direction)
+    hdr.frame_control = hdr.frame_control.replace(disable_default_response=True)
+    return hdr.serialize()[0]
+
+
 def zcl_cluster_command(
     tsn: int, cluster_id: int, command_id: int, payload: dict[str, Any], *, from_server: bool
 ) -> bytes:
+    """A cluster-specific command frame. The header (control, tsn, command id) is what
+    zigpy's ZCLHeader.cluster serialises, with the control byte taken from zigpy once:
+    a first start pages 13 months of profile, ~800 answers per meter, and building each
+    header through zigpy's struct machinery was most of the virtual meter's cost."""
     cluster_cls = Cluster._registry[cluster_id]
-    if from_server:
-        cmd_def = cluster_cls.client_commands[command_id]
-        direction = foundation.Direction.Server_to_Client
-    else:
-        cmd_def = cluster_cls.server_commands[command_id]
-        direction = foundation.Direction.Client_to_Server
-    hdr = foundation.ZCLHeader.cluster(tsn, command_id, direction=direction)
-    hdr.frame_control = hdr.frame_control.replace(disable_default_response=True)
-    return hdr.serialize() + cmd_def.schema(**payload).serialize()
+    commands = cluster_cls.client_commands if from_server else cluster_cls.server_commands
+    cmd_def = commands[command_id]
+    header = bytes((_cluster_control(from_server), tsn & 0xFF, command_id & 0xFF))
+    return header + cmd_def.schema(**payload).serialize()
 
 
 def decode_zcl(cluster_id: int, data: bytes) -> tuple[foundation.ZCLHeader, Any]:
     """Decode a ZCL frame arriving at a server cluster. Raises ValueError/KeyError if bad."""
     hdr, rest = foundation.ZCLHeader.deserialize(data)
+    return hdr, decode_zcl_payload(cluster_id, hdr, rest)
+
+
+def decode_zcl_payload(cluster_id: int, hdr: foundation.ZCLHeader, rest: bytes) -> Any:
+    """The command of a frame whose header is already parsed (the device parses it once
+    to route the frame). Raises ValueError/KeyError if bad."""
     if hdr.frame_control.is_general:
         schema = foundation.GENERAL_COMMANDS[foundation.GeneralCommand(hdr.command_id)].schema
     else:
@@ -90,7 +109,7 @@ def decode_zcl(cluster_id: int, data: bytes) -> tuple[foundation.ZCLHeader, Any]
         )
         schema = commands[hdr.command_id].schema
     args, _ = schema.deserialize(rest)
-    return hdr, args
+    return args
 
 
 def attribute_type(cluster_id: int, attr_id: int) -> tuple[Any, Any]:

@@ -643,7 +643,7 @@ class VirtualDevice:
                 request.done(foundation.Status.UNSUP_CLUSTER_COMMAND)
                 return
             try:
-                _hdr, args = codec.decode_zcl(cid, data)
+                args = codec.decode_zcl_payload(cid, hdr, rest)
             except (KeyError, ValueError):
                 request.done(foundation.Status.MALFORMED_COMMAND)
                 return
