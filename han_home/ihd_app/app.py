@@ -179,8 +179,10 @@ class IhdApp:
             describe=lambda _exc: _("This display could not connect to your meters. Restart "
                                     "it, or contact your supplier if this happens again."))
         if o.radio == "sim":  # the virtual home's gateway gets its demo certificate
-            run_in_background(self.window, self._certificates(), timeout_s=None,
-                              group=self.tasks, describe=lambda _exc: "")
+            # when Settings first shows the certificates (ihd_app/changes.py)
+            self.model.changes.read_certificates_with(lambda: run_in_background(
+                self.window, self._certificates(), timeout_s=None, group=self.tasks,
+                describe=lambda _exc: ""))
 
     async def _certificates(self) -> None:
         """Settings shows the gateway's and the meter's certificates (issue 9); never fatal."""

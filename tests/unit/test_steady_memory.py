@@ -1,0 +1,41 @@
+"""The display's steady memory (issue 7 part 6): code it seldom needs is loaded on first
+use, not at start. Each probe runs in a fresh interpreter (other tests in this process
+load these modules for their own reasons)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+PKI_MODULES = ("cryptography.x509", "han_home.shared.security.pki",
+               "han_home.shared.sim.meter_authority")
+
+
+def _probe(code: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_a_virtual_meter_gets_its_certificate_when_first_asked() -> None:
+    got = _probe(
+        "import json, sys, datetime as dt\n"
+        "from han_home.shared.han.clock import ManualClock\n"
+        "from han_home.shared.sim.home import HomeOptions, VirtualHome\n"
+        "home = VirtualHome(HomeOptions(seed=7, clock=ManualClock("
+        "dt.datetime(2026, 10, 24, tzinfo=dt.UTC))))\n"
+        f"names = {PKI_MODULES!r}\n"
+        "before = [n for n in names if n in sys.modules]\n"
+        "cert = home.esme.authority.signer.cert\n"
+        "print(json.dumps({'before': before, 'after': [n for n in names if n in sys.modules],"
+        " 'same': home.esme.authority is home.esme.authority,"
+        " 'holder': cert.subject.rfc4514_string(),"
+        " 'meter': f'{home.esme.model} {home.esme.ieee}'}))\n"
+    )
+    assert got["before"] == []  # built, commissioned and reporting without the PKI
+    assert got["after"] == list(PKI_MODULES)
+    assert got["same"] is True  # manufactured once
+    assert f"CN={got['meter']}" in str(got["holder"])  # its own certificate, as before
