@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel import dates as babel_dates
 from PySide6.QtWidgets import QWidget
 
 from han_home.ihd_app.model import ChartBar, Shown
@@ -21,6 +20,7 @@ from han_home.shared.energy.calendar import HALF_HOUR
 from han_home.shared.energy.readings import Fuel
 from han_home.shared.i18n import N_, _, get_translator, ngettext
 from han_home.shared.i18n import ihd_strings as s
+from han_home.shared.i18n.date_names import format_date
 from han_home.shared.i18n.formatting import (
     DURATIONS,
     format_month_year,
@@ -44,7 +44,7 @@ def short_date(day: date, pattern: str) -> str:
     locale = get_translator().locale
     if pattern == "LLL" and locale == "en_GB":
         locale = "en"  # en_GB's CLDR abbreviates September as "Sept" among three letters
-    return babel_dates.format_date(day, pattern, locale=locale)
+    return format_date(day, pattern, locale)  # CLDR's names, Babel not loaded (date_names)
 
 
 class UsageScreen(Screen):
