@@ -146,6 +146,10 @@ class IhdApp:
         """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""
         import asyncio
 
+        if self.options.radio == "sim":  # zigpy's clusters no virtual device carries
+            from han_home.shared.han.deferred_imports import defer_zigpy_clusters
+
+            defer_zigpy_clusters()
         from han_home.shared.han.history_feed import HistoryFeed, virtual_home_start
         from han_home.shared.han.setup import RadioOptions, build_gateway
 

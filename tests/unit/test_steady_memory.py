@@ -39,3 +39,27 @@ def test_a_virtual_meter_gets_its_certificate_when_first_asked() -> None:
     assert got["after"] == list(PKI_MODULES)
     assert got["same"] is True  # manufactured once
     assert f"CN={got['meter']}" in str(got["holder"])  # its own certificate, as before
+
+
+def test_zigpy_clusters_no_virtual_device_carries_wait_until_asked() -> None:
+    got = _probe(
+        "import json, datetime as dt\n"
+        "from han_home.shared.han.deferred_imports import (UNUSED_BY_VIRTUAL_HOME,"
+        " defer_zigpy_clusters, is_loaded)\n"
+        "first = defer_zigpy_clusters()\n"
+        "from han_home.shared.han.clock import ManualClock\n"
+        "from han_home.shared.han.setup import RadioOptions, build_gateway\n"
+        "from han_home.shared.sim.home import HomeOptions, VirtualHome\n"
+        "import zigpy.zcl.clusters as clusters\n"
+        "from zigpy.zcl import Cluster\n"
+        "home = VirtualHome(HomeOptions(seed=7, clock=ManualClock("
+        "dt.datetime(2026, 10, 24, tzinfo=dt.UTC))))\n"
+        "loaded = [n for n in UNUSED_BY_VIRTUAL_HOME if is_loaded('zigpy.zcl.clusters.' + n)]\n"
+        "se = 0x0702 in Cluster._registry and 0x0000 in Cluster._registry\n"
+        "color = clusters.lighting.Color\n"  # asked for: loaded and registered then
+        "print(json.dumps({'first': first, 'again': defer_zigpy_clusters(), 'loaded': loaded,"
+        " 'se': se, 'color': Cluster._registry.get(0x0300) is color,"
+        " 'now': is_loaded('zigpy.zcl.clusters.lighting')}))\n"
+    )
+    assert got == {"first": True, "again": False, "loaded": [], "se": True, "color": True,
+                   "now": True}

@@ -21,6 +21,11 @@ import types
 from typing import Any
 
 OTA_DOWNLOAD_MODULES = ("aiohttp", "jsonschema")
+# zigpy's ZCL cluster modules that no virtual-home device carries: its meters, display and
+# neighbours have general clusters (Basic, Identify, Time, ...) and Smart Energy ones only.
+# zigpy.zcl.clusters imports all fourteen; these nine hold ~2.5 MiB of classes and enums.
+UNUSED_BY_VIRTUAL_HOME = ("closures", "homeautomation", "hvac", "lighting", "lightlink",
+                          "manufacturer_specific", "measurement", "protocol", "wwah")
 
 
 class _Deferred(types.ModuleType):
@@ -45,6 +50,25 @@ def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES) -> None:
         placeholder = _Deferred(name)
         placeholder.__file__ = None  # answered here: looking it up must not load the module
         sys.modules[name] = placeholder
+
+
+def defer_zigpy_clusters(names: tuple[str, ...] = UNUSED_BY_VIRTUAL_HOME) -> bool:
+    """Placeholders for zigpy cluster modules, before zigpy.zcl.clusters is first imported;
+    for the virtual home only, whose devices' clusters are all known. zigpy registers a
+    cluster class when its module runs, so one that is ever needed (a placeholder's
+    attribute looked up) is loaded and registered then; until that, zigpy's by-id tables
+    (``CLUSTERS_BY_ID``, ``Cluster._registry``) do not list these clusters, and a device
+    offering one would get zigpy's generic cluster: a real radio's network never uses this.
+    False (and nothing done) if zigpy's clusters are already loaded."""
+    if "zigpy.zcl.clusters" in sys.modules:
+        return False
+    for name in names:
+        full = f"zigpy.zcl.clusters.{name}"
+        if full not in sys.modules:
+            placeholder = _Deferred(full)
+            placeholder.__file__ = None
+            sys.modules[full] = placeholder
+    return True
 
 
 def is_loaded(name: str) -> bool:
