@@ -63,3 +63,20 @@ def test_zigpy_clusters_no_virtual_device_carries_wait_until_asked() -> None:
     )
     assert got == {"first": True, "again": False, "loaded": [], "se": True, "color": True,
                    "now": True}
+
+
+def test_sources_pyside_scanned_before_the_lighter_check_are_not_kept() -> None:
+    got = _probe(
+        "import json, linecache\n"
+        "from PySide6 import QtCore\n"
+        "import colorsys\n"  # scanned by PySide6's own check: its lines land in linecache
+        "before = any(k.endswith('colorsys.py') for k in linecache.cache)\n"
+        "from han_home.shared.ui.pyside_imports import lighten_pyside_import_scan\n"
+        "hooked = lighten_pyside_import_scan()\n"
+        "import wave\n"  # scanned by the lighter check: nothing cached
+        "kept = sorted(k for k, v in linecache.cache.items() if v[1] is not None)\n"
+        "print(json.dumps({'before': before, 'hooked': hooked, 'kept': kept}))\n"
+    )
+    assert got["hooked"] is True
+    assert got["before"] is True  # what the clean-up is for (PySide6's check caches lines)
+    assert got["kept"] == []
