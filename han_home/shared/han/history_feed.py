@@ -37,6 +37,7 @@ from han_home.shared.energy.tariff import (
     standing_charge_for_day,
 )
 from han_home.shared.han.client import ChangeEvent, DeviceEvent, DeviceEventKind, HanEvent
+from han_home.shared.han.clock import Clock, hold_time
 from han_home.shared.han.registry import Role
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.async_history import AsyncHistory
@@ -62,6 +63,7 @@ ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInter
 # A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
 BACKFILL = timedelta(days=396)
 BACKFILL_WINDOW = timedelta(days=7)  # read, priced and written at a time
+BACKFILL_WEEKS_QUEUED = 4  # windows read ahead of the writer, at most (steady memory)
 CONFIRM_AT_MOST = 96  # two days of half-hours waiting for the meter's confirmation
 # Latest readings are saved for the next start's first frame; a 10 s demand value need not
 # hit the disk every 10 s.
@@ -152,6 +154,7 @@ class HistoryFeed:
         self._started: datetime | None = None
         # prices the meter published (PublishPrice): (start, end or None = until the next)
         self._published: list[tuple[datetime, datetime | None, Decimal]] = []
+        self._clock: Clock | None = None  # the gateway's, once connected
 
     async def resume(self) -> None:
         """Pick up where the last run stopped: its registers, its open half-hour, its
@@ -183,6 +186,7 @@ class HistoryFeed:
         13 months of half-hours (marked as the meter's)."""
         gateway.reading_hooks.append(self.on_reading)
         self.profile_source = gateway.fuel_profile
+        self._clock = getattr(gateway, "clock", None)  # a test's ManualClock waits for writes
         self._ready = set()
 
         def on_event(event: HanEvent) -> None:
@@ -229,6 +233,7 @@ class HistoryFeed:
         first = end - self.backfill
         # a week at a time, oldest first (block tariffs price by the month so far): the
         # display never holds 13 months of intervals at once
+        writing: list[set[asyncio.Task[None]]] = []  # each week's writes, oldest first
         while first < end:
             upto = min(first + BACKFILL_WINDOW, end)
             try:
@@ -241,9 +246,19 @@ class HistoryFeed:
             self.backfilled_half_hours += len(usages)
             if upto >= end:
                 self._backfill_done.add(fuel)  # saved with the last batch
+            before = set(self._pending)
             self._write(fuel, usages, source=METER_PROFILE)
+            writing.append(self._pending - before)
+            # at most a few weeks wait for the writer: reading runs ahead of SQLite, and all
+            # 13 months queued at once peaked at ~10 MiB of small objects whose scattered
+            # survivors kept the display's heap that much larger for good
+            if len(writing) > BACKFILL_WEEKS_QUEUED:
+                await hold_time(self._clock, asyncio.gather(*writing.pop(0),
+                                                            return_exceptions=True))
             await asyncio.sleep(0)  # a display stays responsive while 13 months are priced
             first = upto
+        # after the last batch is written (the store's worker is first in, first out)
+        self._spawn(self.history.release_memory())  # SQLite's cache the backfill filled
 
     async def _load_month(self, fuel: Fuel, day: date) -> None:
         from han_home.shared.energy.calendar import Period
