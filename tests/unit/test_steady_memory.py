@@ -80,3 +80,17 @@ def test_sources_pyside_scanned_before_the_lighter_check_are_not_kept() -> None:
     assert got["hooked"] is True
     assert got["before"] is True  # what the clean-up is for (PySide6's check caches lines)
     assert got["kept"] == []
+
+
+def test_zigpys_device_database_waits_until_a_database_is_configured() -> None:
+    got = _probe(
+        "import json\n"
+        "from han_home.shared.han.deferred_imports import is_loaded\n"
+        "import han_home.shared.han.gateway, han_home.shared.sim.radio, zigpy.application\n"
+        "before = is_loaded('zigpy.appdb')\n"
+        "import zigpy.appdb\n"
+        "listener = zigpy.appdb.PersistingListener\n"  # used: the real module, loaded now
+        "print(json.dumps({'before': before, 'after': is_loaded('zigpy.appdb'),"
+        " 'real': listener.__module__}))\n"
+    )
+    assert got == {"before": False, "after": True, "real": "zigpy.appdb"}

@@ -21,6 +21,10 @@ import types
 from typing import Any
 
 OTA_DOWNLOAD_MODULES = ("aiohttp", "jsonschema")
+# zigpy's device database (with aiosqlite, ~1.7 MiB): zigpy.application imports it at
+# module level but uses it only when a database file is configured, which the gateway
+# does not do for the virtual home (it loads, as any placeholder does, when one is)
+ZIGPY_DATABASE_MODULES = ("zigpy.appdb",)
 # zigpy's ZCL cluster modules that no virtual-home device carries: its meters, display and
 # neighbours have general clusters (Basic, Identify, Time, ...) and Smart Energy ones only.
 # zigpy.zcl.clusters imports all fourteen; these nine hold ~2.5 MiB of classes and enums.
@@ -42,7 +46,8 @@ class _Deferred(types.ModuleType):
         return getattr(importlib.import_module(name), attr)
 
 
-def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES) -> None:
+def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES + ZIGPY_DATABASE_MODULES
+                  ) -> None:
     """Placeholders for modules not imported yet (and installed); safe to call again."""
     for name in names:
         if name in sys.modules or importlib.util.find_spec(name) is None:
@@ -50,6 +55,9 @@ def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES) -> None:
         placeholder = _Deferred(name)
         placeholder.__file__ = None  # answered here: looking it up must not load the module
         sys.modules[name] = placeholder
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules:  # `import a.b` then `a.b.x` looks it up on the package
+            setattr(sys.modules[parent], child, placeholder)
 
 
 def defer_zigpy_clusters(names: tuple[str, ...] = UNUSED_BY_VIRTUAL_HOME) -> bool:
