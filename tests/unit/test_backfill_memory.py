@@ -29,10 +29,12 @@ class WatchedHistory(AsyncHistory):
         super().__init__(path)
         self.in_flight = 0
         self.most_in_flight = 0
+        self.started = 0
         self.calls: list[str] = []
 
     async def add_half_hours(self, fuel: Any, rows: Any, **kwargs: Any) -> Any:
         self.in_flight += 1
+        self.started += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
             for _ in range(5):
@@ -69,5 +71,27 @@ async def test_backfill_writes_a_week_at_a_time_then_gives_back_the_cache(
         end = NOW.replace(minute=0)
         rows = await history.half_hours(Fuel.ELECTRICITY, end - timedelta(weeks=12), end)
         assert len(rows) == 84 * 48 and feed.backfilled_half_hours == 84 * 48
+    finally:
+        await history.close()
+
+
+async def test_a_backfill_stopped_while_it_waits_leaves_its_writes_to_finish(
+        tmp_path: Path) -> None:
+    """stop_asking cancels a backfill; the weeks it already handed to the writer are still
+    written (the next start carries on from the saved accounts)."""
+    history = WatchedHistory(tmp_path / "ihd.db")
+    await history.ready()
+    try:
+        feed = HistoryFeed(history, from_supplier_tariff(SupplierTariff()),
+                           profile_source=_profile, backfill=timedelta(weeks=12))
+        feed._spawn(feed._backfill(Fuel.ELECTRICITY, NOW))
+        for _ in range(1000):  # until reading waits for the writer
+            if history.started > BACKFILL_WEEKS_QUEUED:
+                break
+            await asyncio.sleep(0)
+        await feed.stop_asking()
+        await feed.drain()
+        assert history.started > BACKFILL_WEEKS_QUEUED
+        assert history.calls.count("write") == history.started  # none of them cancelled
     finally:
         await history.close()

@@ -101,6 +101,13 @@ def open_history(path: Path, *, create: bool = True, readonly: bool = False,
     return HistoryStore(path, create=create, readonly=readonly, owner=owner)
 
 
+async def _written(writes: set[asyncio.Task[None]]) -> None:
+    """Until these writes have finished; cancelling the wait never cancels a write (a
+    backfill stopped by stop_asking leaves its issued writes to finish, as drain expects)."""
+    if writes:
+        await asyncio.wait(writes)
+
+
 class HistoryFeed:
     def __init__(
         self,
@@ -253,12 +260,12 @@ class HistoryFeed:
             # 13 months queued at once peaked at ~10 MiB of small objects whose scattered
             # survivors kept the display's heap that much larger for good
             if len(writing) > BACKFILL_WEEKS_QUEUED:
-                await hold_time(self._clock, asyncio.gather(*writing.pop(0),
-                                                            return_exceptions=True))
+                await hold_time(self._clock, _written(writing.pop(0)))
             await asyncio.sleep(0)  # a display stays responsive while 13 months are priced
             first = upto
-        # after the last batch is written (the store's worker is first in, first out)
-        self._spawn(self.history.release_memory())  # SQLite's cache the backfill filled
+        for batch in writing:  # the last weeks written, then SQLite's cache they filled
+            await hold_time(self._clock, _written(batch))
+        self._spawn(self.history.release_memory())
 
     async def _load_month(self, fuel: Fuel, day: date) -> None:
         from han_home.shared.energy.calendar import Period
