@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from han_home.shared.i18n.catalog import LOCALES, N_, Nn_, get_translator
-from han_home.shared.i18n.date_names import format_date
 
 LONDON = ZoneInfo("Europe/London")
 Number = Decimal | int | float | str
@@ -64,6 +63,13 @@ _NUMBER_SYMBOLS: dict[str, tuple[str, str, str, str, str]] = {
     "en_GB": (".", ",", "-", "%", "£"),
     "cy_GB": (".", ",", "-", "%", "£"),
 }
+
+
+def _named_date(date: dt.date, pattern: str, locale: str) -> str:
+    # date_names on first use: it is not needed for the first frame's figures
+    from han_home.shared.i18n import date_names
+
+    return date_names.format_date(date, pattern, locale)
 
 
 def _babel_numbers() -> Any:
@@ -163,7 +169,7 @@ def format_m3(value: Number, digits: int = 3, language: str | None = None) -> st
 
 def format_date_long(date: dt.date, language: str | None = None) -> str:
     """ "7 March 2025" / "7 Mawrth 2025"."""
-    return format_date(date, "d MMMM y", _locale(language))
+    return _named_date(date, "d MMMM y", _locale(language))
 
 
 def format_weekday_date(date: dt.date, language: str | None = None) -> str:
@@ -172,12 +178,12 @@ def format_weekday_date(date: dt.date, language: str | None = None) -> str:
     The explicit 'EEEE' pattern gives the full weekday (the skeleton falls back to the short
     one in Welsh). Never abbreviate here: Welsh "Maw" is both Tuesday and March.
     """
-    return format_date(date, "EEEE, d MMMM y", _locale(language))
+    return _named_date(date, "EEEE, d MMMM y", _locale(language))
 
 
 def format_month_year(date: dt.date, language: str | None = None) -> str:
     """ "March 2025" / "Mawrth 2025" (stand-alone month name)."""
-    return format_date(date, "LLLL y", _locale(language))
+    return _named_date(date, "LLLL y", _locale(language))
 
 
 def _aware_utc(moment: dt.datetime) -> dt.datetime:
