@@ -12,6 +12,11 @@ Both run with a bytecode cache (in a temporary PYTHONPYCACHEPREFIX), as an insta
 has: with PYTHONDONTWRITEBYTECODE set in the caller's environment the display would compile
 its ~100 modules from source on every start while the bare window compiles nothing. The
 no-bytecode ratio is printed too.
+
+Steady RSS (``rss_figures``, alone: ``python -m benchmarks.ihd``): VmRSS 45 s after a first
+start (empty history, so the 13-month backfill runs) and after a later start on the
+history it left, each against a bare PySide6 800x480 window's RSS in the same run; after a
+warm-up start in another home that fills the bytecode cache.
 """
 
 from __future__ import annotations
@@ -44,7 +49,11 @@ probe = Probe(w); w.installEventFilter(probe); w.show()
 app.processEvents()
 print("BENCH " + '{"mark": "first_frame", "painted": %s}' % str(probe.seen).lower(), flush=True)
 """
+# the same bare window, kept open (its event loop running) for a steady RSS figure
+BARE_IDLE = BARE + "app.exec()\n"
 PAIRS_QUICK, PAIRS_FULL = 7, 11
+RSS_AFTER_S = 45.0  # steady RSS is read this long after the start (issue 7 part 6)
+BARE_RSS_AFTER_S = 5.0
 
 
 def _env(tmp: str, bytecode: bool = True) -> dict[str, str]:
@@ -139,6 +148,58 @@ def _status_mib(pid: int, key: str) -> float:
     return float("nan")
 
 
+def _rss_after(cmd: list[str], env: dict[str, str], seconds: float,
+               mark: str | None = None) -> float:
+    """VmRSS (MiB) of `cmd` `seconds` after its start (or after its BENCH line `mark`)."""
+    proc = _start(cmd, env)
+    try:
+        t0 = time.perf_counter()
+        if mark is not None:
+            _wait_mark(proc, mark)
+        time.sleep(max(0.0, seconds - (time.perf_counter() - t0)))
+        if proc.poll() is not None:
+            raise RuntimeError(f"{cmd}: ended before its RSS was read")
+        return _status_mib(proc.pid, "VmRSS")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def rss_figures(after_s: float = RSS_AFTER_S) -> dict[str, Any]:
+    """Steady RSS of a first start (empty history: the 13-month backfill runs) and of a
+    later start on that history, each `after_s` after the start, against a bare PySide6
+    800x480 window's RSS measured in the same run (its event loop running)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ihd = [sys.executable, "-m", "han_home.ihd_app.main", "--size", "800x480"]
+
+        def home(name: str) -> dict[str, str]:  # its own files, the run's bytecode cache
+            folder = Path(tmp) / name
+            folder.mkdir()
+            return dict(_env(tmp), HAN_HOME_CONFIG_DIR=str(folder), HAN_HOME_DATA_DIR=str(folder))
+
+        # warm-up in a home of its own: bytecode compiled, as an installed wheel has it
+        # (compiling ~500 modules inside the measured first start leaves its heap larger)
+        _rss_after(ihd, home("warm-up"), 1.0, mark="first_live_value")
+        env = home("measured")
+        bare = _rss_after([sys.executable, "-c", BARE_IDLE], env, BARE_RSS_AFTER_S,
+                          mark="first_frame")
+        first = _rss_after(ihd, env, after_s)
+        later = _rss_after(ihd, env, after_s)
+    return {
+        "measured_after_start_s": after_s,
+        "bare_pyside6_800x480_rss_mib": round(bare, 1),
+        "first_start_rss_mib": round(first, 1),
+        "later_start_rss_mib": round(later, 1),
+        "first_start_rss_ratio": round(first / bare, 2),
+        "later_start_rss_ratio": round(later / bare, 2),
+        "rss_target_mib": 110,
+    }
+
+
 def _latency(ihd: list[str], env: dict[str, str]) -> dict[str, Any]:
     """A virtual home at 50x speed: a demand reading every 0.2 s. Runs until the display
     has timed LATENCY_SAMPLES readings that changed the power figure."""
@@ -177,6 +238,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         rss, hwm = _status_mib(proc.pid, "VmRSS"), _status_mib(proc.pid, "VmHWM")
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+    rss_runs = rss_figures()
     return {
         "first_frame_pairs": cached["pairs"],
         "bare_pyside6_800x480_first_frame_median_s": cached["bare_median_s"],
@@ -189,6 +251,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         "steady_rss_mib": round(rss, 1),
         "peak_rss_mib": round(hwm, 1),
         "steady_rss_target_mib": 110,
+        "steady_rss_first_and_later_start": rss_runs,
         "idle_cpu_percent_of_one_core": round(100 * cpu / wall, 3),
         "idle_cpu_measured_s": round(wall, 1),
         "idle_cpu_target_percent": 0.5,
@@ -200,3 +263,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         "repaint_latency_readings": latency.get("readings"),
         "repaint_latency_target_ms": 50,
     }
+
+
+if __name__ == "__main__":  # python -m benchmarks.ihd: the RSS figures alone (~2 min)
+    print(json.dumps(rss_figures(), indent=2))

@@ -148,6 +148,10 @@ class IhdApp:
         """Heavy part: zigpy, the radio, commissioning. Runs after the first paint."""
         import asyncio
 
+        if self.options.radio == "sim":  # zigpy's clusters no virtual device carries
+            from han_home.shared.han.deferred_imports import defer_zigpy_clusters
+
+            defer_zigpy_clusters()
         from han_home.shared.han.history_feed import HistoryFeed, virtual_home_start
         from han_home.shared.han.setup import RadioOptions, build_gateway
 
@@ -181,8 +185,10 @@ class IhdApp:
             describe=lambda _exc: _("This display could not connect to your meters. Restart "
                                     "it, or contact your supplier if this happens again."))
         if o.radio == "sim":  # the virtual home's gateway gets its demo certificate
-            run_in_background(self.window, self._certificates(), timeout_s=None,
-                              group=self.tasks, describe=lambda _exc: "")
+            # when Settings first shows the certificates (ihd_app/changes.py)
+            self.model.changes.read_certificates_with(lambda: run_in_background(
+                self.window, self._certificates(), timeout_s=None, group=self.tasks,
+                describe=lambda _exc: ""))
 
     async def _certificates(self) -> None:
         """Settings shows the gateway's and the meter's certificates (issue 9); never fatal."""

@@ -39,6 +39,24 @@ class ChangeLog:
         self.notices: list[ChangeNotice] = []  # newest first
         self.certificates: list[object] = []  # certificates.CertificateSummary
         self.on_change = on_change
+        # Certificates are read when Settings first shows them, not at start: reading them
+        # loads the PKI code and cryptography's X.509 layer into the display for good.
+        self.certificates_wanted = False
+        self._load_certificates: Callable[[], object] | None = None
+
+    def want_certificates(self) -> None:
+        """Settings is on view: read the certificates (once) if a reader is set."""
+        if not self.certificates_wanted:
+            self.certificates_wanted = True
+            if self._load_certificates is not None:
+                self._load_certificates()
+
+    def read_certificates_with(self, load: Callable[[], object]) -> None:
+        """``load`` starts reading the certificates: now if Settings has already been on
+        view, else the first time it is."""
+        self._load_certificates = load
+        if self.certificates_wanted:
+            load()
 
     def on_event(self, event: object) -> None:
         if isinstance(event, ChangeEvent):

@@ -192,8 +192,15 @@ async def test_ihd_app_stop_ends_commissioning_and_refreshes_before_it_returns(
     qtbot.addWidget(app.window)
     await app.open_history()
     await app.start_han()
+    assert len(app.tasks.running()) == 1  # commissioning; certificates wait for Settings
+    app.window.show_screen("settings")  # the certificates are read when first on view
+    QApplication.processEvents()
     started = app.tasks.running()
     assert len(started) == 2  # commissioning, and the certificates for Settings (issue 9)
+    app.window.show_screen("now")
+    app.window.show_screen("settings")  # read once, not at every visit
+    QApplication.processEvents()
+    assert len(app.tasks.running()) == 2
     app.model.schedule_usage_refresh()
     refresh = app.model._usage_task
     await asyncio.sleep(0.05)

@@ -142,3 +142,26 @@ async def test_real_clock_sleeps_and_calls_later() -> None:
     await clock.sleep_until(before + timedelta(seconds=0.01))
     await asyncio.wait_for(fired.wait(), timeout=30)
     assert clock.now() >= before + timedelta(seconds=0.01)
+
+
+async def test_time_stands_still_while_held_thread_work_runs() -> None:
+    """A backfill waiting for its SQLite writer (history_feed) sees no simulated time pass:
+    without hold, the clock would jump to the next timer while the thread still works."""
+    import time as wall
+
+    from han_home.shared.han.clock import hold_time
+
+    clock = ManualClock(T0)
+    fired: list[datetime] = []
+    clock.call_later(1.0, lambda: fired.append(clock.now()))
+
+    async def backfill() -> datetime:
+        loop = asyncio.get_running_loop()
+        got = await hold_time(clock, loop.run_in_executor(None, wall.sleep, 0.05))
+        assert got is None
+        return clock.now()
+
+    finished = await clock.run(backfill(), within=60)
+    assert finished == clock.start and fired == []  # the writer "took no time"
+    await clock.advance(2)
+    assert fired == [clock.start + timedelta(seconds=1)]

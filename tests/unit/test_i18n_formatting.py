@@ -123,3 +123,45 @@ def test_figures_match_babel(locale: str) -> None:
             moment, "HH:mm", tzinfo=f.LONDON, locale=locale)
         assert f.format_time(moment, utc=True, language=language).startswith(
             babel_dates.format_time(moment, "HH:mm", tzinfo=dt.UTC, locale=locale))
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "en", "cy_GB"])
+def test_dates_with_names_match_babel(locale: str) -> None:
+    """Every day of a leap year, in every pattern the display uses: Babel's own text."""
+    from babel import dates as babel_dates
+
+    from han_home.shared.i18n import date_names
+
+    for offset in range(366):
+        day = dt.date(2028, 1, 1) + dt.timedelta(days=offset)
+        for pattern in date_names.PATTERNS:
+            assert date_names.format_date(day, pattern, locale) == babel_dates.format_date(
+                day, pattern, locale=locale), (day, pattern)
+
+
+def test_other_date_patterns_still_go_to_babel() -> None:
+    from han_home.shared.i18n import date_names
+
+    day = dt.date(2025, 3, 7)
+    assert date_names.format_date(day, "dd/MM/yyyy", "en_GB") == "07/03/2025"
+    assert date_names.format_date(day, "EEEE 'the' d", "en_GB") == "Friday the 7"
+    assert date_names.format_date(day, "d MMMM y", "fr_FR") == "7 mars 2025"
+
+
+def test_the_display_formats_dates_without_loading_babel() -> None:
+    """Babel keeps a whole CLDR locale (~4.4 MiB for en_GB) once it formats a date: the
+    display's dates are formatted without it (fresh interpreter: other tests load it)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, datetime as dt\n"
+        "from han_home.shared.i18n import formatting as f\n"
+        "day = dt.date(2025, 9, 5)\n"
+        "print(f.format_date_long(day), f.format_weekday_date(day, 'cy'),"
+        " f.format_month_year(day), 'babel' in sys.modules, sep='|')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "5 September 2025|Dydd Gwener, 5 Medi 2025|September 2025|False"

@@ -116,7 +116,8 @@ class ManualClock:
     time to the earliest wake-up, wakes everything due then, in the order it was
     scheduled, and lets the event loop run until nothing is left to do before taking the
     next step. So a meter's report is received at the very simulated second it was sent.
-    Work that waits on a thread (SQLite writes) or on real time is not waited for.
+    Work that waits on a thread (SQLite writes) or on real time is not waited for, unless
+    it is awaited through ``hold`` (see ``hold_time``): then time stands still until it ends.
     """
 
     SETTLE_TURNS = 50  # loop turns per step on a loop whose ready queue cannot be seen
@@ -131,6 +132,7 @@ class ManualClock:
         self._queue: list[tuple[datetime, int, _ManualTimer]] = []
         self._seq = itertools.count()
         self.steps = 0  # how many times the clock has moved (for figures)
+        self._holding: set[asyncio.Future[Any]] = set()  # work time waits for (hold)
 
     # ---- Clock ----------------------------------------------------------------
     def now(self) -> datetime:
@@ -182,7 +184,20 @@ class ManualClock:
         for _ in range(self.MAX_SETTLE_TURNS):
             await asyncio.sleep(0)
             if not ready:
-                return
+                if not self._holding:
+                    return
+                await asyncio.wait(set(self._holding))  # held work first, then settle on
+
+    async def hold(self, awaitable: Awaitable[T]) -> T:
+        """Await work done off the event loop (a thread) with the clock standing still
+        until it has finished, as if it took no time: a writer that keeps pace with the
+        world in real time keeps pace with it in a test too."""
+        future = asyncio.ensure_future(awaitable)
+        self._holding.add(future)
+        try:
+            return await future
+        finally:
+            self._holding.discard(future)
 
     async def step(self) -> bool:
         """Jump to the next wake-up, wake everything due then, settle. False if none."""
@@ -242,4 +257,11 @@ async def drive(clock: Clock, awaitable: Awaitable[T], within: float) -> T:
     whenever everything waits on it, so code that waits on time also runs in tests."""
     if isinstance(clock, ManualClock):
         return await clock.run(awaitable, within)
+    return await awaitable
+
+
+async def hold_time(clock: Clock | None, awaitable: Awaitable[T]) -> T:
+    """Await `awaitable` (work on a thread); on a ManualClock, time waits for it."""
+    if isinstance(clock, ManualClock):
+        return await clock.hold(awaitable)
     return await awaitable

@@ -21,6 +21,15 @@ import types
 from typing import Any
 
 OTA_DOWNLOAD_MODULES = ("aiohttp", "jsonschema")
+# zigpy's device database (with aiosqlite, ~1.7 MiB): zigpy.application imports it at
+# module level but uses it only when a database file is configured, which the gateway
+# does not do for the virtual home (it loads, as any placeholder does, when one is)
+ZIGPY_DATABASE_MODULES = ("zigpy.appdb",)
+# zigpy's ZCL cluster modules that no virtual-home device carries: its meters, display and
+# neighbours have general clusters (Basic, Identify, Time, ...) and Smart Energy ones only.
+# zigpy.zcl.clusters imports all fourteen; these nine hold ~2.5 MiB of classes and enums.
+UNUSED_BY_VIRTUAL_HOME = ("closures", "homeautomation", "hvac", "lighting", "lightlink",
+                          "manufacturer_specific", "measurement", "protocol", "wwah")
 
 
 class _Deferred(types.ModuleType):
@@ -37,7 +46,8 @@ class _Deferred(types.ModuleType):
         return getattr(importlib.import_module(name), attr)
 
 
-def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES) -> None:
+def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES + ZIGPY_DATABASE_MODULES
+                  ) -> None:
     """Placeholders for modules not imported yet (and installed); safe to call again."""
     for name in names:
         if name in sys.modules or importlib.util.find_spec(name) is None:
@@ -45,6 +55,28 @@ def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES) -> None:
         placeholder = _Deferred(name)
         placeholder.__file__ = None  # answered here: looking it up must not load the module
         sys.modules[name] = placeholder
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules:  # `import a.b` then `a.b.x` looks it up on the package
+            setattr(sys.modules[parent], child, placeholder)
+
+
+def defer_zigpy_clusters(names: tuple[str, ...] = UNUSED_BY_VIRTUAL_HOME) -> bool:
+    """Placeholders for zigpy cluster modules, before zigpy.zcl.clusters is first imported;
+    for the virtual home only, whose devices' clusters are all known. zigpy registers a
+    cluster class when its module runs, so one that is ever needed (a placeholder's
+    attribute looked up) is loaded and registered then; until that, zigpy's by-id tables
+    (``CLUSTERS_BY_ID``, ``Cluster._registry``) do not list these clusters, and a device
+    offering one would get zigpy's generic cluster: a real radio's network never uses this.
+    False (and nothing done) if zigpy's clusters are already loaded."""
+    if "zigpy.zcl.clusters" in sys.modules:
+        return False
+    for name in names:
+        full = f"zigpy.zcl.clusters.{name}"
+        if full not in sys.modules:
+            placeholder = _Deferred(full)
+            placeholder.__file__ = None
+            sys.modules[full] = placeholder
+    return True
 
 
 def is_loaded(name: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 import zigpy.exceptions
 import zigpy.types as t
 import zigpy.util
+from zigpy.device import PACKET_DEBOUNCE_WINDOW
 from zigpy.zcl import ReportingConfig, foundation
 
 from han_home.shared.energy.profile import (
@@ -910,6 +911,7 @@ class Gateway:
                     )
             except (TimeoutError, ProfileUnavailable, zigpy.exceptions.ZigbeeException) as exc:
                 LOGGER.warning("Could not read the gas meter's profile: %r", exc)
+            _forget_seen_frames_later(metering)
         self._gas_profiles[eui] = mirror
         if not getattr(metering, "_han_profile_listening", False):
             metering._han_profile_listening = True
@@ -965,3 +967,15 @@ class _CommandListener:
 
     def cluster_command(self, tsn: int, command_id: int, args: Any) -> None:
         self.gateway._command(self.eui, self.cluster_id, command_id, args)
+
+
+def _forget_seen_frames_later(cluster: Any) -> None:
+    """zigpy keeps every frame a device sent in the last 10 s (its duplicate filter) until
+    that device's next frame. After the ~800 profile pages of a gas meter's priming read the
+    next frame is its push, up to 30 min later: drop them once they are out of the window
+    instead (~0.8 MiB a display would otherwise hold). Only zigpy's expired entries go."""
+    debouncer = getattr(getattr(getattr(cluster, "endpoint", None), "device", None),
+                        "_packet_debouncer", None)
+    clean = getattr(debouncer, "clean", None)
+    if callable(clean):
+        asyncio.get_running_loop().call_later(PACKET_DEBOUNCE_WINDOW + 1.0, clean)

@@ -38,6 +38,7 @@ from han_home.shared.energy.tariff import (
     standing_charge_for_day,
 )
 from han_home.shared.han.client import ChangeEvent, DeviceEvent, DeviceEventKind, HanEvent
+from han_home.shared.han.clock import Clock, hold_time
 from han_home.shared.han.registry import Role
 from han_home.shared.han.tariffs import Tariffs
 from han_home.shared.store.async_history import AsyncHistory
@@ -63,6 +64,7 @@ ProfileSource = Callable[[Fuel, datetime, datetime], Awaitable[list[ProfileInter
 # A first start reads back what a GB meter keeps: 13 months of half-hours (seed IH.2).
 BACKFILL = timedelta(days=396)
 BACKFILL_WINDOW = timedelta(days=7)  # read, priced and written at a time
+BACKFILL_WEEKS_QUEUED = 4  # windows read ahead of the writer, at most (steady memory)
 CONFIRM_AT_MOST = 96  # two days of half-hours waiting for the meter's confirmation
 # measured half-hours remembered for their rewrite (the meter's figure replacing them): all
 # those waiting for confirmation, both fuels, and a few a gap's fill may rewrite
@@ -101,6 +103,13 @@ def open_history(path: Path, *, create: bool = True, readonly: bool = False,
                  owner: int | None = None) -> HistoryStore:
     """Open (or create) the history database; StoreError with a clear message if unusable."""
     return HistoryStore(path, create=create, readonly=readonly, owner=owner)
+
+
+async def _written(writes: set[asyncio.Task[None]]) -> None:
+    """Until these writes have finished; cancelling the wait never cancels a write (a
+    backfill stopped by stop_asking leaves its issued writes to finish, as drain expects)."""
+    if writes:
+        await asyncio.wait(writes)
 
 
 class HistoryFeed:
@@ -160,6 +169,7 @@ class HistoryFeed:
         self._started: datetime | None = None
         # prices the meter published (PublishPrice): (start, end or None = until the next)
         self._published: list[tuple[datetime, datetime | None, Decimal]] = []
+        self._clock: Clock | None = None  # the gateway's, once connected
 
     async def resume(self) -> None:
         """Pick up where the last run stopped: its registers, its open half-hour, its
@@ -194,6 +204,7 @@ class HistoryFeed:
         13 months of half-hours (marked as the meter's)."""
         gateway.reading_hooks.append(self.on_reading)
         self.profile_source = gateway.fuel_profile
+        self._clock = getattr(gateway, "clock", None)  # a test's ManualClock waits for writes
         self._ready = set()
         self._tell_gas_mirror(gateway)
 
@@ -269,6 +280,7 @@ class HistoryFeed:
         first = end - self.backfill
         # a week at a time, oldest first (block tariffs price by the month so far): the
         # display never holds 13 months of intervals at once
+        writing: list[set[asyncio.Task[None]]] = []  # each week's writes, oldest first
         while first < end:
             upto = min(first + BACKFILL_WINDOW, end)
             try:
@@ -281,9 +293,19 @@ class HistoryFeed:
             self.backfilled_half_hours += len(usages)
             if upto >= end:
                 self._backfill_done.add(fuel)  # saved with the last batch
+            before = set(self._pending)
             self._write(fuel, usages, source=METER_PROFILE)
+            writing.append(self._pending - before)
+            # at most a few weeks wait for the writer: reading runs ahead of SQLite, and all
+            # 13 months queued at once peaked at ~10 MiB of small objects whose scattered
+            # survivors kept the display's heap that much larger for good
+            if len(writing) > BACKFILL_WEEKS_QUEUED:
+                await hold_time(self._clock, _written(writing.pop(0)))
             await asyncio.sleep(0)  # a display stays responsive while 13 months are priced
             first = upto
+        for batch in writing:  # the last weeks written, then SQLite's cache they filled
+            await hold_time(self._clock, _written(batch))
+        self._spawn(self.history.release_memory())
 
     async def _load_month(self, fuel: Fuel, day: date) -> None:
         from han_home.shared.energy.calendar import Period

@@ -8,7 +8,8 @@ Numbers, money, percentages and clock times, the figures on every screen, are fo
 here from the two locales' CLDR symbols (``_NUMBER_SYMBOLS``) without loading Babel: its
 import and the first locale data load cost a kiosk ~15 ms before the first frame and
 ~4 MiB. tests/unit/test_i18n_formatting.py checks the results against Babel's own for both
-locales. Babel is imported on first use of anything with month or day names.
+locales. Dates with month and day names come from the same CLDR names
+(``date_names.py``): Babel is imported only for a pattern or locale those do not cover.
 """
 
 from __future__ import annotations
@@ -64,16 +65,17 @@ _NUMBER_SYMBOLS: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 
+def _named_date(date: dt.date, pattern: str, locale: str) -> str:
+    # date_names on first use: it is not needed for the first frame's figures
+    from han_home.shared.i18n import date_names
+
+    return date_names.format_date(date, pattern, locale)
+
+
 def _babel_numbers() -> Any:
     from babel import numbers
 
     return numbers
-
-
-def _babel_dates() -> Any:
-    from babel import dates
-
-    return dates
 
 
 def _locale(language: str | None) -> str:
@@ -167,7 +169,7 @@ def format_m3(value: Number, digits: int = 3, language: str | None = None) -> st
 
 def format_date_long(date: dt.date, language: str | None = None) -> str:
     """ "7 March 2025" / "7 Mawrth 2025"."""
-    return str(_babel_dates().format_date(date, "d MMMM y", locale=_locale(language)))
+    return _named_date(date, "d MMMM y", _locale(language))
 
 
 def format_weekday_date(date: dt.date, language: str | None = None) -> str:
@@ -176,12 +178,12 @@ def format_weekday_date(date: dt.date, language: str | None = None) -> str:
     The explicit 'EEEE' pattern gives the full weekday (the skeleton falls back to the short
     one in Welsh). Never abbreviate here: Welsh "Maw" is both Tuesday and March.
     """
-    return str(_babel_dates().format_date(date, "EEEE, d MMMM y", locale=_locale(language)))
+    return _named_date(date, "EEEE, d MMMM y", _locale(language))
 
 
 def format_month_year(date: dt.date, language: str | None = None) -> str:
     """ "March 2025" / "Mawrth 2025" (stand-alone month name)."""
-    return str(_babel_dates().format_date(date, "LLLL y", locale=_locale(language)))
+    return _named_date(date, "LLLL y", _locale(language))
 
 
 def _aware_utc(moment: dt.datetime) -> dt.datetime:

@@ -71,7 +71,7 @@ def local_day_of(ts: int) -> date:
 
 
 @lru_cache(maxsize=64)
-def _elec_shape(seed: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _elec_shape(seed: int) -> tuple[Sequence[int], tuple[int, ...]]:
     """Smooth part of the load (W) per 10 s slot of the local day, and its half-hour sums."""
     base = 0.18 + 0.04 * math.sin(seed)  # fridge, standby
     slots = []
@@ -84,7 +84,8 @@ def _elec_shape(seed: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         )
         slots.append(round((base + shape) * 1000))
     sums = tuple(sum(slots[k * _SLOTS_PER_HH : (k + 1) * _SLOTS_PER_HH]) for k in range(48))
-    return tuple(slots), sums
+    # machine integers: 8,640 slots per seed, kept for the process's life (lru_cache)
+    return array("q", slots), sums
 
 
 @lru_cache(maxsize=64)
@@ -96,11 +97,11 @@ def _elec_jitter(seed: int) -> tuple[tuple[int, ...], int]:
 
 
 @lru_cache(maxsize=64)
-def _elec_shape_cum(seed: int) -> tuple[int, ...]:
-    cum = [0]
+def _elec_shape_cum(seed: int) -> Sequence[int]:
+    cum = array("q", [0])
     for w in _elec_shape(seed)[0]:
         cum.append(cum[-1] + w)
-    return tuple(cum)
+    return cum
 
 
 @lru_cache(maxsize=16)

@@ -2,16 +2,19 @@
 
 ``TunnelingMeter`` is a mixin for a ``VirtualDevice``: it adds the Tunneling server to
 endpoint 1, gives the device its key and certificate at manufacture (``demo_pki``), and
-answers RequestTunnel / TransferData / CloseTunnel. A message the tunnel cannot reassemble
-(mis-fragmented, oversized) is answered with the meter's signed refusal, as a bad envelope
-is; the partial message is dropped.
+answers RequestTunnel / TransferData / CloseTunnel. A meter is manufactured when its
+authority is first needed (a signed message, a certificate probe), not when the virtual
+home is built: the PKI code, cryptography's X.509 layer and a key per meter would otherwise
+sit in a display's memory for its whole life though most runs never send a signed command.
+A message the tunnel cannot reassemble (mis-fragmented, oversized) is answered with the
+meter's signed refusal, as a bad envelope is; the partial message is dropped.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zigpy.zcl import foundation
 
@@ -27,14 +30,15 @@ from han_home.shared.han.se_tunnel import (
     fragment,
 )
 from han_home.shared.han.zcl_ids import PRICE_CLUSTER
-from han_home.shared.security.profiles import DeviceType
 from han_home.shared.sim.block_prices import block_period, block_price_attributes, zcl_time
-from han_home.shared.sim.demo_pki import DemoPki, demo_pki
-from han_home.shared.sim.meter_authority import MeterAuthority
+
+if TYPE_CHECKING:  # imported on first use (see the module's docstring)
+    from han_home.shared.sim.demo_pki import DemoPki
+    from han_home.shared.sim.meter_authority import MeterAuthority
 
 TUNNELING_CLUSTER = Tunneling.cluster_id
 MAX_TUNNELS = 4
-_TYPES = {"electricity_meter": DeviceType.ESME, "gas_meter": DeviceType.GSME}
+_TYPES = {"electricity_meter": "ESME", "gas_meter": "GSME"}  # security.profiles.DeviceType
 
 
 class TunnelingMeter:
@@ -51,15 +55,29 @@ class TunnelingMeter:
         super().__init__(*args, **kwargs)
         self._tunnels: dict[int, Reassembler] = {}
         self._next_tunnel = 1
-        self.manufacture(demo_pki())
+        self._authority: MeterAuthority | None = None
+
+    @property
+    def authority(self) -> MeterAuthority:
+        """What checks and applies signed messages; the meter is manufactured on first use
+        with the virtual home's demo PKI."""
+        if self._authority is None:
+            from han_home.shared.sim.demo_pki import demo_pki
+
+            self.manufacture(demo_pki())
+        assert self._authority is not None
+        return self._authority
 
     def manufacture(self, world: DemoPki, state_dir: Path | None = None) -> None:
         """Its own key and certificate, and the trust anchors it is given."""
+        from han_home.shared.security.profiles import DeviceType
+        from han_home.shared.sim.meter_authority import MeterAuthority
+
         eui = bytes(reversed(self.ieee.serialize()))  # zigpy holds EUI-64s little-endian
-        signer = world.device(eui, _TYPES.get(self.role, DeviceType.ESME),
+        signer = world.device(eui, DeviceType[_TYPES.get(self.role, "ESME")],
                               f"{self.model} {self.ieee}")
-        self.authority = MeterAuthority(self, signer, world.anchors, world.intermediates,
-                                        state_dir)
+        self._authority = MeterAuthority(self, signer, world.anchors, world.intermediates,
+                                         state_dir)
 
     def meter_now(self) -> datetime:
         """The meter's own clock: the home's time plus its drift (a fault to inject)."""

@@ -114,6 +114,9 @@ class AsyncHistory:
     async def prune(self, keep_months: int = 13) -> int:
         return await self._run(lambda s: s.prune(keep_months))
 
+    async def release_memory(self) -> None:
+        await self._run(lambda s: s.release_memory())
+
     async def close(self) -> None:
         """Close the connection on its own thread, then stop the worker."""
         if self._closed:

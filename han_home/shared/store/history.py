@@ -389,6 +389,11 @@ class HistoryStore:
             raise
         self._conn.execute("COMMIT")
 
+    def release_memory(self) -> None:
+        """Give back the page cache SQLite has filled (up to its 2 MiB) after a large write
+        such as a first start's 13-month backfill; it refills with what is read again."""
+        self._conn.execute("PRAGMA shrink_memory")
+
     def close(self) -> None:
         self._conn.close()
 

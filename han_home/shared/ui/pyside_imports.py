@@ -46,4 +46,17 @@ def lighten_pyside_import_scan() -> bool:
     if current is not _mod_uses_pyside:
         _original = current
         feature._mod_uses_pyside = _mod_uses_pyside  # type: ignore[attr-defined]
+        _forget_scanned_sources()
     return True
+
+
+def _forget_scanned_sources() -> None:
+    """Drop the lines PySide6's own check cached before this one took over (enum.py's
+    ~2,000 lines among them: ~0.2 MiB for the display's life). Only files on disk, which
+    linecache reads again if a traceback ever needs them; sources registered without a
+    file (attrs' generated methods) stay."""
+    import linecache
+
+    for name, entry in list(linecache.cache.items()):
+        if len(entry) == 4 and entry[1] is not None:  # (size, mtime, lines, path)
+            del linecache.cache[name]

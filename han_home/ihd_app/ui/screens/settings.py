@@ -99,6 +99,10 @@ class SettingsScreen(Screen):
                        self.changes):
             add(widget)
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.ctx.model.changes.want_certificates()  # read on first view (ihd_app/changes.py)
+
     def _connect(self) -> None:
         for code, button in self.languages.items():
             button.toggled.connect(lambda on, c=code: self._chosen(on, language=c))

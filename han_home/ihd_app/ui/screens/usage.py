@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from babel import dates as babel_dates
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
@@ -23,6 +22,7 @@ from han_home.shared.energy.calendar import HALF_HOUR, LONDON
 from han_home.shared.energy.readings import Fuel
 from han_home.shared.i18n import N_, _, get_translator, ngettext
 from han_home.shared.i18n import ihd_strings as s
+from han_home.shared.i18n.date_names import format_date
 from han_home.shared.i18n.formatting import (
     DURATIONS,
     format_month_year,
@@ -46,7 +46,7 @@ def short_date(day: date, pattern: str) -> str:
     locale = get_translator().locale
     if pattern == "LLL" and locale == "en_GB":
         locale = "en"  # en_GB's CLDR abbreviates September as "Sept" among three letters
-    return babel_dates.format_date(day, pattern, locale=locale)
+    return format_date(day, pattern, locale)  # CLDR's names, Babel not loaded (date_names)
 
 
 class UsageScreen(Screen):
