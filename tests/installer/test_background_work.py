@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +25,11 @@ from han_home.installer_app.ui.pages import (
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.client import DeviceEvent, DeviceEventKind
 from han_home.shared.han.setup import RadioOptions, build_gateway
-from han_home.shared.i18n import catalog as cat
 from han_home.shared.i18n import set_language
 
 VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[cat.Translator]:
-    translator = cat.Translator("en")
-    previous = cat.set_translator(translator)
-    yield translator
-    cat.set_translator(previous)
 
 
 def page(window: InstallerWindow, cls: type) -> Any:

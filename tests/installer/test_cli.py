@@ -12,18 +12,12 @@ import pytest
 
 from han_home.installer_app import main as entry
 from han_home.installer_app.report import find_secrets
-from han_home.shared.i18n import set_language
 from han_home.shared.sim.home import HomeOptions, VirtualHome
 
 VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
 VECTOR_KEY = "66B6900981E1EE3CA4206B6B861C02BB"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def run(capsys, *argv):

@@ -24,11 +24,6 @@ VECTOR_KEY = bytes.fromhex("66B6900981E1EE3CA4206B6B861C02BB")
 EUI = "00:1b:c5:0c:60:00:00:99"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def with_crc(body: bytes) -> str:

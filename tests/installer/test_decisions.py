@@ -12,18 +12,12 @@ from han_home.installer_app import report
 from han_home.installer_app.decisions import DecisionError, parse_cli, take
 from han_home.installer_app.job import DeviceType, Job, Stage
 from han_home.installer_app.verdict import Level, judge
-from han_home.shared.i18n import set_language
 from han_home.shared.sim.home import HomeOptions, VirtualHome
 
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 HOME = VirtualHome(HomeOptions(seed=7))
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def verified(job: Job, qr: str, entered: DeviceType, read: DeviceType, lqi: int = 200,

@@ -8,10 +8,8 @@ columns fit stay tables with their column headers."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QStyle, QTableWidget
@@ -23,7 +21,6 @@ from han_home.installer_app.ui.widgets import CardDelegate
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
-from han_home.shared.i18n import catalog as cat
 from han_home.shared.i18n import set_language
 from tests.ihd.test_layout_200 import outside
 
@@ -33,12 +30,6 @@ def report(failures: dict) -> str:
                      for problem in problems)
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[cat.Translator]:
-    translator = cat.Translator("en")
-    previous = cat.set_translator(translator)
-    yield translator
-    cat.set_translator(previous)
 
 
 def settle() -> None:

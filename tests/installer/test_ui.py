@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,19 +27,12 @@ from han_home.installer_app.ui.screens import render_all
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
-from han_home.shared.i18n import catalog as cat
 from han_home.shared.i18n import set_language
 from han_home.shared.ui.accessibility import unnamed_controls
 
 VECTOR = "83FED3407A939723A5C639B26916D505C3B5"
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[cat.Translator]:
-    translator = cat.Translator("en")
-    previous = cat.set_translator(translator)
-    yield translator
-    cat.set_translator(previous)
 
 
 def texts(root: QWidget) -> str:
