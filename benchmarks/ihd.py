@@ -63,6 +63,7 @@ def _env(tmp: str, bytecode: bool = True) -> dict[str, str]:
         HAN_HOME_BENCH="1",
         HAN_HOME_CONFIG_DIR=tmp,
         HAN_HOME_DATA_DIR=tmp,
+        HAN_HOME_CACHE_DIR=tmp,  # the compiled dataclass code, kept like the bytecode
     )
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTHONPYCACHEPREFIX", None)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the apps the tests start keep their compiled dataclass code here, not in ~/.cache
+os.environ.setdefault("HAN_HOME_CACHE_DIR", tempfile.mkdtemp(prefix="han-home-test-cache-"))
 
 
 def pytest_collection_modifyitems(config, items) -> None:

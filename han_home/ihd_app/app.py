@@ -128,6 +128,7 @@ class IhdApp:
         self.window.show_screen(self.settings.screen)
         QApplication.processEvents()  # paint now: no event loop is running yet
         self.marks["first_frame"] = time.perf_counter()
+        self.window.build_screens_when_idle()
         if painted is not None:
             bench.emit("first_frame", painted=painted.seen)
             self.latency = bench.make_repaint_latency(self.window.screens["now"].power.figure)

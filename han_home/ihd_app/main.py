@@ -66,6 +66,10 @@ class HistoryCheck:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from han_home.shared import dataclass_code
+
+    # before the modules that define the display's dataclasses
+    dataclass_code.install("ihd-first-frame")
     # No cyclic garbage collection until the first frame is up: start-up creates many
     # long-lived objects (modules, classes, widgets) and few cycles, and collections during
     # it cost ~9 ms before the first frame.
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(started, int):
         return started
     qt_app, ihd, options = started
+    dataclass_code.save()  # written once: later starts define these without compiling
+    dataclass_code.begin("ihd-han")  # asyncio's, zigpy's, the gateway's: after the frame
 
     import asyncio
     import signal
@@ -98,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         # what start-up built lives as long as the process: keep it out of every later
         # collection (shorter pauses between readings, less idle CPU)
         gc.freeze()
+        dataclass_code.save()
         if options.screenshot is not None:
             try:
                 await ihd.screenshot(options.screenshot)

@@ -133,7 +133,6 @@ class MainWindow(QWidget):
                              get_translator().add_listener(lambda _lang: self.render_all())]
         self.apply_settings(settings)
         self.show_screen(self._current)
-        QTimer.singleShot(400, self._build_next_screen)
 
     def _build_screen(self, key: str) -> Screen:
         screen = screen_class(key)(self.ctx)
@@ -144,6 +143,11 @@ class MainWindow(QWidget):
         screen.rescale()
         screen.setAccessibleName(s.screen_title(key))
         return screen
+
+    def build_screens_when_idle(self) -> None:
+        """The other screens, one per idle moment, starting 400 ms from now (call once the
+        first frame has painted: a timer started earlier could fire inside that paint)."""
+        QTimer.singleShot(400, self._build_next_screen)
 
     def _build_next_screen(self) -> None:
         """One screen per idle tick until all exist, so switching is instant later."""

@@ -1,0 +1,137 @@
+"""Keep the compiled code of dataclasses' generated methods between starts.
+
+``@dataclass`` writes each class's ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` (and
+``__setattr__``/``__delattr__`` when frozen) as source text and compiles it with ``exec``
+when the class is defined: about 70 % of a dataclass's cost, ~0.25 ms each. The display
+defines 37 of them before its first frame, so ~9 ms of a kiosk's start-up went on
+compiling the same texts again on every start. Python's bytecode cache cannot hold them
+(the texts are made at run time), so this module does the same job for them: the texts
+compiled in one start are kept, marshalled, in the user's cache folder, and later starts
+run the kept code objects instead of compiling.
+
+Why this is safe to do: the key is the whole source text, so a class whose fields or
+options changed makes a new text and is compiled afresh; the file is named after the
+interpreter's bytecode magic number, so another Python never reads it; a missing,
+unreadable or damaged file means "compile as before". Only ``dataclasses`` sees the
+cached ``exec`` (it is set in that module's namespace, shadowing the builtin there); if a
+future Python stops calling ``exec`` there, nothing is cached and nothing breaks. The file
+is the same kind of thing as a ``.pyc`` (code the interpreter will run) and is kept like
+one of the household's files: 0600 in a 0700 folder.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import marshal
+import os
+import sys
+from importlib.util import MAGIC_NUMBER
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_kept: dict[str, CodeType] = {}  # read from the file at install()
+_new: dict[str, CodeType] = {}  # compiled in this run, not in the file yet
+_used: set[str] = set()  # kept texts this run has run
+_path: Path | None = None
+# Kept texts of classes that changed are never looked up again; past this many entries the
+# file is rewritten with only what the last run used (a start defines a few hundred).
+MAX_KEPT = 2000
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("HAN_HOME_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "han-home" if base else Path.home() / ".cache" / "han-home"
+
+
+def cache_file(stage: str, folder: Path | None = None) -> Path:
+    return (folder or cache_dir()) / f"dataclass-code-{stage}-{MAGIC_NUMBER.hex()}.marshal"
+
+
+def _cached_exec(source: Any, globals: dict[str, Any] | None = None,
+                 locals: dict[str, Any] | None = None, /) -> None:
+    if isinstance(source, str):
+        code = _kept.get(source)
+        if code is not None:
+            _used.add(source)
+        else:
+            code = _new.get(source)
+        if code is None:
+            code = compile(source, "<string>", "exec")
+            _new[source] = code
+        source = code
+    if globals is None:  # exec(text) without globals runs in its caller's module
+        globals = sys._getframe(1).f_globals
+    builtins.exec(source, globals, locals)
+
+
+def _read(path: Path) -> dict[str, CodeType]:
+    try:
+        with open(path, "rb") as f:
+            data = marshal.load(f)
+    except FileNotFoundError:
+        return {}
+    except (OSError, EOFError, ValueError, TypeError) as exc:  # unreadable or damaged
+        log.debug("dataclass code cache %s not used: %s", path, exc)
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def install(stage: str = "start", folder: Path | None = None) -> None:
+    """From now on dataclasses are defined with the kept code of ``stage`` (call before
+    the modules that define them are imported). Idempotent."""
+    import dataclasses
+
+    if _path is not None:
+        return
+    begin(stage, folder)
+    dataclasses.exec = _cached_exec  # type: ignore[attr-defined]
+
+
+def begin(stage: str, folder: Path | None = None) -> None:
+    """A later part of the run (e.g. after the first frame) with a file of its own, so
+    the first frame reads only the code it runs. Call ``save()`` first."""
+    global _path
+    _path = cache_file(stage, folder or (_path.parent if _path else None))
+    _kept.clear()
+    _new.clear()
+    _used.clear()
+    _kept.update(_read(_path))
+
+
+def save() -> bool:
+    """Add what this run compiled to the file. True when the file was written."""
+    from han_home.shared.private_files import private_dir, write_atomic
+
+    if _path is None or not _new:
+        return False
+    keep = {**_kept, **_new}
+    if len(keep) > MAX_KEPT:  # old texts of changed classes: keep what this run used
+        keep = {**{k: _kept[k] for k in _used}, **_new}
+    try:
+        private_dir(_path.parent)
+        write_atomic(_path, marshal.dumps(keep))
+    except OSError as exc:  # a read-only home: every start compiles, as without the cache
+        log.debug("dataclass code cache not written to %s: %s", _path, exc)
+        return False
+    _kept.update(_new)
+    _new.clear()
+    return True
+
+
+def uninstall() -> None:
+    """Back to the builtin exec (tests)."""
+    global _path
+    import dataclasses
+
+    if getattr(dataclasses, "exec", None) is _cached_exec:
+        del dataclasses.exec  # type: ignore[attr-defined]
+    _path = None
+    _kept.clear()
+    _new.clear()
+    _used.clear()
