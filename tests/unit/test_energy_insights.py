@@ -165,3 +165,16 @@ def test_cost_per_hour_reads_in_pence() -> None:
         assert t.pence_per_hour(D("0.054")) == "5.4c yr awr"
     finally:
         cat.set_translator(previous)
+
+
+def test_the_nightly_median_is_statistics_median() -> None:
+    """always_on's median (kept off the first frame's imports) is statistics.median's."""
+    import random
+    import statistics
+
+    from han_home.shared.energy.insights import _median
+
+    rng = random.Random(4)
+    for n in range(1, 40):
+        kwh = [D(rng.randint(0, 900)) / 1000 for _ in range(n)]
+        assert _median(sorted(kwh)) == statistics.median(kwh)

@@ -41,6 +41,7 @@ class NavBar(ResponsiveGrid):
         self._icon_px = ICON_PX
         self._colours: tuple[str, str] = ("", "")  # (off, selected) icon colours
         self._icons: dict[str, QIcon] = {}  # painted when first shown (not at 100 % on 800)
+        self._hints: dict[tuple[int, str, bool], int] = {}  # widths measured, until refresh
         for key in SCREENS:
             button = QPushButton()
             button.setObjectName(f"nav-{key}")
@@ -89,7 +90,17 @@ class NavBar(ResponsiveGrid):
             return self._counts.get(key, "")
         return self._labels.get(key, "")
 
+    def forget_widths(self) -> None:
+        super().forget_widths()
+        self._hints = {}
+
     def _hint_width(self, button: QPushButton, text: str, icon: bool) -> int:
+        key = (id(button), text, icon)
+        if key not in self._hints:
+            self._hints[key] = self._measure(button, text, icon)
+        return self._hints[key]
+
+    def _measure(self, button: QPushButton, text: str, icon: bool) -> int:
         """The width QPushButton.sizeHint() gives with this text and an icon of the current
         size: asked of the button itself, so the style's own sum (padding, minimum width)
         is used; asking the style directly would load QStyle's Python enums before the
@@ -141,5 +152,6 @@ class NavBar(ResponsiveGrid):
         shown = [b.text() for b in self.buttons.values()]
         if mode != self.mode or shown != [self._text(k, mode) for k in self.buttons]:
             self._show(mode)
+            self._measured = None  # the buttons' texts changed: measure them again
             self._columns = 0  # new widths: re-place even if the column count is the same
         super().relayout()
