@@ -70,8 +70,8 @@ def _cached_exec(source: Any, globals: dict[str, Any] | None = None,
 
 def _read(path: Path) -> dict[str, CodeType]:
     try:
-        with open(path, "rb") as f:
-            data = marshal.load(f)
+        # loads() of the bytes: load() of the file reads it object by object (7 ms, not 0.5)
+        data = marshal.loads(path.read_bytes())
     except FileNotFoundError:
         return {}
     except (OSError, EOFError, ValueError, TypeError) as exc:  # unreadable or damaged
