@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         # what start-up built lives as long as the process: keep it out of every later
         # collection (shorter pauses between readings, less idle CPU)
         gc.freeze()
-        dataclass_code.save()
+        dataclass_code.finish()
         if options.screenshot is not None:
             try:
                 await ihd.screenshot(options.screenshot)

@@ -124,8 +124,15 @@ def save() -> bool:
     return True
 
 
+def finish() -> None:
+    """Start-up is over: keep what it compiled, then let go of the code objects (a few
+    hundred kB the display would otherwise hold for months); later classes compile."""
+    save()
+    uninstall()
+
+
 def uninstall() -> None:
-    """Back to the builtin exec (tests)."""
+    """Back to the builtin exec, nothing kept in memory."""
     global _path
     import dataclasses
 

@@ -115,3 +115,13 @@ def test_an_unwritable_cache_folder_costs_only_the_speed(tmp_path: Path) -> None
         assert not dataclass_code.save()
     finally:
         dataclass_code.uninstall()
+
+
+def test_after_start_up_nothing_is_held_and_the_file_is_kept(cache: Path) -> None:
+    dataclass_code.install("test", cache)
+    _define()
+    dataclass_code.finish()
+    assert not hasattr(dataclasses, "exec")  # later classes compile with the builtin
+    assert not dataclass_code._kept and not dataclass_code._new  # no code held for months
+    assert dataclass_code.cache_file("test", cache).stat().st_size > 0
+    assert _define()(3).wh == 3
