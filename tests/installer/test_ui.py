@@ -312,3 +312,25 @@ def test_a_held_guard_is_accepted_with_a_note_and_a_foreign_meter_never(qtbot):
     verify.refresh()
     qtbot.mouseClick(held.rows[0].correct, Qt.MouseButton.LeftButton)
     assert window.stack.currentIndex() == 1
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_window_length_has_touch_sized_steps_at_200_percent(qtbot, language):
+    """Qt's spin-box arrows stay ~20 px at 200 % text: the length has "−" and "+" buttons
+    as tall as the field, named after it, stepping 30 s and dimmed at the ends."""
+    set_language(language)
+    window = offline_window(qtbot, scale=2.0)
+    window.resize(800, 480)
+    pair = page(window, PairPage)
+    window.go(2)
+    QApplication.processEvents()
+    steps = pair.length_steps
+    assert steps.less.height() >= 44 and steps.more.height() >= 44
+    assert steps.less.height() >= pair.length.height() - 2
+    assert steps.more.accessibleName().startswith(pair.length.accessibleName())
+    assert steps.less.accessibleName() != steps.more.accessibleName()
+    before = pair.length.value()
+    qtbot.mouseClick(steps.more, Qt.MouseButton.LeftButton)
+    assert pair.length.value() == before + 30
+    pair.length.setValue(pair.length.maximum())
+    assert not steps.more.isEnabled() and steps.less.isEnabled()

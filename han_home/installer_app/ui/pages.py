@@ -52,6 +52,7 @@ from han_home.shared.i18n import _, ngettext
 from han_home.shared.i18n.formatting import format_date_long, format_time
 from han_home.shared.private_files import create_private
 from han_home.shared.ui.accessibility import Announcer
+from han_home.shared.ui.step_box import StepBox
 
 LONDON = ZoneInfo("Europe/London")
 # Background work the pages start (shared.ui.background): how long each may take.
@@ -464,15 +465,17 @@ class PairPage(Page):
         self.length.setRange(30, 900)
         self.length.setSingleStep(30)
         self.length.setValue(int(DEFAULT_WINDOW_S))
-        self.length.setMinimumWidth(self.length.fontMetrics().horizontalAdvance("0000") * 4)
+        self.length.setMinimumWidth(self.length.fontMetrics().horizontalAdvance("0000") * 3)
         self.length_label.setBuddy(self.length)
+        # "−" and "+" as big as the other buttons: Qt's arrows stay ~20 px at 200 % text
+        self.length_steps = StepBox(self.length)
         self.open_button = QPushButton()
         self.open_button.setProperty("role", "primary")
         self.open_button.clicked.connect(self._open)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(ctl.close_window)
         row.addWidget(self.length_label)
-        row.addWidget(self.length)
+        row.addWidget(self.length_steps)
         row.addStretch(1)
         self.box.addLayout(row)
         self.box.addLayout(FlowRow(self.open_button, self.close_button))
@@ -511,7 +514,7 @@ class PairPage(Page):
     def fit(self, lines: float) -> None:
         # the caption above the box when both do not fit on one line
         room = self.width() - self.box.contentsMargins().left() - self.box.contentsMargins().right()
-        box = max(self.length.minimumWidth(), self.length.sizeHint().width())
+        box = self.length_steps.sizeHint().width()
         wide = self.length_label.sizeHint().width() + self.length_row.spacing() + box <= room
         direction = (QBoxLayout.Direction.LeftToRight if wide
                      else QBoxLayout.Direction.TopToBottom)
@@ -523,7 +526,7 @@ class PairPage(Page):
         self.intro.setText(_("One join window admits exactly the listed devices, each with its "
                              "own key. Any other device that tries is refused and listed below."))
         self.length_label.setText(_("&Window length (seconds)"))
-        self.length.setAccessibleName(_("Window length in seconds"))
+        self.length_steps.name(_("Window length in seconds"))
         self.open_button.setText(_("&Open join window"))
         self.open_button.setAccessibleName(_("Open join window"))
         self.close_button.setText(_("&Close window now"))

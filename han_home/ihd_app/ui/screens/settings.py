@@ -22,10 +22,10 @@ from han_home.ihd_app.ui.context import UiContext
 from han_home.ihd_app.ui.screens.base import Screen
 from han_home.ihd_app.ui.widgets.changes_panel import ChangesPanel
 from han_home.ihd_app.ui.widgets.common import label
-from han_home.ihd_app.ui.widgets.step_box import StepBox
 from han_home.shared.i18n import LANGUAGES, _
 from han_home.shared.i18n import ihd_strings as s
 from han_home.shared.i18n.formatting import format_percent
+from han_home.shared.ui.step_box import StepBox
 from han_home.shared.ui.theme import MAX_TEXT_SCALE, MIN_TEXT_SCALE
 
 SCALE_STEP = 0.25

@@ -1,23 +1,25 @@
 """A number field with a full-size "−" button before it and "+" after it.
 
 Qt's spin box draws its up and down arrows as two stacked halves of its height, about 20 px
-each: too small to hit on the kiosk's touch screen (WCAG 2.5.5 asks 44 px), and the kiosk
-has no keyboard to type a value with. The field keeps its arrow keys and screen-reader
-value; the buttons step it by its single step."""
+each (no bigger at 200 % text): too small to hit on the kiosk's touch screen or an
+installer's tablet (WCAG 2.5.5 asks 44 px), and neither may have a keyboard to type a
+value with. The field keeps its arrow keys and screen-reader value; the buttons step it by
+its single step. Used by the display's settings and the installer's window length."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
 
 from han_home.shared.i18n import pgettext
 
 MINUS, PLUS = "\u2212", "+"  # a real minus sign: the hyphen is shorter than the plus
-HIDE_ARROWS = ("QDoubleSpinBox::up-button, QDoubleSpinBox::down-button "
+HIDE_ARROWS = ("QSpinBox::up-button, QSpinBox::down-button, "
+               "QDoubleSpinBox::up-button, QDoubleSpinBox::down-button "
                "{ width: 0px; border: none; }")
 
 
 class StepBox(QWidget):
-    def __init__(self, box: QDoubleSpinBox, parent: QWidget | None = None) -> None:
+    def __init__(self, box: QSpinBox | QDoubleSpinBox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.box = box
         # Qt's own arrows hidden by giving them no width: NoButtons under the window's
