@@ -68,8 +68,22 @@ def _cached_exec(source: Any, globals: dict[str, Any] | None = None,
     builtins.exec(source, globals, locals)
 
 
+def _trusted(path: Path) -> bool:
+    """Only a file this user owns, in a folder this user owns, that no one else may write:
+    what it holds will run, as a .pyc's code does (a kiosk's install is often root's, its
+    cache the kiosk user's)."""
+    for p in (path, path.parent):
+        st = p.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    return True
+
+
 def _read(path: Path) -> dict[str, CodeType]:
     try:
+        if not _trusted(path):
+            log.warning("dataclass code cache %s ignored: not private to this user", path)
+            return {}
         # loads() of the bytes: load() of the file reads it object by object (7 ms, not 0.5)
         data = marshal.loads(path.read_bytes())
     except FileNotFoundError:

@@ -125,3 +125,16 @@ def test_after_start_up_nothing_is_held_and_the_file_is_kept(cache: Path) -> Non
     assert not dataclass_code._kept and not dataclass_code._new  # no code held for months
     assert dataclass_code.cache_file("test", cache).stat().st_size > 0
     assert _define()(3).wh == 3
+
+
+def test_a_file_others_may_write_is_not_run(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dataclass_code.install("test", cache)
+    _define()
+    dataclass_code.save()
+    path = dataclass_code.cache_file("test", cache)
+    path.chmod(0o666)  # someone else could have put code in it
+    _restart(cache)
+    compiled = _compiles(monkeypatch)
+    assert dataclass_code._kept == {}
+    _define()
+    assert compiled  # compiled afresh, the file's code never ran
