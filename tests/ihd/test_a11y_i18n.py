@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from tests.ihd.helpers import visible_texts
 PLACEHOLDER = re.compile(r"%\\\(\w+\\\)[sd]")
 
 
+@cache  # the catalogue does not change during a run; parsed once, not once per screen
 def english_patterns() -> list[tuple[str, re.Pattern[str]]]:
     """Every English msgid whose Welsh differs, as a pattern matching its rendered text."""
     po = cat.TRANSLATIONS_DIR / "cy" / "LC_MESSAGES" / "messages.po"

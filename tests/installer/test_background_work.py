@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from han_home.installer_app.ui.pages import (
 )
 from han_home.installer_app.ui.window import InstallerWindow
 from han_home.shared.han.client import DeviceEvent, DeviceEventKind
+from han_home.shared.han.clock import ManualClock
 from han_home.shared.han.setup import RadioOptions, build_gateway
 from han_home.shared.i18n import set_language
 
@@ -60,8 +62,24 @@ def offline_window(qtbot: Any) -> InstallerWindow:
     return window
 
 
+async def clock_until(clock: ManualClock, condition: Any, within: float) -> None:
+    """Advance the home's clock until `condition`, letting Qt paint between its steps."""
+    limit = clock.now() + timedelta(seconds=within)
+    await clock.settle()
+    while not condition():
+        QApplication.processEvents()
+        due = clock.next_due()
+        if due is None or due > limit:
+            raise AssertionError(f"condition not met within {within} s of clock time")
+        await clock.step()
+    QApplication.processEvents()
+
+
 async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbot) -> None:
-    gw = build_gateway(RadioOptions(sim_seed=7, sim_speed=60), commission_home=False)
+    # on a ManualClock: the join window, the joiners' back-off and the set-up retries cost
+    # no host time (at 60x in real time they were two seconds of waiting)
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock), commission_home=False)
     gw.config.gas_profile_prime_periods = 0  # as installer-app's gateway (installer_app/ui/app.py)
     ctl = Controller(gw)
     window = InstallerWindow(ctl, "normal", 1.0)
@@ -91,7 +109,7 @@ async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbo
         pair.length.setValue(60)
         assert not pair.retry.isVisibleTo(window)
         qtbot.mouseClick(pair.open_button, Qt.MouseButton.LeftButton)
-        await until(lambda: ctl.outcome is not None and not ctl.pairing, 60)
+        await clock_until(clock, lambda: ctl.outcome is not None and not ctl.pairing, 600)
 
         failed = [e for e in events if e.kind == DeviceEventKind.CONFIG_FAILED]
         assert [e.eui64 for e in failed] == [electricity]
@@ -117,7 +135,7 @@ async def test_a_device_whose_set_up_failed_says_so_and_can_be_set_up_again(qtbo
 
         broken["on"] = False  # the engineer moved the gateway closer
         qtbot.mouseClick(configure_page.retry, Qt.MouseButton.LeftButton)
-        await until(lambda: ctl.ok() and not ctl.retrying, 60)
+        await clock_until(clock, lambda: ctl.ok() and not ctl.retrying, 600)
         assert entry.stage == Stage.VERIFIED
         assert configure_page.table.cell(row, 5) == "Yes"
         assert not configure_page.failures.isVisibleTo(window)

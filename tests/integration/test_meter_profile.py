@@ -25,7 +25,6 @@ from han_home.shared.sim.home import VirtualHome
 from han_home.shared.sim.meters import ElectricityMeter, GasMeter
 
 from .sim_helpers import home, started_app
-from .sim_helpers import wait_real as wait_for
 
 METERING = 0x0702
 HH = timedelta(minutes=30)
@@ -45,15 +44,17 @@ def floor_hh(when: datetime) -> datetime:
 
 
 async def joined(h: VirtualHome, *meters):
-    """Plain zigpy (no gateway) with the meters joined and interviewed, still awake."""
+    """Plain zigpy (no gateway) with the meters joined and interviewed, still awake. On the
+    home's ManualClock: a joiner's back-off (0.2-2 s of its clock) costs no host time."""
     app = await started_app(h)
     h.start()
     for meter in meters:
         await app.permit_with_link_key(
             meter.ieee, convert_install_code(bytes.fromhex(meter.label.install_code)), 30
         )
-    await wait_for(
-        lambda: all(m.ieee in app.devices and app.devices[m.ieee].is_initialized for m in meters)
+    await h.clock.wait_for(
+        lambda: all(m.ieee in app.devices and app.devices[m.ieee].is_initialized for m in meters),
+        within=60,
     )
     return app
 
@@ -64,7 +65,7 @@ def metering(app, meter):
 
 @pytest.fixture
 async def plain_home():
-    h = home(seed=3, speed=1, start=START)
+    h = home(seed=3, start=START, clock=ManualClock(START))
     app = await joined(h, h.esme, h.gsme)
     yield h, app
     await h.stop()
@@ -194,9 +195,12 @@ def test_ledger_half_hours_are_exact_sums_of_slots_across_clock_changes() -> Non
 # real time and primes the gas mirror with 13 months): they only read its history.
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def commissioned():
-    gateway = build_gateway(RadioOptions(sim_seed=7, sim_speed=1, sim_start=START))
+    # on a ManualClock: the joiners' back-off and the interviews cost no host time; the
+    # clock then stands still while the tests read (the meters answer in loop turns)
+    clock = ManualClock(START)
+    gateway = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_clock=clock))
     await gateway.start()
-    assert await gateway.commission_expected()
+    assert await clock.run(gateway.commission_expected(), within=600)
     yield gateway
     await gateway.stop()
 

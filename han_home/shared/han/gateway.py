@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import zigpy.exceptions
@@ -566,16 +567,17 @@ class Gateway:
             if getattr(cluster, "_han_listening", False):
                 continue
             cluster._han_listening = True
-            cluster.on_event("attribute_report", self._on_report)
+            # the device is bound here, not looked up per report: a meter sends ~25,000
+            # attribute reports a day, and zigpy's EUI64 hashes through its repr
+            cluster.on_event("attribute_report", partial(self._on_report, device))
             if cluster.cluster_id in (PRICE_CLUSTER, MESSAGING_CLUSTER):
                 cluster.add_listener(_CommandListener(self, eui, cluster.cluster_id))
 
-    def _on_report(self, event: Any) -> None:
+    def _on_report(self, device: Any, event: Any) -> None:
         record = self.registry.get(event.device_ieee)
         if record is None:
             return
         now = self.now()
-        device = self.app.devices.get(t.EUI64.convert(event.device_ieee))
         self.registry.upsert(
             event.device_ieee,
             last_seen=now,

@@ -17,10 +17,11 @@ import zigpy.application
 import zigpy.types as t
 from zigpy.device import Device as ZigbeeDevice
 from zigpy.device import ResponseKey
-from zigpy.zcl import foundation
+from zigpy.zcl import Cluster
 
 # importing se_clusters also registers the Smart Energy cluster definitions with zigpy
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
+from han_home.shared.han.zcl_header import command_of, parse_header
 
 LOGGER = logging.getLogger(__name__)
 # What zigpy's deserialisers raise on a frame that is short, too long or out of range: a
@@ -60,7 +61,7 @@ class SmartEnergyDevice(ZigbeeDevice):
 
     def _parse_packet_header(self, packet: t.ZigbeePacket) -> Any:
         if packet.profile_id == SE_PROFILE_ID and packet.src_ep != 0:
-            hdr, _ = foundation.ZCLHeader.deserialize(packet.data.serialize())
+            hdr, _ = parse_header(packet.data.serialize())
 
             return hdr, ResponseKey(
                 endpoint_id=packet.src_ep,
@@ -69,6 +70,17 @@ class SmartEnergyDevice(ZigbeeDevice):
                 tsn=hdr.tsn,
             )
         return super()._parse_packet_header(packet)
+
+    def _parse_packet_command(self, packet: t.ZigbeePacket, endpoint: Any,
+                              zcl_cluster: Any) -> Any:
+        # A meter's frames: the header from the cache (zcl_header.py), not parsed again.
+        # A cluster with its own deserialize (a quirk) keeps zigpy's path.
+        if (packet.profile_id == SE_PROFILE_ID and packet.src_ep != 0
+                and zcl_cluster is not None
+                and type(zcl_cluster).deserialize is Cluster.deserialize):
+            hdr, rest = parse_header(packet.data.serialize())
+            return command_of(zcl_cluster, hdr, rest)
+        return super()._parse_packet_command(packet, endpoint, zcl_cluster)
 
     def packet_received(self, packet: t.ZigbeePacket) -> None:
         try:

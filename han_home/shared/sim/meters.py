@@ -303,6 +303,7 @@ class _Esme(ProfileLog, VirtualDevice):
             for k in range(48)
         )
         self._tier_prefix: list[dict[int, int]] = [{}]  # tier units before each ledger day
+        self._day_tiers: dict[int, tuple[int, ...]] = {}  # local midnight ts -> tier per k
         self._bill_cache: tuple[int, int, Decimal] | None = None  # month start, upto, GBP
         self._ts = int(air.clock.now().timestamp())  # the meter's values are as of this
         self.last_message: tuple[int, str, datetime] | None = None
@@ -364,22 +365,30 @@ class _Esme(ProfileLog, VirtualDevice):
             i = len(self._tier_prefix) - 1
             start, cum = self.ledger.day(i)
             sums = dict(self._tier_prefix[i])
-            for j in range(len(cum) - 1):
-                tier = self._tier_of[load.local_half_hour_index(start, len(cum) - 1, j)]
+            for j, tier in enumerate(self._tiers_of_day(start, len(cum) - 1)):
                 sums[tier] = sums.get(tier, 0) + cum[j + 1] - cum[j]
             self._tier_prefix.append(sums)
         units = {t_: self._tier_base.get(t_, 0) + v for t_, v in self._tier_prefix[d].items()}
         for tier, value in self._tier_base.items():
             units.setdefault(tier, value)
         start, cum = self.ledger.day(d)
-        count = len(cum) - 1
+        tiers = self._tiers_of_day(start, len(cum) - 1)
         for j in range(k):
-            tier = self._tier_of[load.local_half_hour_index(start, count, j)]
-            units[tier] = units.get(tier, 0) + cum[j + 1] - cum[j]
+            units[tiers[j]] = units.get(tiers[j], 0) + cum[j + 1] - cum[j]
         hh = start + k * load.HALF_HOUR_S
-        tier = self._tier_of[load.local_half_hour_index(start, count, k)]
-        units[tier] = units.get(tier, 0) + self.ledger.partial(hh, ts)
+        units[tiers[k]] = units.get(tiers[k], 0) + self.ledger.partial(hh, ts)
         return units
+
+    def _tiers_of_day(self, start: int, count: int) -> tuple[int, ...]:
+        """The tier of each half-hour of the local day from `start` (`count` of them). Kept
+        per day: on a clock-change day each index is a time-zone conversion, and a report
+        asks for the tiers every 10 s (9,500 times a day)."""
+        tiers = self._day_tiers.get(start)
+        if tiers is None or len(tiers) != count:
+            tiers = tuple(self._tier_of[load.local_half_hour_index(start, count, j)]
+                          for j in range(count))
+            self._day_tiers[start] = tiers
+        return tiers
 
     @property
     def tier_kwh(self) -> dict[int, Decimal]:
