@@ -65,8 +65,12 @@ class Screen(QScrollArea):
         return int(TILE_MIN_PX * self.ctx.settings.text_scale)
 
     def rescale(self) -> None:
+        """After the text size or style changed (and once styled): tile grids take the new
+        column width, and every grid measures its members again (a button row's widths
+        are kept between resizes)."""
         for grid in self.grids:
             grid.min_column_px = self._tile_px()
+        for grid in self.body.findChildren(ResponsiveGrid):
             grid.refresh()
 
     def render_view(self) -> None:
