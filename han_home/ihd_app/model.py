@@ -959,19 +959,18 @@ class DisplayModel:
             low_level_gbp=Decimal(extra.get("low_credit_level", "0")),
             debt=debt,
             recovery_gbp_per_day=recovery,
-            days_left=self._days_left(balance, emergency, debt, recovery, in_use),
+            days_left=self._days_left(balance, emergency, debt, recovery, in_use, basis),
             spend_gbp_per_day=basis[0] if basis else None,
             spend_days=basis[1] if basis else 0,
         )
 
     def _days_left(
         self, balance: Shown, emergency: Shown, debt: Shown, recovery: Decimal,
-        emergency_in_use: bool,
+        emergency_in_use: bool, basis: tuple[Decimal, int] | None,
     ) -> Decimal | None:
         from han_home.shared.energy.prepayment import PrepaymentState
 
-        basis = self.spending_basis()
-        if basis is None:
+        if basis is None:  # spending_basis(), as credit() has it: an 8-day chart to sum
             return None
         state = PrepaymentState(
             credit_gbp=balance.value or Decimal(0),

@@ -90,6 +90,12 @@ class NavBar(ResponsiveGrid):
             return self._counts.get(key, "")
         return self._labels.get(key, "")
 
+    def _widths(self) -> list[int]:
+        # the buttons as _show() left them: the widths _fits() measured for this mode
+        icon = self.mode != "label"
+        return [self._hint_width(b, self._text(k, self.mode), icon)
+                for k, b in self.buttons.items()]
+
     def forget_widths(self) -> None:
         super().forget_widths()
         self._hints = {}

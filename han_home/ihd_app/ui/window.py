@@ -194,11 +194,11 @@ class MainWindow(QWidget):
             set_language(settings.language)  # the translator listener re-renders
         for screen in list(self.screens.values()):
             screen.rescale()
-        self.render_all()
-        # the screen icons in the theme's colours at the text size; same texts, new font
-        # size: the row re-chooses icons + names, names or icons only
+        # the screen icons in the theme's colours at the text size (before the texts: the
+        # row then measures and re-chooses icons + names, names or icons only once)
         self.nav.set_look(settings.text_scale, self.ctx.palette.text,
                           self.ctx.palette.accent_text)
+        self.render_all()
         # the speaker in the theme's text colour, growing with the text (24 px at 100 %)
         side = round(24 * settings.text_scale)
         self.speak.setIcon(speaker_icon(self.ctx.palette.text, side))
