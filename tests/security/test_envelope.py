@@ -190,3 +190,23 @@ def test_mutated_envelopes_decode_or_raise_decode_error_and_are_never_accepted(
     verdict = w.trust().verify(data)  # never raises
     if data != good[which]:
         assert verdict.reason is not Reason.ACCEPTED
+
+
+def test_a_certificate_with_a_negative_serial_is_malformed_and_not_warned_about(world):
+    """RFC 5280 serials are positive; cryptography only warns today (and will refuse
+    later): the envelope refuses such a certificate now, quietly, as malformed."""
+    import warnings
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    data = world.command(Role.SUPPLIER, DataObject.TARIFF, Action.WRITE, b"tariff")
+    der = world.signers[Role.SUPPLIER].cert.public_bytes(Encoding.DER)
+    at = der.index(b"\xa0\x03\x02\x01\x02") + 5  # after the version: the serial INTEGER
+    assert der[at] == 0x02 and der[at + 1] >= 2
+    bad = der[:at + 2] + bytes([der[at + 2] | 0x80]) + der[at + 3:]  # its sign bit set
+    assert bad != der and der in data
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(DecodeError, match="certificate"):
+            decode(data.replace(der, bad))
+    assert not [w for w in caught if "serial" in str(w.message)]

@@ -39,12 +39,14 @@ import datetime as dt
 import enum
 import hashlib
 import struct
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.utils import CryptographyDeprecationWarning
 
 from han_home.shared.security import sealing
 from han_home.shared.security.acl import Action, DataObject
@@ -264,13 +266,19 @@ def _fields(data: bytes) -> Iterator[tuple[Tag, int, bytes]]:
 
 
 def _cert(der: bytes) -> x509.Certificate:
-    """Parse now every part verification reads (cryptography parses some parts lazily)."""
+    """Parse now every part verification reads (cryptography parses some parts lazily).
+    What cryptography only warns about (a serial that is not positive, against RFC 5280;
+    refused in its later releases) is refused here already, without the warning."""
     try:
-        cert = x509.load_der_x509_certificate(der)
-        cert.public_key()
-        _ = (cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc,
-             cert.signature_hash_algorithm, cert.version, cert.serial_number)
-        list(cert.extensions)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CryptographyDeprecationWarning)
+            cert = x509.load_der_x509_certificate(der)
+            cert.public_key()
+            _ = (cert.subject, cert.issuer, cert.not_valid_before_utc,
+                 cert.not_valid_after_utc, cert.signature_hash_algorithm, cert.version)
+            if cert.serial_number <= 0:
+                raise ValueError("serial number not positive")
+            list(cert.extensions)
     except Exception as exc:  # hostile input: any parser failure is "malformed"
         raise DecodeError("not a usable DER certificate") from exc
     return cert
