@@ -7,7 +7,12 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # the apps the tests start keep their compiled dataclass code here, not in ~/.cache
-os.environ.setdefault("HAN_HOME_CACHE_DIR", tempfile.mkdtemp(prefix="han-home-test-cache-"))
+if "HAN_HOME_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+
+    os.environ["HAN_HOME_CACHE_DIR"] = tempfile.mkdtemp(prefix="han-home-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["HAN_HOME_CACHE_DIR"], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
