@@ -53,6 +53,11 @@ DISCREPANCY_SHARE = Decimal("0.02")
 MIN_SPEND_DAYS = 3
 # A forecast ("on track for ...") needs a week of them.
 MIN_FORECAST_DAYS = 7
+# Day totals a usage refresh keeps: what the forecasts and the bill projection read (this
+# billing period, 30 days back at most; this month; the last week). The year of days the
+# refresh reads for the charts' coverage is kept as the set of days with data; all its
+# PeriodTotals kept were ~0.6 MiB for the display's life.
+DAY_TOTALS_KEPT = timedelta(days=31)
 
 
 class Ambient(StrEnum):
@@ -176,6 +181,7 @@ class _UsageCache:
     periods: dict[tuple[Fuel, str], PeriodTotal | None] = field(default_factory=dict)
     charts: dict[tuple[Fuel, str], list[ChartBar]] = field(default_factory=dict)
     data_days: dict[Fuel, set[str]] = field(default_factory=dict)  # local days with data
+    # the last DAY_TOTALS_KEPT of days
     day_totals: dict[Fuel, dict[str, PeriodTotal]] = field(default_factory=dict)
     half_hours: dict[Fuel, dict[datetime, Any]] = field(default_factory=dict)  # last 8 days
 
@@ -737,7 +743,8 @@ class DisplayModel:
             }
             week_ago = (today - timedelta(days=7)).isoformat()
             days = {k: t for k, t in day_totals.items() if k >= week_ago}
-            cache.day_totals[fuel] = day_totals
+            kept_from = (today - DAY_TOTALS_KEPT).isoformat()
+            cache.day_totals[fuel] = {k: t for k, t in day_totals.items() if k >= kept_from}
             cache.data_days[fuel] = {
                 k for k, t in day_totals.items() if t.kwh > 0 or t.meter_kwh > 0}
             if fuel == Fuel.ELECTRICITY or not now_only:  # Now's levels are electricity's

@@ -94,3 +94,30 @@ def test_zigpys_device_database_waits_until_a_database_is_configured() -> None:
         " 'real': listener.__module__}))\n"
     )
     assert got == {"before": False, "after": True, "real": "zigpy.appdb"}
+
+
+def test_zigpys_online_firmware_providers_wait_until_a_configuration_names_one() -> None:
+    """zigpy.ota.providers builds an SSL context with the system's CA store when it is
+    imported (~2 MiB): a gateway on the virtual home, started and commissioned, never
+    loads it; asked for, it is the real module."""
+    got = _probe(
+        "import asyncio, json, datetime as dt\n"
+        "from han_home.shared.han.clock import ManualClock\n"
+        "from han_home.shared.han.deferred_imports import is_loaded\n"
+        "from han_home.shared.han.setup import RadioOptions, build_gateway\n"
+        "async def main():\n"
+        "    clock = ManualClock(dt.datetime(2026, 10, 24, tzinfo=dt.UTC))\n"
+        "    gateway = build_gateway(RadioOptions(sim_seed=7, sim_clock=clock))\n"
+        "    gateway.config.gas_profile_prime_from = clock.now()\n"
+        "    await gateway.start()\n"
+        "    done = await clock.run(gateway.commission_expected(), within=300)\n"
+        "    await gateway.stop()\n"
+        "    return done\n"
+        "done = asyncio.run(main())\n"
+        "before = is_loaded('zigpy.ota.providers')\n"
+        "import zigpy.ota\n"
+        "tradfri = zigpy.ota.providers.Tradfri\n"
+        "print(json.dumps({'done': bool(done), 'before': before,"
+        " 'after': is_loaded('zigpy.ota.providers'), 'real': tradfri.__module__}))\n"
+    )
+    assert got == {"done": True, "before": False, "after": True, "real": "zigpy.ota.providers"}

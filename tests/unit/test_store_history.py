@@ -10,6 +10,7 @@ from han_home.shared.energy.calendar import HALF_HOUR, Period, local_date, perio
 from han_home.shared.energy.readings import Fuel, Reading, ReadingKind, Source
 from han_home.shared.store.history import (
     METER_PROFILE,
+    PAGE_CACHE_KIB,
     GapRow,
     HalfHourRow,
     HistoryStore,
@@ -54,6 +55,19 @@ def test_new_db_is_latest_and_wal(tmp_path: Path) -> None:
     s.close()
     with sqlite3.connect(tmp_path / "new.db") as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_page_cache_is_bounded_writable_or_read_only(tmp_path: Path) -> None:
+    """SQLite's default 2 MiB page cache a connection, filled by a first start's backfill,
+    stayed with the display for good (issue 7 part 6): every open bounds it."""
+    path = tmp_path / "bounded.db"
+    for readonly in (False, True):
+        s = HistoryStore(path, readonly=readonly)
+        try:
+            assert s._conn.execute("PRAGMA cache_size").fetchone()[0] == -PAGE_CACHE_KIB
+            assert 64 <= PAGE_CACHE_KIB <= 512
+        finally:
+            s.close()
 
 
 def test_migrates_from_version_0_and_1_keeping_data(tmp_path: Path) -> None:

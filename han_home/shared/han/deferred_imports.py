@@ -21,6 +21,11 @@ import types
 from typing import Any
 
 OTA_DOWNLOAD_MODULES = ("aiohttp", "jsonschema")
+# zigpy's online firmware providers: zigpy.ota imports them at module level, and one of
+# their classes builds an SSL context with the system's CA store as it is defined
+# (Tradfri.SSL_CTX: ~2 MiB of OpenSSL certificates). The gateway turns OTA off and names no
+# providers (radios.app_config), so nothing looks at them unless a configuration does
+ZIGPY_OTA_PROVIDER_MODULES = ("zigpy.ota.providers",)
 # zigpy's device database (with aiosqlite, ~1.7 MiB): zigpy.application imports it at
 # module level but uses it only when a database file is configured, which the gateway
 # does not do for the virtual home (it loads, as any placeholder does, when one is)
@@ -35,6 +40,19 @@ UNUSED_BY_VIRTUAL_HOME = ("closures", "homeautomation", "hvac", "lighting", "lig
 class _Deferred(types.ModuleType):
     """Stands in for a module until one of its attributes is needed."""
 
+    @property
+    def __spec__(self) -> None:  # type: ignore[override]
+        """None, as for a module made by hand. Every ``import a.b`` statement reads this
+        (to see whether a.b is still initialising), including the one in package a that
+        imports its own submodule: the placeholder then sets itself on that package (the
+        import system sets a submodule on its package only when it loads it itself), so
+        ``a.b.x`` loads the real module instead of failing on a package without ``b``."""
+        parent, _, child = self.__name__.rpartition(".")
+        package = sys.modules.get(parent) if parent else None
+        if package is not None and child not in vars(package):
+            setattr(package, child, self)
+        return None
+
     def __getattr__(self, attr: str) -> Any:  # only for what the placeholder lacks
         if attr.startswith("__") and attr.endswith("__") and attr not in ("__path__", "__all__"):
             # introspection (inspect.unwrap's __wrapped__, PySide6's import hook) must not
@@ -47,10 +65,10 @@ class _Deferred(types.ModuleType):
 
 
 def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES + ZIGPY_DATABASE_MODULES
-                  ) -> None:
+                  + ZIGPY_OTA_PROVIDER_MODULES) -> None:
     """Placeholders for modules not imported yet (and installed); safe to call again."""
     for name in names:
-        if name in sys.modules or importlib.util.find_spec(name) is None:
+        if name in sys.modules or not _installed(name):
             continue
         placeholder = _Deferred(name)
         placeholder.__file__ = None  # answered here: looking it up must not load the module
@@ -58,6 +76,28 @@ def defer_imports(names: tuple[str, ...] = OTA_DOWNLOAD_MODULES + ZIGPY_DATABASE
         parent, _, child = name.rpartition(".")
         if parent in sys.modules:  # `import a.b` then `a.b.x` looks it up on the package
             setattr(sys.modules[parent], child, placeholder)
+
+
+def _installed(name: str) -> bool:
+    return _find_spec(name) is not None
+
+
+def _find_spec(name: str) -> importlib.machinery.ModuleSpec | None:
+    """importlib.util.find_spec without running packages: it imports a submodule's package
+    first, and for zigpy.ota.providers that package (zigpy.ota) imports the real module."""
+    parent, _, _child = name.rpartition(".")
+    if not parent or parent in sys.modules:
+        return importlib.util.find_spec(name)
+    package = _find_spec(parent)
+    locations = None if package is None else package.submodule_search_locations
+    if locations is None:
+        return None
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        spec = None if find_spec is None else find_spec(name, list(locations))
+        if spec is not None:
+            return spec  # type: ignore[no-any-return]
+    return None
 
 
 def defer_zigpy_clusters(names: tuple[str, ...] = UNUSED_BY_VIRTUAL_HOME) -> bool:

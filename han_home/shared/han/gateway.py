@@ -52,7 +52,7 @@ from han_home.shared.han.install_codes import canonical_eui64, link_key_from_ins
 from han_home.shared.han.intervals import EXPECTED_INTERVAL_S
 from han_home.shared.han.pcap import HanFrame
 from han_home.shared.han.premises_check import PremisesCheck, read_identity
-from han_home.shared.han.profile_mirror import ProfileMirror
+from han_home.shared.han.profile_mirror import HalfHourValues, ProfileMirror
 from han_home.shared.han.radios import RadioSurroundings
 from han_home.shared.han.registry import DeviceRecord, DeviceRegistry, InstallState, Role
 from han_home.shared.han.se_clusters import currency_decimals
@@ -825,6 +825,23 @@ class Gateway:
     ) -> list[tuple[int, int]]:
         """(interval start ts, raw value) oldest first, paging back from `end`."""
         newest_first: list[tuple[int, int]] = []
+        await self._read_profile_pages(
+            metering, end, periods, lambda start, raw: newest_first.append((start, raw)),
+            timeout_s)
+        newest_first.reverse()
+        return newest_first
+
+    async def _read_profile_pages(
+        self,
+        metering: Any,
+        end: datetime | None,
+        periods: int,
+        keep: Callable[[int, int], None],
+        timeout_s: float = PROFILE_REPLY_TIMEOUT_S,
+    ) -> int:
+        """Page back from `end` with GetProfile, handing each valid interval to
+        ``keep(start ts, raw value)`` as it comes, newest first; returns how many."""
+        kept = 0
         end_zcl = 0 if end is None or end >= self.now() else datetime_to_zcl_utc(end)
         page = MAX_PERIODS_PER_FRAME
         remaining = periods
@@ -844,9 +861,8 @@ class Gateway:
             more = status == ProfileStatus.MORE_PERIODS_REQUESTED_THAN_CAN_BE_RETURNED
             if status != ProfileStatus.SUCCESS and not (more and rsp.intervals):
                 reason = STATUS_REASONS.get(int(status), f"status {status}")
-                if newest_first:
-                    LOGGER.warning("GetProfile stopped after %d intervals: %s",
-                                   len(newest_first), reason)
+                if kept:
+                    LOGGER.warning("GetProfile stopped after %d intervals: %s", kept, reason)
                     break
                 raise ProfileUnavailable(reason, int(status))
             if int(rsp.profile_interval_period) != metering.ProfileIntervalPeriod.Minutes_30:
@@ -855,7 +871,8 @@ class Gateway:
             values = list(rsp.intervals)
             for i, raw in enumerate(values):
                 if raw != 0xFFFFFF:  # an invalid interval (SE 1.4)
-                    newest_first.append((end_ts - (i + 1) * HALF_HOUR_S, int(raw)))
+                    keep(end_ts - (i + 1) * HALF_HOUR_S, int(raw))
+                    kept += 1
             remaining -= len(values)
             if more:
                 page = max(1, len(values))  # the meter's own maximum
@@ -864,8 +881,7 @@ class Gateway:
             end_zcl = end_ts - len(values) * HALF_HOUR_S - ZCL_EPOCH_TS
             if not values or end_zcl <= 0:
                 break
-        newest_first.reverse()
-        return newest_first
+        return kept
 
     def _profile_intervals(
         self, record: DeviceRecord, raws: list[tuple[int, int]]
@@ -887,8 +903,14 @@ class Gateway:
         periods = prime_periods(self.config, self.now())
         if periods > 0:
             try:
-                for start, raw in await self._profile_pages(metering, None, periods):
-                    mirror.add(start, raw)
+                # staged page by page in one integer array, kept only if the read succeeds
+                # (as before): 13 months gathered as a list of (start, raw) tuples first
+                # were ~2 MiB of small objects whose freed space the display kept for good
+                staged = HalfHourValues()
+                boundary = int(self.now().timestamp()) // HALF_HOUR_S * HALF_HOUR_S
+                staged.reserve(boundary - periods * HALF_HOUR_S, boundary)
+                await self._read_profile_pages(metering, None, periods, staged.__setitem__)
+                mirror.add_values(staged)
                 # half-hours that ended while those pages came (fast simulated clocks)
                 newest = mirror.newest_end()
                 now_boundary = int(self.now().timestamp()) // HALF_HOUR_S * HALF_HOUR_S

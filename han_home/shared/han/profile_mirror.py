@@ -77,6 +77,28 @@ class HalfHourValues:
                     yield self._first + i * HALF_HOUR_S
         yield from self._odd
 
+    def reserve(self, first: int, end: int) -> None:
+        """Room for the grid's starts in [first, end) at once (a priming read arrives
+        newest first: growing the array at the front for each page copied it each time).
+        Nothing for starts off the grid held so far."""
+        if self._first is None:
+            self._first = first
+        elif (first - self._first) % HALF_HOUR_S:
+            return
+        if first < self._first:
+            self._raw = array("q", [_MISSING]) * ((self._first - first) // HALF_HOUR_S) + self._raw
+            self._first = first
+        size = -(-(end - self._first) // HALF_HOUR_S)
+        if size > len(self._raw):
+            self._raw.extend([_MISSING] * (size - len(self._raw)))
+
+    def oldest(self) -> int | None:
+        """The oldest start held (None: empty)."""
+        oldest = min(self._odd) if self._odd else None
+        for start in self:  # the array's first held start comes first
+            return start if oldest is None else min(start, oldest)
+        return oldest
+
     def newest(self) -> int | None:
         """The newest start held (None: empty)."""
         newest = max(self._odd) if self._odd else None
@@ -99,6 +121,20 @@ class ProfileMirror:
         self.intervals[start_ts] = raw
         if self.oldest is None or start_ts < self.oldest:
             self.oldest = start_ts
+
+    def add_values(self, values: HalfHourValues) -> None:
+        """All of `values` (a priming read staged whole): taken as they are if the mirror
+        holds nothing yet."""
+        oldest = values.oldest()
+        if oldest is None:
+            return
+        if not len(self.intervals):
+            self.intervals = values
+        else:
+            for start in values:
+                self.intervals[start] = values[start]
+        if self.oldest is None or oldest < self.oldest:
+            self.oldest = oldest
 
     def register(self, boundary: int, raw_register: int) -> None:
         """The meter's register at a half-hour boundary (read with its partial interval)."""

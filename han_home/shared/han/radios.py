@@ -83,7 +83,10 @@ def app_config(
         conf.CONF_NWK_BACKUP_ENABLED: radio != "sim",
         conf.CONF_TOPO_SCAN_ENABLED: False,
         conf.CONF_WATCHDOG_ENABLED: True,
-        conf.CONF_OTA: {conf.CONF_OTA_ENABLED: False},
+        # OTA off, and none of zigpy's online firmware providers named: its default list is
+        # validated (each provider built) even with OTA off, which loads them (see
+        # deferred_imports.ZIGPY_OTA_PROVIDER_MODULES)
+        conf.CONF_OTA: {conf.CONF_OTA_ENABLED: False, conf.CONF_OTA_PROVIDERS: []},
         # Real radios must register the Smart Energy endpoint (HAN-NOTES.md)
         conf.CONF_ADDITIONAL_ENDPOINTS: []
         if radio == "sim"

@@ -46,9 +46,21 @@ class Screen(QScrollArea):
     def _grab_touch(self) -> None:
         from PySide6.QtWidgets import QScroller  # its type and enums: not for the first frame
 
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        QScroller.grabGesture(self.viewport_widget(),
+                              QScroller.ScrollerGestureType.TouchGesture)
         self._set_up = True
         self.name_scroll_bar()
+
+    def viewport_widget(self) -> QWidget:
+        """viewport(), first reached as the scroll area's child of that object name: the
+        first viewport() call in a process has PySide6 look the widget's type up among all
+        of QtWidgets' classes, creating ~80 of their enum types on the way (~1 MiB the
+        display then keeps, ~8 ms); found as a child it is wrapped as the plain QWidget it
+        is, and viewport() returns that wrapper from then on."""
+        found = self.findChild(QWidget, "qt_scrollarea_viewport")
+        if found is not None and found.parentWidget() is self:
+            return found
+        return self.viewport()
 
     def name_scroll_bar(self) -> None:
         """A screen reader says "Scroll this screen, scroll bar", not just "scroll bar"
