@@ -149,3 +149,43 @@ def test_a_gap_in_the_first_half_hour_counted_is_filled_without_a_debt(
     assert abs(held - rose) < Decimal("0.000010"), (held, rose)
     assert sources[T0] == "display"  # the display's own count, from its first reading
     assert sources[T0 + timedelta(hours=1)] == "meter"
+
+
+def test_a_gap_filled_inside_the_open_first_half_hour_keeps_what_came_before_it(
+        tmp_path: Path) -> None:
+    """Killed at 05:21 and back at 05:27, both in the half-hour counting began in (05:11),
+    the gap filled at once while that half-hour is open, and the meter's profile not
+    answering when it closes (so its figure never replaces the display's). The kill -9 test
+    lost 47 Wh this way: the fill wrote the half-hour's row, and its close replaced that
+    row with what was measured after the gap."""
+
+    async def run() -> tuple[Decimal, Decimal, dict[datetime, str]]:
+        meter = Meter()
+        history = AsyncHistory(tmp_path / "home.db")
+        await history.ready()
+        feed = HistoryFeed(history, from_supplier_tariff(SupplierTariff()), backfill=HALF_HOUR)
+        gateway = Gateway(meter)
+        feed.connect(gateway)
+        minutes = [*range(11, 22), *range(27, 41)]
+        try:
+            for minute in minutes:
+                gateway.time = T0 + minute * MINUTE
+                meter.unavailable = minute >= 30  # its 05:00 half-hour is never confirmed
+                if minute == 11:
+                    gateway.configured()
+                feed.on_reading(reading(meter, gateway.time))
+                await feed.drain()
+            last = T0 + minutes[-1] * MINUTE
+            rows = await history.half_hours("electricity", T0, last + HALF_HOUR)
+        finally:
+            await history.close()
+        assert feed.gaps_filled_from_profile == 1
+        held = feed.accumulator.pending_total(Fuel.ELECTRICITY)
+        stored = sum((r.kwh for r in rows), Decimal(0))
+        first = T0 + 11 * MINUTE
+        return stored + held, meter.register(last) - meter.register(first), \
+            {r.start_utc: r.source for r in rows}
+
+    held, rose, sources = asyncio.run(run())
+    assert sources[T0] == "display"  # the display's own count, from its first reading
+    assert abs(held - rose) < Decimal("0.000010"), (held, rose)

@@ -604,6 +604,14 @@ class HistoryFeed:
             return False  # the meter's half-hours claim more than the register moved
         rest = max(rest, Decimal(0))
         waiting = self._unconfirmed[fuel]
+        if gap.begin_slot == gap.end_slot and not closed:
+            # all of the gap in that half-hour, still open: what it measured before the gap
+            # and the gap itself join it (a row written now would be replaced when the
+            # half-hour closes, and both be lost: 47 Wh in a kill -9 run)
+            self.accumulator.close_gap(gap)
+            self.accumulator.credit(fuel, gap.end_slot, gap.begin_partial + rest)
+            self.gaps_filled_from_profile += 1
+            return True
         if gap.begin_slot == gap.end_slot:  # all of the gap is in that one half-hour
             share = rest
         else:
