@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         return started
     qt_app, ihd, options = started
     dataclass_code.save()  # written once: later starts define these without compiling
+    from han_home.shared import pyside_support_code
+
+    pyside_support_code.save()  # and import PySide6 without compiling its support code
     dataclass_code.begin("ihd-han")  # asyncio's, zigpy's, the gateway's: after the frame
 
     import asyncio
@@ -184,7 +187,10 @@ def _first_frame(options: Any, settings_store: Any, check: HistoryCheck) -> tupl
 
     for name in QT_FREE_FIRST_FRAME_MODULES:
         importlib.import_module(name)
-    from PySide6.QtWidgets import QApplication
+    from han_home.shared import pyside_support_code
+
+    with pyside_support_code.kept_while_importing("ihd"):  # not compiled again each start
+        from PySide6.QtWidgets import QApplication
 
     from han_home.shared.ui.pyside_imports import lighten_pyside_import_scan
 

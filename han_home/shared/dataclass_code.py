@@ -22,16 +22,13 @@ one of the household's files: 0600 in a 0700 folder.
 from __future__ import annotations
 
 import builtins
-import logging
-import marshal
-import os
 import sys
-from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-log = logging.getLogger(__name__)
+from han_home.shared import kept_code
+from han_home.shared.kept_code import cache_dir
 
 _kept: dict[str, CodeType] = {}  # read from the file at install()
 _new: dict[str, CodeType] = {}  # compiled in this run, not in the file yet
@@ -41,14 +38,11 @@ _path: Path | None = None
 # file is rewritten with only what the last run used (a start defines a few hundred).
 MAX_KEPT = 2000
 
-
-def cache_dir() -> Path:
-    base = os.environ.get("HAN_HOME_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "han-home" if base else Path.home() / ".cache" / "han-home"
+__all__ = ["cache_dir", "cache_file", "install", "begin", "save", "finish", "uninstall"]
 
 
 def cache_file(stage: str, folder: Path | None = None) -> Path:
-    return (folder or cache_dir()) / f"dataclass-code-{stage}-{MAGIC_NUMBER.hex()}.marshal"
+    return kept_code.code_file("dataclass-code", stage, folder)
 
 
 def _cached_exec(source: Any, globals: dict[str, Any] | None = None,
@@ -68,31 +62,8 @@ def _cached_exec(source: Any, globals: dict[str, Any] | None = None,
     builtins.exec(source, globals, locals)
 
 
-def _trusted(path: Path) -> bool:
-    """Only a file this user owns, in a folder this user owns, that no one else may write:
-    what it holds will run, as a .pyc's code does (a kiosk's install is often root's, its
-    cache the kiosk user's)."""
-    for p in (path, path.parent):
-        st = p.stat()
-        if st.st_uid != os.getuid() or st.st_mode & 0o022:
-            return False
-    return True
-
-
 def _read(path: Path) -> dict[str, CodeType]:
-    try:
-        if not _trusted(path):
-            log.warning("dataclass code cache %s ignored: not private to this user", path)
-            return {}
-        # loads() of the bytes: load() of the file reads it object by object (7 ms, not 0.5)
-        data = marshal.loads(path.read_bytes())
-    except FileNotFoundError:
-        return {}
-    except (OSError, EOFError, ValueError, TypeError) as exc:  # unreadable or damaged
-        log.debug("dataclass code cache %s not used: %s", path, exc)
-        return {}
-    if not isinstance(data, dict):
-        return {}
+    data = kept_code.read_kept(path)
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
 
 
@@ -120,18 +91,12 @@ def begin(stage: str, folder: Path | None = None) -> None:
 
 def save() -> bool:
     """Add what this run compiled to the file. True when the file was written."""
-    from han_home.shared.private_files import private_dir, write_atomic
-
     if _path is None or not _new:
         return False
     keep = {**_kept, **_new}
     if len(keep) > MAX_KEPT:  # old texts of changed classes: keep what this run used
         keep = {**{k: _kept[k] for k in _used}, **_new}
-    try:
-        private_dir(_path.parent)
-        write_atomic(_path, marshal.dumps(keep))
-    except OSError as exc:  # a read-only home: every start compiles, as without the cache
-        log.debug("dataclass code cache not written to %s: %s", _path, exc)
+    if not kept_code.write_kept(_path, keep):
         return False
     _kept.update(_new)
     _new.clear()
