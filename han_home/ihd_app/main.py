@@ -66,9 +66,10 @@ class HistoryCheck:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from han_home.shared import dataclass_code
+    from han_home.shared import dataclass_code, regex_code
 
-    # before the modules that define the display's dataclasses
+    # before the modules that define the display's dataclasses and compile patterns
+    regex_code.install("ihd-first-frame")
     dataclass_code.install("ihd-first-frame")
     # No cyclic garbage collection until the first frame is up: start-up creates many
     # long-lived objects (modules, classes, widgets) and few cycles, and collections during
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return started
     qt_app, ihd, options = started
     dataclass_code.save()  # written once: later starts define these without compiling
+    regex_code.save()  # and compile these patterns without parsing them
     from han_home.shared import pyside_support_code
 
     pyside_support_code.save()  # and import PySide6 without compiling its support code

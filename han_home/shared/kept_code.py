@@ -11,14 +11,19 @@ no one else may write is read; files are written 0600 in 0700 folders, all or no
 
 from __future__ import annotations
 
-import logging
 import marshal
 import os
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+
+def _log() -> Any:
+    # imported when there is something to say: logging compiles patterns at import, and
+    # this module is loaded before the kept patterns are (shared/regex_code.py)
+    import logging
+
+    return logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
@@ -44,14 +49,14 @@ def read_kept(path: Path) -> dict[Any, Any]:
     """The file's mapping, or {} if it is missing, untrusted, unreadable or not a mapping."""
     try:
         if not trusted(path):
-            log.warning("kept code %s ignored: not private to this user", path)
+            _log().warning("kept code %s ignored: not private to this user", path)
             return {}
         # loads() of the bytes: load() of the file reads it object by object (7 ms, not 0.5)
         data = marshal.loads(path.read_bytes())
     except FileNotFoundError:
         return {}
     except (OSError, EOFError, ValueError, TypeError) as exc:  # unreadable or damaged
-        log.debug("kept code %s not used: %s", path, exc)
+        _log().debug("kept code %s not used: %s", path, exc)
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -65,6 +70,6 @@ def write_kept(path: Path, kept: dict[Any, Any]) -> bool:
         private_dir(path.parent)
         write_atomic(path, marshal.dumps(kept))
     except (OSError, ValueError) as exc:  # a read-only home; ValueError: unmarshallable
-        log.debug("kept code not written to %s: %s", path, exc)
+        _log().debug("kept code not written to %s: %s", path, exc)
         return False
     return True
