@@ -10,6 +10,7 @@ selected" (shared.ui.roles), whatever the buttons show."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPixmap
@@ -20,6 +21,9 @@ from han_home.ihd_app.ui.widgets.grid import ResponsiveGrid
 from han_home.shared.i18n import _, pgettext
 from han_home.shared.i18n.ihd_strings import screen_title, unread_messages
 from han_home.shared.ui import roles
+
+if TYPE_CHECKING:  # an annotation only: importing it creates QEvent's enums at start-up
+    from PySide6.QtGui import QResizeEvent
 
 # What the buttons show, most first: the first mode whose six buttons fit one row is used.
 MODES = ("icon+label", "label", "icon")
@@ -42,6 +46,7 @@ class NavBar(ResponsiveGrid):
         self._colours: tuple[str, str] = ("", "")  # (off, selected) icon colours
         self._icons: dict[str, QIcon] = {}  # painted when first shown (not at 100 % on 800)
         self._hints: dict[tuple[int, str, bool], int] = {}  # widths measured, until refresh
+        self._sized = False  # given a width by the window's layout (first resizeEvent)
         for key in SCREENS:
             button = QPushButton()
             button.setObjectName(f"nav-{key}")
@@ -82,7 +87,14 @@ class NavBar(ResponsiveGrid):
                 self._counts.pop(key, None)
                 button.setAccessibleDescription(_("Show this screen"))
             button.setAccessibleName(title)  # in every mode: the name is never an icon
-        self.refresh()
+        self._texts_changed()
+
+    def _texts_changed(self) -> None:
+        """Re-choose and re-place for new texts in the same look: a width measured for a
+        text (with or without an icon) stays true until set_look() changes fonts or icons."""
+        self._measured = None
+        self._columns = 0
+        self.relayout()
 
     # ---- one row, whatever the text size and language ------------------------------
     def _text(self, key: str, mode: str) -> str:
@@ -92,6 +104,8 @@ class NavBar(ResponsiveGrid):
 
     def _widths(self) -> list[int]:
         # the buttons as _show() left them: the widths _fits() measured for this mode
+        if not self._labels or not self._sized:
+            return [0] * len(self.buttons)  # nothing worth measuring yet (see relayout)
         icon = self.mode != "label"
         return [self._hint_width(b, self._text(k, self.mode), icon)
                 for k, b in self.buttons.items()]
@@ -153,7 +167,16 @@ class NavBar(ResponsiveGrid):
             self._icons[key] = screen_icon(key, *self._colours, self._icon_px)
         return self._icons[key]
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._sized = True
+        super().resizeEvent(event)
+
     def relayout(self) -> None:
+        if not self._sized:
+            # not laid out yet: its width is Qt's default for a child (100 px), and
+            # choosing a mode for it would measure every button twice for nothing
+            super().relayout()
+            return
         mode = self._choose(self.width())
         shown = [b.text() for b in self.buttons.values()]
         if mode != self.mode or shown != [self._text(k, mode) for k in self.buttons]:
