@@ -38,6 +38,7 @@ class Header(QWidget):
         column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.clock_on_top = True
+        self._sized = False  # given a width by the window's layout (first resizeEvent)
 
     def fits_one_row(self, width: int) -> bool:
         """Title, clock and buttons side by side at their full text width."""
@@ -47,6 +48,8 @@ class Header(QWidget):
 
     def refresh(self) -> None:
         """Re-arrange after texts or fonts changed (language, text size, UTC shown)."""
+        if not self._sized:  # Qt's 100 px default width: the first resize decides
+            return
         on_top = self.fits_one_row(self.width())
         if on_top == self.clock_on_top:
             return
@@ -59,4 +62,5 @@ class Header(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._sized = True
         self.refresh()
