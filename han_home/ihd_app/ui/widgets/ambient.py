@@ -6,14 +6,19 @@ power reading the shape is an empty outline and the text says so.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, QSize
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from han_home.ihd_app.model import Ambient
 from han_home.ihd_app.ui.widgets.qt_values import ALIGN_V_CENTER, DASH_PATTERN, TEXT_WORD_WRAP
 from han_home.shared.ui.ink import fill, stroke
 from han_home.shared.ui.theme import NORMAL, Palette
+
+if TYPE_CHECKING:  # an annotation only: importing it creates QEvent's enums at start-up
+    from PySide6.QtGui import QPaintEvent
 
 PAD = 8
 
