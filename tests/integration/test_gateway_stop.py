@@ -39,6 +39,37 @@ async def test_stop_awaits_a_configuration_in_progress() -> None:
     assert all(task.done() for task in gw._configuring.values())
 
 
+async def test_an_interview_that_ends_while_the_radio_shuts_down_starts_nothing() -> None:
+    # what a loaded kiosk did (the IHD's stop test, 1 run in 5 under stress): a device's
+    # interview finished during the radio's shutdown, after the configuring tasks were
+    # swept, and its configuration ran on after stop() had returned
+    gw = build_gateway(RadioOptions(sim_seed=7, sim_start=START, sim_speed=60))
+    await gw.start()
+    assert await gw.commission_expected()
+    await asyncio.gather(*gw._configuring.values(), return_exceptions=True)
+    home = gw.config.sim_home
+    device = gw.app.devices[t.EUI64.convert(str(home.ihd.ieee))]
+    started: list[str] = []
+
+    async def configure(device: Any) -> None:
+        started.append(str(device.ieee))
+        await asyncio.sleep(30)
+
+    gw.configure = configure  # type: ignore[method-assign]
+    shutdown = gw.app.shutdown
+
+    async def late_interview(*args: Any, **kwargs: Any) -> None:
+        gw.device_initialized(device)  # zigpy's listener, called during the shutdown
+        await asyncio.sleep(0)
+        await shutdown(*args, **kwargs)
+
+    gw.app.shutdown = late_interview  # type: ignore[method-assign]
+    await gw.stop()
+    await asyncio.sleep(0.01)
+    assert started == []
+    assert all(task.done() for task in gw._configuring.values())
+
+
 async def test_a_device_that_cannot_be_configured_is_reported_with_the_reason() -> None:
     # on a ManualClock: the second between attempts is the clock's, not the host's
     clock = ManualClock(START)

@@ -221,16 +221,23 @@ class Gateway:
 
     async def stop(self) -> None:
         self._stopping = True
-        tasks = [t for t in [*self._configuring.values(), self._reconnect_task] if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)  # nothing runs after stop()
+        await self._end_tasks()
         for timer in self._stale_timers.values():
             timer.cancel()
         if self.config.sim_home is not None:
             await self.config.sim_home.stop()
         if self.app is not None:
             await self.app.shutdown()
+        # an interview that ended while the radio shut down started nothing (_stopping),
+        # but one already past that check may have: nothing runs after stop()
+        await self._end_tasks()
+
+    async def _end_tasks(self) -> None:
+        tasks = [t for t in [*self._configuring.values(), self._reconnect_task]
+                 if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _connect_with_backoff(self) -> None:
         attempt = 0
@@ -376,6 +383,8 @@ class Gateway:
         if device.nwk == 0x0000:
             return  # the coordinator itself
         eui = str(device.ieee)
+        if self._stopping:  # an interview that ended as the display stops: nothing new
+            return
         if eui in self.premises.foreign:  # back again in the same window: away again
             self._configuring[eui] = asyncio.get_running_loop().create_task(
                 self._send_away(device, self.premises.foreign[eui]))
