@@ -65,7 +65,8 @@ class _RecordingEngine:
 
 def _kept_compile(p: Any, flags: int = 0) -> Any:
     global _recording
-    if threading.get_ident() != _owner or not isinstance(p, str | bytes):
+    if (threading.get_ident() != _owner or not isinstance(p, str | bytes)
+            or flags & re.DEBUG):  # DEBUG prints the parse: only the compiler does that
         return _real_compile(p, flags)
     key: Key = (p, int(flags))
     args = _kept.get(key)
