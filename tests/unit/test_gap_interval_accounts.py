@@ -89,13 +89,14 @@ def reading(meter: Meter, when: datetime) -> Reading:
 
 async def account(tmp_path: Path, minutes: list[int], ready_at: int, *,
                   unavailable_at: int | None = None, unavailable_from: int | None = None,
-                  restart_at: int | None = None, late: dict[int, int] | None = None,
+                  restart_at: tuple[int, ...] = (), late: dict[int, int] | None = None,
                   meter: Meter | None = None) -> tuple[Decimal, Decimal, dict[datetime, str],
                                                        HistoryFeed]:
     """Feed one reading a minute (at `minutes` past T0); the meter is configured at
     `ready_at`, and its profile does not answer at `unavailable_at` or from
-    `unavailable_from` on. At `restart_at` the display is killed and started again on the
-    same history (a new feed resuming the saved accounts). `late` maps the minute a report
+    `unavailable_from` on. At each of `restart_at` the display is killed and started again
+    on the same history (a new feed resuming the saved accounts; the meter configured at
+    once if it was before). `late` maps the minute a report
     is received to the earlier minute its register is from (it waited in a queue). Returns
     what the accounts hold, the register's rise over the same stretch, each half-hour's
     source, and the feed."""
@@ -111,14 +112,13 @@ async def account(tmp_path: Path, minutes: list[int], ready_at: int, *,
             gateway.time = T0 + minute * MINUTE
             meter.unavailable = minute == unavailable_at or (
                 unavailable_from is not None and minute >= unavailable_from)
-            if minute == restart_at:  # killed: nothing flushed, the saved accounts resumed
+            if minute in restart_at:  # killed: nothing flushed, the saved accounts resumed
                 feed = HistoryFeed(history, tariffs, backfill=HALF_HOUR)
                 await feed.resume()
                 gateway = Gateway(meter)
                 gateway.time = T0 + minute * MINUTE
                 feed.connect(gateway)
-                gateway.configured()
-            if minute == ready_at:
+            if minute == ready_at or (minute in restart_at and minute > ready_at):
                 gateway.configured()
             # reports carry no meter time: stamped on receipt, whenever their register is from
             sent = T0 + (late or {}).get(minute, minute) * MINUTE
@@ -208,7 +208,24 @@ def test_a_late_first_report_after_a_restart_is_no_boundary_anchor(tmp_path: Pat
     counts its energy."""
     minutes = [*range(11, 29), *range(31, 71)]
     held, rose, sources, feed = asyncio.run(account(
-        tmp_path, minutes, 11, restart_at=31, late={31: 29}, meter=SteadyMeter()))
+        tmp_path, minutes, 11, restart_at=(31,), late={31: 29}, meter=SteadyMeter()))
     assert sources[T0] == "meter"  # the whole half-hour: what came before 05:11 too
     assert feed.half_hours_confirmed > 0 and feed.gaps_filled_from_profile == 0
+    assert abs(held - rose) < Decimal("0.000010"), (held, rose)
+
+
+def test_two_gaps_that_began_in_the_first_half_hour_keep_both_parts(tmp_path: Path) -> None:
+    """Counting began at 05:11; killed after 05:21, back at 05:27 and killed again after
+    05:29 before the meter was configured (a gap inside the 05:00 half-hour, unfilled), then
+    back at 07:30: a second gap from 05:29 that also began in 05:00, the meter configured
+    after both were open. Filling the first wrote
+    05:00's row, and filling the second replaced it with its own part: the kill -9 test
+    lost 37-51 Wh this way (its first start's backfill held the writer, so the accounts a
+    kill left were minutes old and each restart began from the same gap)."""
+    minutes = [*range(11, 22), 27, 28, 29, *range(150, 161)]
+    held, rose, sources, feed = asyncio.run(account(
+        tmp_path, minutes, 152, restart_at=(27, 150)))
+    assert feed.gaps_filled_from_profile == 2 and feed.gaps_stored_as_intervals == 0
+    assert sources[T0] == "display"  # the display's own count, from its first reading
+    assert sources[T0 + timedelta(hours=1)] == "meter"  # inside the second gap
     assert abs(held - rose) < Decimal("0.000010"), (held, rose)

@@ -626,10 +626,14 @@ class HistoryFeed:
             return False  # the meter's half-hours claim more than the register moved
         rest = max(rest, Decimal(0))
         waiting = self._unconfirmed[fuel]
-        if gap.begin_slot == gap.end_slot and not closed:
+        if gap.begin_slot == gap.end_slot and gap.end_slot not in waiting:
             # all of the gap in that half-hour, still open: what it measured before the gap
             # and the gap itself join it (a row written now would be replaced when the
-            # half-hour closes, and both be lost: 47 Wh in a kill -9 run)
+            # half-hour closes, and both be lost: 47 Wh in a kill -9 run). Closed but not
+            # measured: a later gap began in it and holds its part after this one, so the
+            # credit joins that gap (whose fill writes the row; a row written now would be
+            # replaced by it: 37-51 Wh in kill -9 runs), or, closed too long ago to
+            # rewrite, the next open half-hour.
             self.accumulator.close_gap(gap)
             self.accumulator.credit(fuel, gap.end_slot, gap.begin_partial + rest)
             self.gaps_filled_from_profile += 1
@@ -658,7 +662,7 @@ class HistoryFeed:
         self.accumulator.close_gap(gap)
         if moved is not None:
             self.accumulator.credit(fuel, gap.end_slot + HALF_HOUR, moved)
-        elif gap.begin_slot != gap.end_slot or not closed:
+        elif gap.begin_slot != gap.end_slot:
             # still open: joins it (closed too long ago to rewrite: the next open one)
             self.accumulator.credit(fuel, gap.end_slot, end_part)
         self.gaps_filled_from_profile += 1
