@@ -96,10 +96,9 @@ async def account(tmp_path: Path, minutes: list[int], ready_at: int, *,
     `ready_at`, and its profile does not answer at `unavailable_at` or from
     `unavailable_from` on. At each of `restart_at` the display is killed and started again
     on the same history (a new feed resuming the saved accounts; the meter configured at
-    once if it was before). `late` maps the minute a report
-    is received to the earlier minute its register is from (it waited in a queue). Returns
-    what the accounts hold, the register's rise over the same stretch, each half-hour's
-    source, and the feed."""
+    once if it was before). `late` maps the minute a report is received to the earlier
+    minute its register is from (it waited in a queue). Returns what the accounts hold,
+    the register's rise over the same stretch, each half-hour's source, and the feed."""
     meter = meter or Meter()
     history = AsyncHistory(tmp_path / "home.db")
     await history.ready()
