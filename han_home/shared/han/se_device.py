@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import struct
+from datetime import datetime
 from typing import Any
 
 import zigpy.application
 import zigpy.types as t
 from zigpy.device import Device as ZigbeeDevice
 from zigpy.device import ResponseKey
-from zigpy.zcl import Cluster
+from zigpy.zcl import Cluster, foundation
 
 # importing se_clusters also registers the Smart Energy cluster definitions with zigpy
 from han_home.shared.han.se_clusters import SE_PROFILE_ID
@@ -62,6 +63,9 @@ class SmartEnergyDevice(ZigbeeDevice):
     def _parse_packet_header(self, packet: t.ZigbeePacket) -> Any:
         if packet.profile_id == SE_PROFILE_ID and packet.src_ep != 0:
             hdr, _ = parse_header(packet.data.serialize())
+            if (hdr.frame_control.frame_type == foundation.FrameType.GLOBAL_COMMAND
+                    and hdr.command_id == foundation.GeneralCommand.Read_Attributes_rsp):
+                self.read_reply_heard_at = packet.timestamp
 
             return hdr, ResponseKey(
                 endpoint_id=packet.src_ep,
@@ -82,11 +86,20 @@ class SmartEnergyDevice(ZigbeeDevice):
             return command_of(zcl_cluster, hdr, rest)
         return super()._parse_packet_command(packet, endpoint, zcl_cluster)
 
+    # when the radio received the frame being handled (zigpy's packet timestamp), for the
+    # listeners its reports reach while it is handled (gateway._receipt_time), and the
+    # newest Read Attributes reply's, for the reader resumed after it (gateway reads)
+    heard_at: datetime | None = None
+    read_reply_heard_at: datetime | None = None
+
     def packet_received(self, packet: t.ZigbeePacket) -> None:
+        self.heard_at = packet.timestamp
         try:
             super().packet_received(packet)
         except Exception as exc:  # a bad frame must never take the gateway down
             drop_frame(packet, self.ieee, exc)
+        finally:
+            self.heard_at = None
 
 
 class SmartEnergyAppMixin:

@@ -98,6 +98,9 @@ class VirtualAir:
         if not self.radio_present or self._to_coordinator is None or self._lost():
             return
         packet = t.ZigbeePacket(
+            # on the air now, on the virtual home's clock (as a radio library stamps the
+            # frames it reads), however late the event loop hands it to zigpy
+            timestamp=device.frame_instant(),
             src=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=device.nwk),
             src_ep=src_ep,
             dst=t.AddrModeAddress(addr_mode=t.AddrMode.NWK, address=COORDINATOR_NWK),

@@ -604,6 +604,12 @@ class VirtualDevice:
         """Values read inside are taken at one instant (meters override this)."""
         return nullcontext()
 
+    def frame_instant(self) -> datetime:
+        """The instant a frame it sends now goes on the air (a radio stamps its receipt
+        with it): now, or for a meter the instant the frame's values were taken."""
+        clock_now: datetime = self.air.clock.now()
+        return clock_now
+
     def supported_commands(self, cluster_id: int) -> frozenset[int]:
         """Cluster-specific commands (client to server) this device's servers implement."""
         return frozenset()
