@@ -66,9 +66,6 @@ class HistoryCheck:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from han_home.shared.ui import font_warmup
-
-    font_warmup.start()  # fontconfig reads its configuration beside the imports below
     from han_home.shared import dataclass_code, regex_code
 
     # before the modules that define the display's dataclasses and compile patterns
