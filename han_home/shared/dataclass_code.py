@@ -28,7 +28,6 @@ from types import CodeType
 from typing import Any
 
 from han_home.shared import kept_code
-from han_home.shared.kept_code import cache_dir
 
 _kept: dict[str, CodeType] = {}  # read from the file at install()
 _new: dict[str, CodeType] = {}  # compiled in this run, not in the file yet
@@ -37,8 +36,6 @@ _path: Path | None = None
 # Kept texts of classes that changed are never looked up again; past this many entries the
 # file is rewritten with only what the last run used (a start defines a few hundred).
 MAX_KEPT = 2000
-
-__all__ = ["cache_dir", "cache_file", "install", "begin", "save", "finish", "uninstall"]
 
 
 def cache_file(stage: str, folder: Path | None = None) -> Path:

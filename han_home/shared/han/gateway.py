@@ -567,7 +567,7 @@ class Gateway:
         record = self.registry.get(str(device.ieee))
         # the meter took the values when the request reached it: stamped with its reply's
         # receipt, not when this coroutine resumed (later, on a busy start)
-        heard = self._receipt_time(device, "read_reply_heard_at", asked)
+        heard = self._receipt_time(getattr(device, "read_reply_heard_at", None), asked)
         adapter = ReadingAdapter(record, heard)  # type: ignore[arg-type]
         for name, value in got.items():
             reading = adapter.attribute(
@@ -592,8 +592,7 @@ class Gateway:
             if cluster.cluster_id in (PRICE_CLUSTER, MESSAGING_CLUSTER):
                 cluster.add_listener(_CommandListener(self, eui, cluster.cluster_id))
 
-    def _receipt_time(self, device: Any, attribute: str = "heard_at",
-                      since: datetime | None = None) -> datetime:
+    def _receipt_time(self, heard: Any, since: datetime | None = None) -> datetime:
         """When the radio received the frame being handled (the radio library's stamp on
         zigpy's packet), not when the event loop got round to it: a loaded host handles
         frames late (the first reports after a start waited 20-70 Wh of a meter's
@@ -602,7 +601,6 @@ class Gateway:
         RECEIPT_TRUST old (or older than `since`, when the frame was asked for) is not
         believed (the radio's clock would not be this one)."""
         now = self.now()
-        heard = getattr(device, attribute, None)
         if not isinstance(heard, datetime) or heard.tzinfo is None:
             return now
         # (a meter's clock keeps whole seconds: a reply may be stamped just before asking)
@@ -615,7 +613,7 @@ class Gateway:
         record = self.registry.get(event.device_ieee)
         if record is None:
             return
-        now = self._receipt_time(device)
+        now = self._receipt_time(getattr(device, "heard_at", None))
         self.registry.upsert(
             event.device_ieee,
             last_seen=now,
